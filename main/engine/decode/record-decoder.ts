@@ -1,0 +1,149 @@
+import type { C360Event } from '../../../shared/events.js';
+import { CUSTOMER_ID_FIELDS, normaliseCrmFields } from './crm-fields.js';
+import {
+  clickSchema,
+  describeZodError,
+  idSchema,
+  legacyClickSchema,
+  legacyLabelSchema,
+  legacyRiskSchema,
+  listenSchema,
+  predictionSchema,
+} from './record-schemas.js';
+
+/** The tolerant reader (DESIGN §3): any accepted shape in, one event out, or a reason why not. */
+
+export type DecodeResult = { ok: true; event: C360Event } | { ok: false; reason: string };
+
+/** What a source knows about its records: a topic's kind, or `any` for JSON-lines files. */
+export type RecordKind = 'any' | 'clickstream' | 'predictions' | 'customers';
+
+/** Longer records are rejected unread: no legitimate event comes near this. */
+export const MAX_RECORD_BYTES = 64 * 1024;
+
+const fail = (reason: string): DecodeResult => ({ ok: false, reason });
+
+export function decodeJsonRecord(text: string, kind: RecordKind = 'any'): DecodeResult {
+  if (text.length > MAX_RECORD_BYTES) return fail(`record of ${text.length} bytes exceeds ${MAX_RECORD_BYTES}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return fail(`bad JSON: ${(error as Error).message}`);
+  }
+  return decodeRecordObject(value, kind);
+}
+
+export function decodeRecordObject(value: unknown, kind: RecordKind = 'any'): DecodeResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('not a JSON object');
+  const obj = value as Record<string, unknown>;
+
+  if (kind === 'customers' || obj.type === 'customer') return decodeCustomerObject(obj);
+  if (kind !== 'predictions') {
+    if (obj.type === 'listen') return decodeListen(obj);
+    if (obj.type === 'click') return decodeClick(obj);
+    if ('user_id' in obj && 'datetime' in obj) return decodeLegacyClick(obj);
+  }
+  if (kind !== 'clickstream') {
+    if ('churnRisk' in obj) return decodePrediction(obj);
+    if ('churn_risk' in obj) return decodeLegacyRisk(obj);
+    if ('prediction' in obj) return decodeLegacyLabel(obj);
+  }
+  if (typeof obj.type === 'string') return fail(`unknown event type "${obj.type.slice(0, 40)}"`);
+  return fail(`unrecognised ${kind === 'any' ? '' : `${kind} `}record shape`);
+}
+
+function decodeListen(obj: Record<string, unknown>): DecodeResult {
+  const r = listenSchema.safeParse(obj);
+  if (!r.success) return fail(describeZodError(r.error));
+  const { eventId, customerId, trackId, ts, mobile, zip } = r.data;
+  return { ok: true, event: { kind: 'listen', eventId, customerId, trackId, at: ts, mobile, zip } };
+}
+
+function decodeClick(obj: Record<string, unknown>): DecodeResult {
+  const r = clickSchema.safeParse(obj);
+  if (!r.success) return fail(describeZodError(r.error));
+  const d = r.data;
+  return {
+    ok: true,
+    event: {
+      kind: 'click',
+      customerId: d.customerId,
+      at: d.ts,
+      os: d.os,
+      browser: d.browser,
+      responseTimeMs: d.responseTimeMs,
+      product: d.product,
+      url: d.url,
+    },
+  };
+}
+
+function decodeLegacyClick(obj: Record<string, unknown>): DecodeResult {
+  const r = legacyClickSchema.safeParse(obj);
+  if (!r.success) return fail(describeZodError(r.error));
+  const d = r.data;
+  return {
+    ok: true,
+    event: {
+      kind: 'click',
+      customerId: d.user_id,
+      at: d.datetime,
+      os: d.os,
+      browser: d.browser,
+      responseTimeMs: d.response_time_ms,
+      product: d.product,
+      url: d.url,
+    },
+  };
+}
+
+function decodePrediction(obj: Record<string, unknown>): DecodeResult {
+  const r = predictionSchema.safeParse(obj);
+  if (!r.success) return fail(describeZodError(r.error));
+  const d = r.data;
+  return {
+    ok: true,
+    event: { kind: 'prediction', customerId: d.customerId, churnRisk: d.churnRisk, label: null, model: d.model, ts: d.ts },
+  };
+}
+
+function decodeLegacyRisk(obj: Record<string, unknown>): DecodeResult {
+  const r = legacyRiskSchema.safeParse(obj);
+  if (!r.success) return fail(describeZodError(r.error));
+  const d = r.data;
+  return {
+    ok: true,
+    event: {
+      kind: 'prediction',
+      customerId: d.user_id,
+      churnRisk: d.churn_risk / 100,
+      label: null,
+      model: d.model,
+      ts: d.ts,
+    },
+  };
+}
+
+function decodeLegacyLabel(obj: Record<string, unknown>): DecodeResult {
+  const r = legacyLabelSchema.safeParse(obj);
+  if (!r.success) return fail(describeZodError(r.error));
+  const d = r.data;
+  return {
+    ok: true,
+    event: { kind: 'prediction', customerId: d.user_id, churnRisk: null, label: d.prediction, model: d.model, ts: d.ts },
+  };
+}
+
+/** A CRM record: any object with a customer id; every other field is kept (flexible schema). */
+export function decodeCustomerObject(obj: Record<string, unknown>): DecodeResult {
+  const idField = CUSTOMER_ID_FIELDS.find((f) => obj[f] !== undefined && obj[f] !== null && obj[f] !== '');
+  if (!idField) return fail('customer record without a customer id');
+  const id = idSchema.safeParse(obj[idField]);
+  if (!id.success) return fail(`${idField}: ${describeZodError(id.error)}`);
+  try {
+    return { ok: true, event: { kind: 'customer', customerId: id.data, fields: normaliseCrmFields(obj) } };
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}

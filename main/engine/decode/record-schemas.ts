@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { parseWrittenTime } from '../../../shared/timestamp.js';
+
+/** Zod schemas for every record shape DESIGN §3 accepts. Limits keep absurd values out of profiles. */
+
+const MAX_ID = 64;
+const MAX_TEXT = 2048;
+
+/** Customer and track ids arrive as strings or numbers; both become trimmed strings. */
+export const idSchema = z
+  .union([z.string(), z.number().int().nonnegative()])
+  .transform((v) => String(v).trim())
+  .pipe(z.string().min(1, 'empty id').max(MAX_ID, 'id longer than 64 characters'));
+
+export const timeSchema = z.string().transform((text, ctx) => {
+  const at = parseWrittenTime(text.trim());
+  if (!at) {
+    ctx.addIssue({ code: 'custom', message: `unreadable timestamp "${text.slice(0, 40)}"` });
+    return z.NEVER;
+  }
+  return at;
+});
+
+/** Every mobile-flag form seen in the field: JSON booleans, 0/1 and their string forms. */
+export const mobileFlagSchema = z.union([
+  z.boolean(),
+  z.literal(0).transform(() => false),
+  z.literal(1).transform(() => true),
+  z
+    .string()
+    .transform((s) => s.trim().toLowerCase())
+    .pipe(z.enum(['0', '1', 'true', 'false']))
+    .transform((s) => s === '1' || s === 'true'),
+]);
+
+const optionalText = z
+  .union([z.string().max(MAX_TEXT), z.number()])
+  .nullish()
+  .transform((v) => (v === null || v === undefined || v === '' ? null : String(v)));
+
+const responseTime = z
+  .number()
+  .nonnegative()
+  .max(3_600_000, 'response time over an hour')
+  .nullish()
+  .transform((v) => (v === null || v === undefined ? null : Math.round(v)));
+
+export const listenSchema = z.object({
+  type: z.literal('listen'),
+  eventId: optionalText,
+  customerId: idSchema,
+  trackId: idSchema,
+  ts: timeSchema,
+  mobile: mobileFlagSchema.default(false),
+  zip: optionalText,
+});
+
+export const clickSchema = z.object({
+  type: z.literal('click'),
+  customerId: idSchema,
+  ts: timeSchema,
+  os: optionalText,
+  browser: optionalText,
+  responseTimeMs: responseTime,
+  product: optionalText,
+  url: optionalText,
+});
+
+/** The older web-click export: `user_id`, `datetime`, `response_time_ms`. */
+export const legacyClickSchema = z.object({
+  user_id: idSchema,
+  datetime: timeSchema,
+  os: optionalText,
+  browser: optionalText,
+  response_time_ms: responseTime,
+  product: optionalText,
+  url: optionalText,
+});
+
+export const predictionSchema = z.object({
+  customerId: idSchema,
+  churnRisk: z.number().min(0, 'churnRisk below 0').max(1, 'churnRisk above 1'),
+  model: optionalText,
+  ts: optionalText,
+});
+
+/** `{"user_id":…,"churn_risk":37}`: a percentage. */
+export const legacyRiskSchema = z.object({
+  user_id: idSchema,
+  churn_risk: z.number().min(0, 'churn_risk below 0').max(100, 'churn_risk above 100'),
+  model: optionalText,
+  ts: optionalText,
+});
+
+/** `{"user_id":…,"prediction":1}`: a label only. */
+export const legacyLabelSchema = z.object({
+  user_id: idSchema,
+  prediction: z.union([z.literal(0), z.literal(1), z.literal('0'), z.literal('1')]).transform((v) => Number(v) as 0 | 1),
+  model: optionalText,
+  ts: optionalText,
+});
+
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid record';
+  const path = issue.path.join('.');
+  return path ? `${path}: ${issue.message}` : issue.message;
+}

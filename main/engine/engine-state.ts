@@ -1,0 +1,31 @@
+import type { ProfileMap } from './profile-aggregator.js';
+import { emptyQuarantine, type QuarantineState } from './quarantine.js';
+
+/** How far each source has been read; saved in the same checkpoint as the profiles. */
+export interface FileProgress {
+  /** Path when last read (the file is identified by its content hash, not its name). */
+  path: string;
+  bytes: number;
+  /** Records (lines or CSV rows) applied so far. */
+  records: number;
+  complete: boolean;
+  startedAt: string;
+  completedAt: string | null;
+}
+
+export interface SourceProgress {
+  /** By sha256 of the file's content. */
+  files: Record<string, FileProgress>;
+  /** Next offset to read, by `topic:partition`. */
+  kafka: Record<string, string>;
+}
+
+export interface EngineState {
+  profiles: ProfileMap;
+  sources: SourceProgress;
+  quarantine: QuarantineState;
+}
+
+export function emptyEngineState(): EngineState {
+  return { profiles: new Map(), sources: { files: {}, kafka: {} }, quarantine: emptyQuarantine() };
+}

@@ -1,0 +1,95 @@
+import type { RecordOrigin } from '../../shared/events.js';
+import type { EngineState } from './engine-state.js';
+import { aggregateBatch, mergeInto } from './profile-aggregator.js';
+import type { CheckpointStats, ProfileStore } from './profile-store.js';
+import { emptyQuarantine, mergeQuarantine, quarantineRecord } from './quarantine.js';
+import type { DecodeResult } from './decode/record-decoder.js';
+
+/** One record as a source read it: where it came from, its raw text, and what decoding made of it. */
+export interface DecodedRecord {
+  origin: RecordOrigin;
+  raw: string;
+  result: DecodeResult;
+}
+
+export interface IngestCounts {
+  listens: number;
+  clicks: number;
+  predictions: number;
+  customers: number;
+  quarantined: number;
+}
+
+export interface IngestTimings {
+  aggregateMs: number;
+  checkpointMs: number;
+  checkpoints: number;
+  longestCheckpointMs: number;
+}
+
+export interface CheckpointPolicy {
+  everyMs: number;
+  everyRecords: number;
+}
+
+/**
+ * Applies decoded batches to the engine state and checkpoints it. A batch and the source position
+ * it reaches are applied together, synchronously, so every checkpoint holds whole batches only.
+ */
+export class IngestSession {
+  readonly counts: IngestCounts = { listens: 0, clicks: 0, predictions: 0, customers: 0, quarantined: 0 };
+  readonly timings: IngestTimings = { aggregateMs: 0, checkpointMs: 0, checkpoints: 0, longestCheckpointMs: 0 };
+  #sinceCheckpoint = 0;
+  #lastCheckpoint = performance.now();
+
+  constructor(
+    readonly store: ProfileStore,
+    readonly state: EngineState,
+    readonly policy: CheckpointPolicy = { everyMs: 2000, everyRecords: 500_000 },
+  ) {}
+
+  /** `advance` moves the source position in the same step, so position and profiles never disagree. */
+  apply(records: readonly DecodedRecord[], advance: (state: EngineState) => void): void {
+    const started = performance.now();
+    const events = [];
+    const quarantine = emptyQuarantine();
+    for (const r of records) {
+      if (r.result.ok) {
+        events.push(r.result.event);
+        const kind = r.result.event.kind;
+        if (kind === 'listen') this.counts.listens += 1;
+        else if (kind === 'click') this.counts.clicks += 1;
+        else if (kind === 'prediction') this.counts.predictions += 1;
+        else this.counts.customers += 1;
+      } else {
+        quarantineRecord(quarantine, r.origin, r.result.reason, r.raw);
+      }
+    }
+    this.counts.quarantined += quarantine.total;
+    mergeInto(this.state.profiles, aggregateBatch(events));
+    mergeQuarantine(this.state.quarantine, quarantine);
+    advance(this.state);
+    this.#sinceCheckpoint += records.length;
+    this.timings.aggregateMs += performance.now() - started;
+  }
+
+  get events(): number {
+    return this.counts.listens + this.counts.clicks + this.counts.predictions + this.counts.customers;
+  }
+
+  async maybeCheckpoint(): Promise<CheckpointStats | null> {
+    const due =
+      this.#sinceCheckpoint >= this.policy.everyRecords || performance.now() - this.#lastCheckpoint >= this.policy.everyMs;
+    return due && this.#sinceCheckpoint > 0 ? this.checkpoint() : null;
+  }
+
+  async checkpoint(): Promise<CheckpointStats> {
+    const stats = await this.store.checkpoint(this.state);
+    this.timings.checkpoints += 1;
+    this.timings.checkpointMs += stats.ms;
+    this.timings.longestCheckpointMs = Math.max(this.timings.longestCheckpointMs, stats.ms);
+    this.#sinceCheckpoint = 0;
+    this.#lastCheckpoint = performance.now();
+    return stats;
+  }
+}

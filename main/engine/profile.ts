@@ -1,0 +1,85 @@
+import type { CrmValue } from '../../shared/events.js';
+
+/** One customer's aggregates (DESIGN §4). Plain data: no methods, no references to other profiles. */
+
+export interface SeenAt {
+  text: string;
+  epochMs: number;
+}
+
+export interface ChurnPoint {
+  risk: number | null;
+  label: 0 | 1 | null;
+  model: string | null;
+  ts: string | null;
+}
+
+export interface ResponseTimes {
+  count: number;
+  sum: number;
+  sumSquares: number;
+  min: number;
+  max: number;
+}
+
+export interface Profile {
+  customerId: string;
+  listens: number;
+  tracks: Set<string>;
+  morning: number;
+  afternoon: number;
+  evening: number;
+  night: number;
+  mobile: number;
+  /** 7×24 listens by day of week (Monday first) × hour, day-major. */
+  dayHour: Uint32Array;
+  firstSeen: SeenAt | null;
+  lastSeen: SeenAt | null;
+  /** Zip of the latest listen that carried one, shown when the CRM has none. */
+  listenZip: (SeenAt & { zip: string }) | null;
+  clicks: number;
+  responseTimes: ResponseTimes | null;
+  products: Record<string, number>;
+  /** Latest prediction received (predictions are keyed by customer, so arrival order is per customer). */
+  churn: ChurnPoint | null;
+  /** Most recent predictions, oldest first, at most CHURN_HISTORY_LIMIT. */
+  churnHistory: ChurnPoint[];
+  crm: Record<string, CrmValue> | null;
+}
+
+export const CHURN_HISTORY_LIMIT = 50;
+
+export function emptyProfile(customerId: string): Profile {
+  return {
+    customerId,
+    listens: 0,
+    tracks: new Set(),
+    morning: 0,
+    afternoon: 0,
+    evening: 0,
+    night: 0,
+    mobile: 0,
+    dayHour: new Uint32Array(168),
+    firstSeen: null,
+    lastSeen: null,
+    listenZip: null,
+    clicks: 0,
+    responseTimes: null,
+    products: {},
+    churn: null,
+    churnHistory: [],
+    crm: null,
+  };
+}
+
+/** A customer counts in base statistics once any clickstream event arrived (DESIGN §4). */
+export function hasEvents(p: Profile): boolean {
+  return p.listens > 0 || p.clicks > 0;
+}
+
+/** DESIGN §4: 1 at or above the threshold, 0 below, null with no prediction yet. */
+export function churnLabel(p: Profile, threshold: number): 0 | 1 | null {
+  if (!p.churn) return null;
+  if (p.churn.risk !== null) return p.churn.risk >= threshold ? 1 : 0;
+  return p.churn.label;
+}

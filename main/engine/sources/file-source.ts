@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import { decodeCustomersCsvRow } from '../decode/customers-csv.js';
+import { decodeJsonRecord } from '../decode/record-decoder.js';
+import { decodeTracksCsvLine } from '../decode/tracks-csv.js';
+import type { DecodedRecord } from '../ingest-session.js';
+import type { FileFormat } from './file-format.js';
+
+/** Reads a batch file as decoded records, in batches, from a given position (for resuming). */
+
+export interface FileBatch {
+  records: DecodedRecord[];
+  /** Lines (rows for customers CSV) consumed up to the end of this batch. */
+  position: number;
+  bytesRead: number;
+}
+
+export const FILE_BATCH_SIZE = 8192;
+
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export function readFileBatches(path: string, format: FileFormat, skip: number): AsyncGenerator<FileBatch> {
+  return format === 'customers-csv' ? readCustomersCsv(path, skip) : readLines(path, format, skip);
+}
+
+/** Splits the stream into lines itself: readline costs more per line than the decoding does. */
+async function* readLines(path: string, format: FileFormat, skip: number): AsyncGenerator<FileBatch> {
+  const decode = format === 'tracks-csv' ? decodeTracksCsvLine : decodeJsonRecord;
+  let line = 0;
+  let bytesRead = 0;
+  let carry = '';
+  let records: DecodedRecord[] = [];
+  const take = (text: string) => {
+    line += 1;
+    if (line <= skip) return;
+    const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (raw.trim() === '') return;
+    records.push({ origin: { file: path, line }, raw, result: decode(line === 1 ? raw.replace(/^\uFEFF/, '') : raw) });
+  };
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const text = carry + (chunk as string);
+    bytesRead += Buffer.byteLength(chunk as string);
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      take(text.slice(start, nl));
+      start = nl + 1;
+      if (records.length >= FILE_BATCH_SIZE) {
+        yield { records, position: line, bytesRead };
+        records = [];
+      }
+    }
+    carry = text.slice(start);
+  }
+  if (carry !== '') take(carry);
+  yield { records, position: line, bytesRead };
+}
+
+async function* readCustomersCsv(path: string, skip: number): AsyncGenerator<FileBatch> {
+  const stream = createReadStream(path);
+  let bytesRead = 0;
+  stream.on('data', (chunk) => {
+    bytesRead += chunk.length;
+  });
+  let row = 0;
+  let records: DecodedRecord[] = [];
+  // Rows csv-parse cannot read (e.g. an unclosed quote) are reported through 'skip' and quarantined.
+  const parser = stream.pipe(
+    parse({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, info: true }),
+  );
+  parser.on('skip', (error: Error & { lines?: number; raw?: string }) => {
+    row += 1;
+    if (row <= skip) return;
+    records.push({
+      origin: { file: path, line: error.lines ?? 0 },
+      raw: error.raw ?? '',
+      result: { ok: false, reason: `bad CSV: ${error.message}` },
+    });
+  });
+  for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; raw?: string } }>) {
+    row += 1;
+    if (row <= skip) continue;
+    const raw = Object.values(item.record).join(',');
+    records.push({ origin: { file: path, line: item.info.lines }, raw, result: decodeCustomersCsvRow(item.record) });
+    if (records.length >= FILE_BATCH_SIZE) {
+      yield { records, position: row, bytesRead };
+      records = [];
+    }
+  }
+  yield { records, position: row, bytesRead };
+}

@@ -1,0 +1,104 @@
+import type { CrmValue } from '../../shared/events.js';
+import type { EngineState, SourceProgress } from './engine-state.js';
+import type { ChurnPoint, Profile, ResponseTimes, SeenAt } from './profile.js';
+import type { QuarantineState } from './quarantine.js';
+
+/** The store file's JSON shape, and the conversion between it and in-memory profiles. */
+
+export const STORE_FORMAT = 'customer360-store';
+export const STORE_VERSION = 1;
+
+export interface StoredProfile {
+  id: string;
+  listens: number;
+  tracks: string[];
+  tod: [morning: number, afternoon: number, evening: number, night: number];
+  mobile: number;
+  /** Non-empty day×hour cells as flat pairs: [cell, count, cell, count, …]. */
+  dayHour: number[];
+  firstSeen: SeenAt | null;
+  lastSeen: SeenAt | null;
+  listenZip: (SeenAt & { zip: string }) | null;
+  clicks: number;
+  responseTimes: ResponseTimes | null;
+  products: Record<string, number>;
+  churnHistory: ChurnPoint[];
+  crm: Record<string, CrmValue> | null;
+}
+
+export interface StoreData {
+  format: typeof STORE_FORMAT;
+  version: typeof STORE_VERSION;
+  savedAt: string;
+  profiles: StoredProfile[];
+  sources: SourceProgress;
+  quarantine: QuarantineState;
+}
+
+export function encodeProfile(p: Profile): StoredProfile {
+  const dayHour: number[] = [];
+  p.dayHour.forEach((n, cell) => {
+    if (n > 0) dayHour.push(cell, n);
+  });
+  return {
+    id: p.customerId,
+    listens: p.listens,
+    tracks: [...p.tracks],
+    tod: [p.morning, p.afternoon, p.evening, p.night],
+    mobile: p.mobile,
+    dayHour,
+    firstSeen: p.firstSeen,
+    lastSeen: p.lastSeen,
+    listenZip: p.listenZip,
+    clicks: p.clicks,
+    responseTimes: p.responseTimes,
+    products: p.products,
+    churnHistory: p.churnHistory,
+    crm: p.crm,
+  };
+}
+
+export function decodeProfile(s: StoredProfile): Profile {
+  const dayHour = new Uint32Array(168);
+  for (let i = 0; i + 1 < s.dayHour.length; i += 2) dayHour[s.dayHour[i] as number] = s.dayHour[i + 1] as number;
+  const [morning, afternoon, evening, night] = s.tod;
+  return {
+    customerId: s.id,
+    listens: s.listens,
+    tracks: new Set(s.tracks),
+    morning,
+    afternoon,
+    evening,
+    night,
+    mobile: s.mobile,
+    dayHour,
+    firstSeen: s.firstSeen,
+    lastSeen: s.lastSeen,
+    listenZip: s.listenZip,
+    clicks: s.clicks,
+    responseTimes: s.responseTimes,
+    products: s.products,
+    churn: s.churnHistory[s.churnHistory.length - 1] ?? null,
+    churnHistory: s.churnHistory,
+    crm: s.crm,
+  };
+}
+
+export function encodeState(state: EngineState): StoreData {
+  return {
+    format: STORE_FORMAT,
+    version: STORE_VERSION,
+    savedAt: new Date().toISOString(),
+    profiles: Array.from(state.profiles.values(), encodeProfile),
+    sources: state.sources,
+    quarantine: state.quarantine,
+  };
+}
+
+export function decodeState(data: StoreData): EngineState {
+  return {
+    profiles: new Map(data.profiles.map((s) => [s.id, decodeProfile(s)])),
+    sources: data.sources,
+    quarantine: data.quarantine,
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Timestamps as the field writes them. DESIGN §4: the hour of day is the hour *as written*
+ * (in the timestamp's own offset when it has one), so we never convert to the local zone.
+ */
+
+export interface WrittenTime {
+  /** The timestamp exactly as received. */
+  text: string;
+  /** Hour as written, 0–23. */
+  hour: number;
+  /** Day of week of the written date, Monday = 0 … Sunday = 6. */
+  dayOfWeek: number;
+  /** The instant, for ordering; a timestamp without offset is read as UTC. */
+  epochMs: number;
+}
+
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/** Parses `YYYY-MM-DD HH:MM[:SS[.fff]]` with `T` or space and an optional `Z`/offset; null if invalid. */
+export function parseWrittenTime(text: string): WrittenTime | null {
+  const m = TIMESTAMP.exec(text);
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return null;
+  const dayStart = Date.UTC(year, month - 1, day);
+  // Date.UTC rolls 2026-02-30 over to March; reject such dates instead of guessing.
+  if (day < 1 || new Date(dayStart).getUTCDate() !== day) return null;
+  let offsetMinutes = 0;
+  const zone = m[7];
+  if (zone !== undefined && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const oh = Number(digits.slice(0, 2));
+    const om = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+    if (oh > 18 || om > 59) return null;
+    offsetMinutes = sign * (oh * 60 + om);
+  }
+  const epochMs = dayStart + ((hour * 60 + minute) * 60 + second) * 1000 - offsetMinutes * 60_000;
+  const dayOfWeek = (new Date(dayStart).getUTCDay() + 6) % 7;
+  return { text, hour, dayOfWeek, epochMs };
+}
+
+/** `YYYY-MM-DD HH:MM:SS` for a wall-clock Date, as the tracks CSV writes it. */
+export function formatWallClock(date: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
+}
+
+/** Same format for a UTC instant (deterministic output, independent of the machine's zone). */
+export function formatUtcWallClock(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
+}
