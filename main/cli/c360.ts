@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
+import { UserError } from '../engine/user-error.js';
+import { defaultDataDir, fraction, wholeNumber } from './cli-output.js';
+import { runDemoData } from './demo-data-command.js';
+import { runExport } from './export-command.js';
+import { runIngest } from './ingest-command.js';
+
+/** `c360` (DESIGN §6). Exit 0 on success, 2 on a usage error, 1 on failure, with a one-line message. */
+
+const USAGE_EXIT = 2;
+const FAILURE_EXIT = 1;
+
+function buildProgram(): Command {
+  const program = new Command('c360')
+    .description('Customer 360 engine: ingest clickstream and predictions, keep customer profiles, export them')
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({ outputError: (text, write) => write(`c360: ${text.replace(/^error: /, '')}`) });
+
+  const dataDir = () => new Option('--data-dir <dir>', 'folder holding the store').default(defaultDataDir(), '~/.config/customer360');
+
+  program
+    .command('ingest')
+    .description('batch-ingest files (tracks CSV, JSON lines, customers CSV), or run the live demo source')
+    .argument('[files...]', 'files to ingest')
+    .addOption(dataDir())
+    .option('--force', 'count a file again even though its content was ingested before')
+    .option('--checkpoint-every <records>', 'save a checkpoint at least every N records', wholeNumber('--checkpoint-every', 1), 500_000)
+    .addOption(
+      new Option('--demo [events]', 'ingest the embedded demo stream instead of files (all events when no number)').argParser(
+        wholeNumber('--demo', 1),
+      ),
+    )
+    .option('--rate <events>', 'demo events per second (0: as fast as possible)', wholeNumber('--rate'), 0)
+    .option('--customers <n>', 'demo customers', wholeNumber('--customers', 1), 5000)
+    .option('--seed <n>', 'demo seed', wholeNumber('--seed'), 1)
+    .action(async (files: string[], opts) => runIngest(files, opts));
+
+  program
+    .command('export')
+    .description('write live_table.csv and agg_table.csv from the store')
+    .requiredOption('--out <dir>', 'folder to write the CSV files to')
+    .addOption(dataDir())
+    .option('--threshold <risk>', 'churn risk at which churn_label becomes 1', fraction('--threshold'), DEFAULT_CHURN_THRESHOLD)
+    .action(async (opts) => runExport(opts));
+
+  program
+    .command('demo-data')
+    .description('write deterministic sample files: tracks.csv, clicks.jsonl, predictions.jsonl, customers.csv')
+    .requiredOption('--out <dir>', 'folder to write the files to')
+    .option('--customers <n>', 'number of customers', wholeNumber('--customers', 1), 5000)
+    .option('--events <n>', 'clickstream events (listens and clicks)', wholeNumber('--events'), 100_000)
+    .option('--seed <n>', 'random seed; the same seed gives the same files', wholeNumber('--seed'), 1)
+    .action(async (opts) => runDemoData(opts));
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return USAGE_EXIT;
+  }
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander; they succeeded.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      process.stderr.write('Run "c360 --help" for usage.\n');
+      return USAGE_EXIT;
+    }
+    if (error instanceof UserError) {
+      process.stderr.write(`c360: ${error.message}\n`);
+      return FAILURE_EXIT;
+    }
+    process.stderr.write(`c360: unexpected failure: ${(error as Error).stack ?? error}\n`);
+    return FAILURE_EXIT;
+  }
+}
+
+process.exitCode = await main(process.argv);

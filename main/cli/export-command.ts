@@ -1,0 +1,40 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exportAggTable, exportLiveTable } from '../engine/csv-export.js';
+import { ProfileStore, STORE_FILE } from '../engine/profile-store.js';
+import { UserError } from '../engine/user-error.js';
+import { existsSync } from 'node:fs';
+import { fmt, progressBar } from './cli-output.js';
+
+export interface ExportFlags {
+  out: string;
+  dataDir: string;
+  threshold: number;
+}
+
+export async function runExport(flags: ExportFlags): Promise<void> {
+  if (!existsSync(join(flags.dataDir, STORE_FILE))) {
+    throw new UserError(`no store in ${flags.dataDir}; run "c360 ingest" first or pass --data-dir`);
+  }
+  try {
+    await mkdir(flags.out, { recursive: true });
+  } catch (error) {
+    throw new UserError(`cannot write to ${flags.out} (${(error as NodeJS.ErrnoException).code}); choose another --out`);
+  }
+  const { state, notice } = await ProfileStore.open(flags.dataDir);
+  if (notice) throw new UserError(notice);
+  const profiles = [...state.profiles.values()];
+  const live = join(flags.out, 'live_table.csv');
+  const agg = join(flags.out, 'agg_table.csv');
+  const bar = progressBar('Exporting [{bar}] {value}/{total} customers');
+  bar?.start(profiles.length, 0);
+  try {
+    await exportLiveTable(profiles, live, { threshold: flags.threshold, onProgress: (done) => bar?.update(done) });
+    await exportAggTable(profiles, agg);
+  } catch (error) {
+    throw new UserError(`cannot write to ${flags.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); choose another --out`);
+  } finally {
+    bar?.stop();
+  }
+  process.stdout.write(`Wrote ${fmt(profiles.length)} customers to ${live}\nWrote base statistics to ${agg}\n`);
+}

@@ -1,0 +1,109 @@
+import { basename } from 'node:path';
+import { describeOrigin, type QuarantineState } from '../engine/quarantine.js';
+import { IngestSession } from '../engine/ingest-session.js';
+import { ProfileStore } from '../engine/profile-store.js';
+import { writeQuarantineFile } from '../engine/quarantine-file.js';
+import { ingestDemo } from '../engine/sources/demo-ingest.js';
+import { type FileResult, ingestFiles } from '../engine/sources/file-ingest.js';
+import { UserError } from '../engine/user-error.js';
+import { churnLabel } from '../engine/profile.js';
+import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
+import { fmt, progressBar, seconds, stopOnInterrupt } from './cli-output.js';
+
+export interface IngestFlags {
+  dataDir: string;
+  force?: boolean;
+  demo?: number | true;
+  rate: number;
+  seed: number;
+  customers: number;
+  checkpointEvery: number;
+}
+
+export async function runIngest(files: string[], flags: IngestFlags): Promise<void> {
+  if (files.length === 0 && flags.demo === undefined) {
+    throw new UserError('name the files to ingest (tracks CSV, JSON lines, customers CSV), or pass --demo');
+  }
+  if (files.length > 0 && flags.demo !== undefined) throw new UserError('give files or --demo, not both');
+  const { store, state, notice } = await ProfileStore.open(flags.dataDir);
+  if (notice) process.stderr.write(`${notice}\n`);
+  const session = new IngestSession(store, state, { everyMs: 2000, everyRecords: flags.checkpointEvery });
+  const shouldStop = stopOnInterrupt();
+  const started = performance.now();
+
+  let results: FileResult[] = [];
+  if (flags.demo !== undefined) {
+    await runDemo(session, flags, shouldStop);
+  } else {
+    const bar = progressBar('Ingesting [{bar}] {percentage}% | {value}/{total} MB | ETA {eta_formatted}');
+    bar?.start(1, 0);
+    results = await ingestFiles(session, files, {
+      force: flags.force,
+      shouldStop,
+      onProgress: (done, total) => {
+        bar?.setTotal(Math.max(1, Math.round(total / 1e6)));
+        bar?.update(Math.round(done / 1e6));
+      },
+    });
+    bar?.stop();
+  }
+  const quarantinePath = await writeQuarantineFile(flags.dataDir, state.quarantine);
+  const elapsed = performance.now() - started;
+
+  const c = session.counts;
+  const lines: string[] = [];
+  for (const r of results) {
+    if (r.outcome === 'skipped') {
+      const when = r.previously?.completedAt ? ` on ${r.previously.completedAt}` : ' earlier in this run';
+      const as = r.previously && r.previously.path !== r.path ? ` as ${r.previously.path}` : '';
+      lines.push(`Skipped ${basename(r.path)}: the same content was ingested${as}${when}; pass --force to count it again.`);
+    } else if (r.outcome === 'resumed') {
+      lines.push(`Resumed ${basename(r.path)} where the last run stopped (${fmt(r.records)} more records).`);
+    } else if (r.outcome === 'forced') {
+      lines.push(`Counted ${basename(r.path)} again (--force): its events are now in the profiles twice.`);
+    }
+  }
+  const source = flags.demo !== undefined ? 'the demo source' : `${results.length} file${results.length === 1 ? '' : 's'}`;
+  lines.push(
+    `Ingested ${fmt(session.events)} records from ${source} in ${seconds(elapsed)}: ${fmt(c.listens)} listens, ${fmt(c.clicks)} clicks, ${fmt(c.predictions)} predictions, ${fmt(c.customers)} customer records.`,
+  );
+  lines.push(`${fmt(state.profiles.size)} customers in the store (${store.path}).`);
+  lines.push(quarantineLine(c.quarantined, state.quarantine, quarantinePath));
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function quarantineLine(thisRun: number, q: QuarantineState, path: string): string {
+  if (thisRun === 0) return q.total === 0 ? 'No records quarantined.' : `No records quarantined in this run (${fmt(q.total)} in all; see ${path}).`;
+  const last = q.recent[q.recent.length - 1];
+  const example = last ? ` e.g. ${describeOrigin(last.origin)}: ${last.reason}` : '';
+  return `${fmt(thisRun)} records quarantined (not counted;${example}); see ${path}.`;
+}
+
+async function runDemo(session: IngestSession, flags: IngestFlags, shouldStop: () => boolean): Promise<void> {
+  const limit = flags.demo === true ? undefined : flags.demo;
+  const bar = progressBar('Demo {value} events | {rate} events/s | {customers} customers | {atRisk} at risk');
+  bar?.start(limit ?? 0, 0, { rate: 0, customers: 0, atRisk: 0 });
+  let lastReport = performance.now();
+  let lastEvents = 0;
+  await ingestDemo(session, {
+    seed: flags.seed,
+    customers: flags.customers,
+    rate: flags.rate,
+    limit,
+    shouldStop,
+    onBatch: (s) => {
+      const now = performance.now();
+      if (now - lastReport < 500) return;
+      const events = s.counts.listens + s.counts.clicks;
+      const rate = Math.round(((events - lastEvents) * 1000) / (now - lastReport));
+      let atRisk = 0;
+      for (const p of s.state.profiles.values()) if (churnLabel(p, DEFAULT_CHURN_THRESHOLD) === 1) atRisk += 1;
+      const values = { rate: fmt(rate), customers: fmt(s.state.profiles.size), atRisk: fmt(atRisk) };
+      if (bar) bar.update(events, values);
+      else if (limit === undefined && now - lastReport > 10_000) process.stderr.write(`${fmt(events)} events, ${values.rate}/s\n`);
+      lastReport = now;
+      lastEvents = events;
+    },
+  });
+  bar?.stop();
+}

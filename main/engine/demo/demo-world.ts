@@ -1,0 +1,241 @@
+import { base, en, en_US, Faker, generateMersenne53Randomizer } from '@faker-js/faker';
+import { formatUtcWallClock } from '../../../shared/timestamp.js';
+import {
+  type BehaviourState,
+  churnFeatures,
+  DEMO_MODEL_NAME,
+  demoChurnRisk,
+  newBehaviour,
+  recordClick,
+  recordListen,
+} from './demo-churn-model.js';
+import { PERSONAS, type Persona } from './demo-personas.js';
+import { WeightedPicker } from './weighted-picker.js';
+
+/**
+ * The demo world: customers with CRM identities, personas and tastes, a track catalogue with
+ * Zipf popularity, and the raw records (in the wire formats of DESIGN §3) they produce.
+ * Everything random comes from one seeded generator, so a seed always gives the same world.
+ */
+
+export interface DemoCustomer {
+  index: number;
+  id: string;
+  persona: Persona;
+  /** Relative number of events this customer makes. */
+  activity: number;
+  favourites: string[];
+  /** Gets slow web responses (one of the churn model's inputs). */
+  slowWeb: boolean;
+  /** Listens less and less over time: the churners of the story. */
+  fading: boolean;
+  level: 0 | 1 | 2;
+  linkedWithApps: boolean;
+  zip: string;
+  /** The CRM export's columns (DESIGN §3), with extra columns only some customers have. */
+  crm: Record<string, string | number>;
+  behaviour: BehaviourState;
+}
+
+export interface ListenRecord {
+  type: 'listen';
+  eventId: string;
+  customerId: string;
+  trackId: string;
+  ts: string;
+  mobile: boolean;
+  zip: string;
+}
+
+export interface ClickRecord {
+  type: 'click';
+  customerId: string;
+  ts: string;
+  os: string;
+  browser: string;
+  responseTimeMs: number;
+  product: string;
+  url: string;
+}
+
+export interface PredictionRecord {
+  customerId: string;
+  churnRisk: number;
+  model: string;
+  ts: string;
+}
+
+export const CRM_COLUMNS = [
+  'CustID',
+  'Name',
+  'Gender',
+  'Address',
+  'zip',
+  'SignDate',
+  'Status',
+  'Level',
+  'Campaign',
+  'LinkedWithApps',
+  'Email',
+  'Phone',
+  'Company',
+  'PreferredGenre',
+  'LoyaltyCard',
+] as const;
+
+const OSES = ['win10', 'win7', 'macos', 'ios', 'android', 'linux'];
+const BROWSERS = ['Chrome', 'Safari', 'Firefox', 'Edge', 'IE'];
+const PRODUCTS = ['premium_plan', 'family_plan', 'student_plan', 'personal_credit_card', 'gift_card', 'hifi_addon'];
+const GENRES = ['rock', 'pop', 'jazz', 'classical', 'hip-hop', 'electronic', 'country', 'indie'];
+
+export interface DemoWorldOptions {
+  seed: number;
+  customers: number;
+  /** Tracks in the catalogue; defaults to scale with the customers. */
+  tracks?: number;
+}
+
+export class DemoWorld {
+  readonly faker: Faker;
+  readonly customers: DemoCustomer[];
+  readonly #tracks: WeightedPicker<string>;
+  readonly #byActivity: WeightedPicker<DemoCustomer>;
+  readonly #byPersona: Map<Persona, WeightedPicker<DemoCustomer>>;
+  #eventSeq = 0;
+
+  constructor(options: DemoWorldOptions) {
+    this.faker = new Faker({ locale: [en_US, en, base], randomizer: generateMersenne53Randomizer(options.seed) });
+    const trackCount = options.tracks ?? Math.max(500, Math.min(50_000, options.customers * 4));
+    const trackIds = Array.from({ length: trackCount }, (_, i) => String(1000 + i));
+    this.#tracks = new WeightedPicker(trackIds, (id) => 1 / (Number(id) - 999) ** 1.05); // Zipf-like popularity
+    this.customers = Array.from({ length: options.customers }, (_, i) => this.#makeCustomer(i));
+    this.#byActivity = new WeightedPicker(this.customers, (c) => c.activity);
+    this.#byPersona = new Map(
+      PERSONAS.map((p) => [p, new WeightedPicker(this.customers.filter((c) => c.persona === p), (c) => c.activity)]),
+    );
+  }
+
+  random(): number {
+    return this.faker.number.float({ min: 0, max: 1 });
+  }
+
+  /** Standard normal draw (Box–Muller). */
+  normal(): number {
+    const u = 1 - this.random();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.random());
+  }
+
+  #makeCustomer(index: number): DemoCustomer {
+    const f = this.faker;
+    const persona = f.helpers.weightedArrayElement(PERSONAS.map((p) => ({ weight: p.share, value: p })));
+    const sex = f.person.sexType();
+    const first = f.person.firstName(sex);
+    const last = f.person.lastName();
+    const id = String(index + 1);
+    const level = f.helpers.weightedArrayElement([
+      { weight: 5, value: 0 as const },
+      { weight: 3, value: 1 as const },
+      { weight: 2, value: 2 as const },
+    ]);
+    const linkedWithApps = f.datatype.boolean(0.4);
+    const zip = f.location.zipCode('#####');
+    const signDate = f.date.between({ from: '2023-01-01T00:00:00Z', to: '2026-02-28T00:00:00Z' });
+    const crm: Record<string, string | number> = {
+      CustID: id,
+      Name: `${first} ${last}`,
+      Gender: sex,
+      Address: `${f.location.streetAddress()}, ${f.location.city()}, ${f.location.state({ abbreviated: true })}`,
+      zip,
+      SignDate: `${signDate.getUTCMonth() + 1}/${signDate.getUTCDate()}/${signDate.getUTCFullYear()}`,
+      Status: f.datatype.boolean(0.94) ? 1 : 0,
+      Level: level,
+      Campaign: f.helpers.weightedArrayElement([
+        { weight: 6, value: 0 },
+        { weight: 2, value: 1 },
+        { weight: 1, value: 2 },
+        { weight: 1, value: 3 },
+        { weight: 2, value: 4 },
+      ]),
+      LinkedWithApps: linkedWithApps ? 1 : 0,
+      Email: f.internet.email({ firstName: first, lastName: last }).toLowerCase(),
+    };
+    if (f.datatype.boolean(0.9)) crm.Phone = f.phone.number({ style: 'national' });
+    if (f.datatype.boolean(0.15)) crm.Company = f.company.name();
+    if (f.datatype.boolean(0.45)) crm.PreferredGenre = f.helpers.arrayElement(GENRES);
+    if (f.datatype.boolean(0.12)) crm.LoyaltyCard = `LC-${f.string.numeric(8)}`;
+    const favouriteCount = f.number.int({ min: 8, max: 40 });
+    return {
+      index,
+      id,
+      persona,
+      activity: Math.exp(this.normal() * 0.8), // log-normal: a few heavy listeners, many light ones
+      favourites: Array.from({ length: favouriteCount }, () => this.#tracks.pick(this.random())),
+      slowWeb: f.datatype.boolean(0.12),
+      fading: f.datatype.boolean(0.15),
+      level,
+      linkedWithApps,
+      zip,
+      crm,
+      behaviour: newBehaviour(),
+    };
+  }
+
+  /** A customer weighted by activity alone (batch generation chooses the time afterwards). */
+  pickCustomer(): DemoCustomer {
+    return this.#byActivity.pick(this.random());
+  }
+
+  /** A customer likely to be listening at this hour (live generation, where the time is given). */
+  pickCustomerAt(hour: number, weekend: boolean): DemoCustomer {
+    const persona = this.faker.helpers.weightedArrayElement(
+      PERSONAS.map((p) => ({ weight: p.share * (p.hourWeights[hour] ?? 0) * (weekend ? p.weekendFactor : 1), value: p })),
+    );
+    return (this.#byPersona.get(persona) ?? this.#byActivity).pick(this.random());
+  }
+
+  /** An hour of day drawn from the customer's persona rhythm. */
+  pickHour(c: DemoCustomer): number {
+    return this.faker.helpers.weightedArrayElement(c.persona.hourWeights.map((weight, value) => ({ weight, value })));
+  }
+
+  listen(c: DemoCustomer, epochMs: number): ListenRecord {
+    recordListen(c.behaviour, epochMs);
+    const favourite = this.random() < 0.55 && c.favourites.length > 0;
+    return {
+      type: 'listen',
+      eventId: `e${++this.#eventSeq}`,
+      customerId: c.id,
+      trackId: favourite ? this.faker.helpers.arrayElement(c.favourites) : this.#tracks.pick(this.random()),
+      ts: formatUtcWallClock(epochMs),
+      mobile: this.random() < c.persona.mobileShare,
+      zip: c.zip,
+    };
+  }
+
+  click(c: DemoCustomer, epochMs: number): ClickRecord {
+    const median = c.slowWeb ? 2600 : 420;
+    const responseTimeMs = Math.max(20, Math.round(median * Math.exp(this.normal() * 0.5)));
+    recordClick(c.behaviour, responseTimeMs);
+    const product = this.faker.helpers.arrayElement(PRODUCTS);
+    return {
+      type: 'click',
+      customerId: c.id,
+      ts: new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      os: this.faker.helpers.arrayElement(OSES),
+      browser: this.faker.helpers.arrayElement(BROWSERS),
+      responseTimeMs,
+      product,
+      url: `https://shop.example.com/products/${product}`,
+    };
+  }
+
+  prediction(c: DemoCustomer, epochMs: number): PredictionRecord {
+    const features = churnFeatures(c.behaviour, epochMs, c.level === 0, c.linkedWithApps);
+    return {
+      customerId: c.id,
+      churnRisk: demoChurnRisk(features, this.normal()),
+      model: DEMO_MODEL_NAME,
+      ts: new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    };
+  }
+}
