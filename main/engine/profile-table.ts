@@ -11,13 +11,17 @@ import { churnLabel, type Profile } from './profile.js';
 
 export type Cell = string | number | null;
 
-/** Numeric ids sort numerically and before other ids, which sort as text. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Numeric ids sort numerically (any length, leading zeros ignored) before other ids, which sort as text. */
 export function compareCustomerIds(a: string, b: string): number {
   const na = /^\d+$/.test(a);
   const nb = /^\d+$/.test(b);
-  if (na && nb) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
   if (na !== nb) return na ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (!na) return byText(a, b);
+  const ta = a.replace(/^0+(?=\d)/, '');
+  const tb = b.replace(/^0+(?=\d)/, '');
+  return ta.length - tb.length || byText(ta, tb) || byText(a, b);
 }
 
 /** Header for a set of profiles: fixed columns, known CRM columns, then any other field, sorted. */

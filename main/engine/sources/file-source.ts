@@ -68,24 +68,33 @@ async function* readCustomersCsv(path: string, skip: number): AsyncGenerator<Fil
   });
   let row = 0;
   let records: DecodedRecord[] = [];
-  // Rows csv-parse cannot read (e.g. an unclosed quote) are reported through 'skip' and quarantined.
+  // csv-parse miscounts lines when a quoted field holds CRLF, so lines are counted from each
+  // record's raw text (which excludes its final \n) plus the empty lines the parser skipped.
+  let nextLine = 2;
+  let emptyLinesSeen = 0;
+  const lineOf = (raw: string, emptyLines: number): number => {
+    const line = nextLine + (emptyLines - emptyLinesSeen);
+    emptyLinesSeen = emptyLines;
+    nextLine = line + (raw.match(/\n/g)?.length ?? 0) + 1;
+    return line;
+  };
   const parser = stream.pipe(
-    parse({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, info: true }),
+    parse({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, info: true, raw: true }),
   );
-  parser.on('skip', (error: Error & { lines?: number; raw?: string }) => {
+  // Rows csv-parse cannot read (e.g. an unclosed quote) are reported through 'skip' and quarantined.
+  parser.on('skip', (error: Error & { raw?: string }) => {
     row += 1;
+    const raw = error.raw ?? '';
+    const line = lineOf(raw, emptyLinesSeen);
     if (row <= skip) return;
-    records.push({
-      origin: { file: path, line: error.lines ?? 0 },
-      raw: error.raw ?? '',
-      result: { ok: false, reason: `bad CSV: ${error.message}` },
-    });
+    records.push({ origin: { file: path, line }, raw: raw.trimEnd(), result: { ok: false, reason: `bad CSV: ${error.message}` } });
   });
-  for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; raw?: string } }>) {
+  type Item = { record: Record<string, string>; info: { empty_lines: number }; raw: string };
+  for await (const item of parser as AsyncIterable<Item>) {
     row += 1;
+    const line = lineOf(item.raw, item.info.empty_lines);
     if (row <= skip) continue;
-    const raw = Object.values(item.record).join(',');
-    records.push({ origin: { file: path, line: item.info.lines }, raw, result: decodeCustomersCsvRow(item.record) });
+    records.push({ origin: { file: path, line }, raw: item.raw.replace(/\r$/, ''), result: decodeCustomersCsvRow(item.record) });
     if (records.length >= FILE_BATCH_SIZE) {
       yield { records, position: row, bytesRead };
       records = [];

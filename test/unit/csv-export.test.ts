@@ -1,0 +1,69 @@
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { exportAggTable, exportLiveTable } from '../../main/engine/csv-export.js';
+import { aggregateBatch } from '../../main/engine/profile-aggregator.js';
+import { compareCustomerIds, spreadsheetSafe } from '../../main/engine/profile-table.js';
+import { event, listen, prediction } from '../support/events.js';
+
+describe('live_table.csv', () => {
+  it('orders numeric ids numerically, then other ids, and writes the DESIGN columns first', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'c360-export-'));
+    const profiles = aggregateBatch([
+      listen('10', '2026-03-04 08:00:00'),
+      listen('9', '2026-03-04 08:00:00', { mobile: true }),
+      listen('abc', '2026-03-04 08:00:00'),
+      listen('100', '2026-03-04 08:00:00'),
+      prediction('9', 0.25),
+      prediction('10', 0.1),
+      event({ type: 'customer', customerId: '9', Name: 'Nine, "the" customer', Level: 1, PetName: 'Rex' }),
+      event({ type: 'customer', customerId: '10', Name: '=HYPERLINK("x")', Gender: 'female' }),
+    ]);
+    const path = join(dir, 'live_table.csv');
+    await exportLiveTable([...profiles.values()], path, { threshold: 0.2 });
+    const text = await readFile(path, 'utf8');
+    expect(text.split('\r\n')[0]).toBe(
+      'customer_id,listens,unique_tracks,morning,afternoon,evening,night,mobile,clicks,churn_risk,churn_label,first_seen,last_seen,name,gender,zip,level,campaign,address,email,phone,sign_date,status,linked_with_apps,pet_name',
+    );
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.customer_id)).toEqual(['9', '10', '100', 'abc']);
+    expect(rows[0]).toMatchObject({ listens: '1', mobile: '1', churn_risk: '0.25', churn_label: '1', name: 'Nine, "the" customer', level: 'Silver', pet_name: 'Rex' });
+    expect(rows[1]).toMatchObject({ churn_risk: '0.1', churn_label: '0', name: `'=HYPERLINK("x")` });
+    expect(rows[2]).toMatchObject({ churn_risk: '', churn_label: '', name: '', pet_name: '' });
+    expect(await readdir(dir)).toEqual(['live_table.csv']); // no temp file left behind
+  });
+
+  it('makes formula-like cells safe and leaves plain ones alone', () => {
+    expect(['=1+1', '+33 1', '-2', '@SUM', '\tx', '\rx', 'plain', 5, null].map(spreadsheetSafe)).toEqual([
+      "'=1+1",
+      "'+33 1",
+      "'-2",
+      "'@SUM",
+      "'\tx",
+      "'\rx",
+      'plain',
+      '5',
+      '',
+    ]);
+  });
+
+  it('compares ids numerically when both are numbers', () => {
+    expect(['2', '10', '1', '007', 'b', 'a'].sort(compareCustomerIds)).toEqual(['1', '2', '007', '10', 'a', 'b']);
+  });
+});
+
+describe('agg_table.csv', () => {
+  it('writes count, mean, variance, min and max per column', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'c360-export-'));
+    const profiles = aggregateBatch([listen('1', '2026-03-04 08:00:00'), listen('2', '2026-03-04 08:00:00'), listen('2', '2026-03-04 20:00:00')]);
+    const path = join(dir, 'agg_table.csv');
+    await exportAggTable(profiles.values(), path);
+    const rows = parse(await readFile(path, 'utf8')) as string[][];
+    expect(rows[0]).toEqual(['statistic', 'listens', 'unique_tracks', 'morning', 'afternoon', 'evening', 'night', 'mobile', 'clicks', 'churn_risk']);
+    expect(rows.map((r) => r[0])).toEqual(['statistic', 'count', 'mean', 'variance', 'min', 'max']);
+    expect(rows.slice(1).map((r) => r[1])).toEqual(['2', '1.5', '0.5', '1', '2']);
+    expect(rows.slice(1).map((r) => r[9])).toEqual(['0', '', '', '', '']);
+  });
+});

@@ -1,0 +1,163 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { churnLabel, type Profile } from '../../main/engine/profile.js';
+import { aggregateBatch, mergeInto, type ProfileMap } from '../../main/engine/profile-aggregator.js';
+import { encodeProfile } from '../../main/engine/store-codec.js';
+import type { C360Event } from '../../shared/events.js';
+import { click, event, listen, prediction } from '../support/events.js';
+
+const only = (events: C360Event[], id = '1'): Profile => {
+  const p = aggregateBatch(events).get(id);
+  if (!p) throw new Error(`no profile for ${id}`);
+  return p;
+};
+
+describe('listen aggregates', () => {
+  it('counts listens, distinct tracks and mobile listens', () => {
+    const p = only([
+      listen('1', '2026-03-04 08:00:00', { trackId: 'a', mobile: true }),
+      listen('1', '2026-03-04 09:00:00', { trackId: 'a', mobile: 1 }),
+      listen('1', '2026-03-04 10:00:00', { trackId: 'b', mobile: '0' }),
+      listen('1', '2026-03-04 11:00:00', { trackId: 'a', mobile: 'true' }),
+    ]);
+    expect(p.listens).toBe(4);
+    expect(p.tracks.size).toBe(2);
+    expect(p.mobile).toBe(3);
+    expect(p.morning).toBe(4);
+  });
+
+  it('keeps first and last seen by time, whatever the arrival order', () => {
+    const p = only([
+      listen('1', '2026-03-05 10:00:00'),
+      listen('1', '2026-03-04 09:00:00'),
+      listen('1', '2026-03-06 23:59:00'),
+      listen('1', '2026-03-05 12:00:00'),
+    ]);
+    expect(p.firstSeen?.text).toBe('2026-03-04 09:00:00');
+    expect(p.lastSeen?.text).toBe('2026-03-06 23:59:00');
+  });
+
+  it('fills the 7×24 day × hour histogram (Monday first)', () => {
+    const p = only([
+      listen('1', '2026-03-02 07:10:00'), // Monday 07
+      listen('1', '2026-03-02 07:50:00'), // Monday 07
+      listen('1', '2026-03-08 23:00:00'), // Sunday 23
+    ]);
+    expect(p.dayHour[0 * 24 + 7]).toBe(2);
+    expect(p.dayHour[6 * 24 + 23]).toBe(1);
+    expect(p.dayHour.reduce((a, b) => a + b, 0)).toBe(3);
+  });
+
+  it('takes the zip from the latest listen that has one', () => {
+    const p = only([
+      listen('1', '2026-03-05 10:00:00', { zip: '22222' }),
+      listen('1', '2026-03-04 10:00:00', { zip: '11111' }),
+      listen('1', '2026-03-06 10:00:00'),
+    ]);
+    expect(p.listenZip?.zip).toBe('22222');
+  });
+});
+
+describe('click aggregates', () => {
+  it('counts clicks, response times and products', () => {
+    const p = only([
+      click('1', '2026-03-04T10:00:00Z', { responseTimeMs: 100, product: 'gift_card' }),
+      click('1', '2026-03-04T10:01:00Z', { responseTimeMs: 300, product: 'gift_card' }),
+      click('1', '2026-03-04T10:02:00Z', { product: 'premium_plan' }),
+    ]);
+    expect(p.clicks).toBe(3);
+    expect(p.listens).toBe(0);
+    expect(p.responseTimes).toEqual({ count: 2, sum: 400, sumSquares: 100_000, min: 100, max: 300 });
+    expect(p.products).toEqual({ gift_card: 2, premium_plan: 1 });
+  });
+});
+
+describe('churn', () => {
+  it('keeps the latest prediction with its model and time, and the history', () => {
+    const p = only([
+      prediction('1', 0.1, { model: 'm@1', ts: '2026-03-01T00:00:00Z' }),
+      prediction('1', 0.4, { model: 'm@2', ts: '2026-03-08T00:00:00Z' }),
+    ]);
+    expect(p.churn).toEqual({ risk: 0.4, label: null, model: 'm@2', ts: '2026-03-08T00:00:00Z' });
+    expect(p.churnHistory.map((h) => h.risk)).toEqual([0.1, 0.4]);
+  });
+
+  it('labels at the threshold: ≥ is 1, below is 0, none is empty', () => {
+    const at = (risk: number, threshold: number) => churnLabel(only([prediction('1', risk)]), threshold);
+    expect(at(0.2, 0.2)).toBe(1);
+    expect(at(0.19999, 0.2)).toBe(0);
+    expect(at(0.5, 0.6)).toBe(0);
+    expect(at(0.6, 0.6)).toBe(1);
+    expect(churnLabel(only([listen('1', '2026-03-04 10:00:00')]), 0.2)).toBeNull();
+  });
+
+  it('uses the label of a label-only prediction', () => {
+    const p = only([event({ user_id: 1, prediction: 1 })]);
+    expect(p.churn?.risk).toBeNull();
+    expect(churnLabel(p, 0.2)).toBe(1);
+  });
+
+  it('bounds the history to the 50 most recent', () => {
+    const p = only(Array.from({ length: 60 }, (_, i) => prediction('1', i / 100)));
+    expect(p.churnHistory).toHaveLength(50);
+    expect(p.churnHistory[0]?.risk).toBe(0.1);
+    expect(p.churn?.risk).toBe(0.59);
+  });
+});
+
+describe('CRM records', () => {
+  it('merges fields, later values winning, and keeps fields only some customers have', () => {
+    const map = aggregateBatch([
+      event({ type: 'customer', customerId: '1', Name: 'A', Level: 0 }),
+      event({ type: 'customer', customerId: '1', Level: 2, LoyaltyCard: 'LC-1' }),
+      event({ type: 'customer', customerId: '2', Name: 'B' }),
+    ]);
+    expect(map.get('1')?.crm).toEqual({ name: 'A', level: 'Gold', loyalty_card: 'LC-1' });
+    expect(map.get('2')?.crm).toEqual({ name: 'B' });
+  });
+});
+
+describe('batching', () => {
+  const ids = fc.constantFrom('1', '2', '3', '10');
+  const time = fc
+    .record({ day: fc.integer({ min: 1, max: 28 }), hour: fc.integer({ min: 0, max: 23 }), minute: fc.integer({ min: 0, max: 59 }) })
+    .map(({ day, hour, minute }) => `2026-02-${String(day).padStart(2, '0')} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00`);
+  const anyEvent: fc.Arbitrary<C360Event> = fc.oneof(
+    fc
+      .record({
+        id: ids,
+        ts: time,
+        track: fc.constantFrom('a', 'b', 'c', 'd'),
+        mobile: fc.constantFrom<unknown>(true, false, 0, 1, '0', '1'),
+        zip: fc.option(fc.constantFrom('11111', '22222'), { nil: undefined }),
+      })
+      .map((r) => listen(r.id, r.ts, { trackId: r.track, mobile: r.mobile, zip: r.zip })),
+    fc
+      .record({ id: ids, ts: time, ms: fc.option(fc.integer({ min: 0, max: 9000 }), { nil: undefined }), product: fc.constantFrom('x', 'y') })
+      .map((r) => click(r.id, r.ts, { responseTimeMs: r.ms, product: r.product })),
+    fc.record({ id: ids, risk: fc.double({ min: 0, max: 1, noNaN: true }) }).map((r) => prediction(r.id, r.risk)),
+    fc.record({ id: ids, label: fc.constantFrom(0, 1) }).map((r) => event({ user_id: Number(r.id), prediction: r.label })),
+    fc.record({ id: ids, level: fc.constantFrom(0, 1, 2), extra: fc.string() }).map((r) => event({ type: 'customer', customerId: r.id, Level: r.level, Note: r.extra })),
+  );
+
+  /** Profiles as comparable plain data. */
+  const plain = (map: ProfileMap) =>
+    [...map.values()].map((p) => ({ ...encodeProfile(p), tracks: [...p.tracks].sort() })).sort((a, b) => a.id.localeCompare(b.id));
+
+  it('gives the same profiles for any split of a stream into batches', () => {
+    fc.assert(
+      fc.property(fc.array(anyEvent, { maxLength: 120 }), fc.array(fc.nat(), { maxLength: 10 }), (events, cuts) => {
+        const whole = aggregateBatch(events);
+        const bounds = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((a, b) => a - b);
+        const state: ProfileMap = new Map();
+        let start = 0;
+        for (const end of [...bounds, events.length]) {
+          mergeInto(state, aggregateBatch(events.slice(start, end)));
+          start = end;
+        }
+        expect(plain(state)).toEqual(plain(whole));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

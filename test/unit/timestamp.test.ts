@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { parseWrittenTime } from '../../shared/timestamp.js';
+
+describe('parseWrittenTime', () => {
+  it('reads the listen format with a space and no zone', () => {
+    const t = parseWrittenTime('2026-03-04 21:15:07');
+    expect(t).toMatchObject({ hour: 21, dayOfWeek: 2 }); // 2026-03-04 is a Wednesday
+    expect(t?.epochMs).toBe(Date.UTC(2026, 2, 4, 21, 15, 7));
+  });
+
+  it('takes the hour as written when the timestamp carries an offset', () => {
+    const t = parseWrittenTime('2026-03-04T23:30:00-05:00');
+    expect(t?.hour).toBe(23);
+    expect(t?.dayOfWeek).toBe(2);
+    expect(t?.epochMs).toBe(Date.UTC(2026, 2, 5, 4, 30));
+  });
+
+  it('reads Z, fractional seconds and compact offsets', () => {
+    expect(parseWrittenTime('2026-03-04T21:15:07Z')?.hour).toBe(21);
+    expect(parseWrittenTime('2026-03-04T21:15:07.123Z')?.epochMs).toBe(Date.UTC(2026, 2, 4, 21, 15, 7));
+    expect(parseWrittenTime('2026-03-04T01:00:00+0530')?.epochMs).toBe(Date.UTC(2026, 2, 3, 19, 30));
+  });
+
+  it('numbers days of the week from Monday', () => {
+    expect(parseWrittenTime('2026-03-02 10:00:00')?.dayOfWeek).toBe(0); // Monday
+    expect(parseWrittenTime('2026-03-08 10:00:00')?.dayOfWeek).toBe(6); // Sunday
+  });
+
+  it.each(['', 'yesterday', '2026-13-01 10:00:00', '2026-02-30 10:00:00', '2026-03-04 24:00:00', '2026-03-04 10:61:00', '04/03/2026 10:00'])(
+    'rejects %j',
+    (text) => {
+      expect(parseWrittenTime(text)).toBeNull();
+    },
+  );
+});
