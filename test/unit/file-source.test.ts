@@ -21,7 +21,7 @@ async function readAll(path: string, skip = 0) {
 describe('customers CSV', () => {
   const csv = [
     'CustID,Name,Gender,Address,zip,SignDate,Status,Level,Campaign,LinkedWithApps,Email',
-    '1,"Smith, Jane",female,"12 ""Old"" Road, Springfield",01234,02/29/2024,1,2,1,1,jane@x.test',
+    '1,"Smith, Jané Zoë",female,"12 ""Old"" Road, Springfield",01234,02/29/2024,1,2,1,1,jane@x.test',
     '2,Bob,male,"Line one',
     'line two",99999,12/31/2025,0,0,0,0,',
     '3,Eve,female,Nowhere,55555,13/01/2025,1,1,0,0,',
@@ -39,7 +39,7 @@ describe('customers CSV', () => {
         kind: 'customer',
         customerId: '1',
         fields: {
-          name: 'Smith, Jane',
+          name: 'Smith, Jané Zoë',
           gender: 'female',
           address: '12 "Old" Road, Springfield',
           zip: '01234',

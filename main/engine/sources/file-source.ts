@@ -62,39 +62,48 @@ async function* readLines(path: string, format: FileFormat, skip: number): Async
 
 async function* readCustomersCsv(path: string, skip: number): AsyncGenerator<FileBatch> {
   const stream = createReadStream(path);
+  // csv-parse's own line counter drifts after a CRLF inside quotes; its byte offsets do not. So the
+  // newline offsets are noted as bytes stream past, and a record's line is found from where it starts.
+  const newlines: number[] = [];
   let bytesRead = 0;
   stream.on('data', (chunk) => {
-    bytesRead += chunk.length;
+    const buffer = chunk as Buffer;
+    for (let i = buffer.indexOf(10); i !== -1; i = buffer.indexOf(10, i + 1)) newlines.push(bytesRead + i);
+    bytesRead += buffer.length;
   });
-  let row = 0;
-  let records: DecodedRecord[] = [];
-  // csv-parse miscounts lines when a quoted field holds CRLF, so lines are counted from each
-  // record's raw text (which excludes its final \n) plus the empty lines the parser skipped.
-  let nextLine = 2;
+  let passed = 0; // newlines before the current record's start, already dropped from `newlines`
+  let recordStart: number | null = null; // byte after the previous record; null until the header ends
   let emptyLinesSeen = 0;
-  const lineOf = (raw: string, emptyLines: number): number => {
-    const line = nextLine + (emptyLines - emptyLinesSeen);
+  const lineOfNextRecord = (emptyLines: number): number => {
+    const start = recordStart ?? (newlines[0] ?? 0) + 1;
+    let n = 0;
+    while (n < newlines.length && (newlines[n] as number) < start) n += 1;
+    passed += n;
+    newlines.splice(0, n);
+    const line = passed + 1 + (emptyLines - emptyLinesSeen);
     emptyLinesSeen = emptyLines;
-    nextLine = line + (raw.match(/\n/g)?.length ?? 0) + 1;
     return line;
   };
+
+  let row = 0;
+  let records: DecodedRecord[] = [];
   const parser = stream.pipe(
     parse({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, info: true, raw: true }),
   );
   // Rows csv-parse cannot read (e.g. an unclosed quote) are reported through 'skip' and quarantined.
   parser.on('skip', (error: Error & { raw?: string }) => {
     row += 1;
-    const raw = error.raw ?? '';
-    const line = lineOf(raw, emptyLinesSeen);
+    const line = lineOfNextRecord(emptyLinesSeen);
     if (row <= skip) return;
-    records.push({ origin: { file: path, line }, raw: raw.trimEnd(), result: { ok: false, reason: `bad CSV: ${error.message}` } });
+    records.push({ origin: { file: path, line }, raw: (error.raw ?? '').trim(), result: { ok: false, reason: `bad CSV: ${error.message}` } });
   });
-  type Item = { record: Record<string, string>; info: { empty_lines: number }; raw: string };
+  type Item = { record: Record<string, string>; info: { empty_lines: number; bytes: number }; raw: string };
   for await (const item of parser as AsyncIterable<Item>) {
     row += 1;
-    const line = lineOf(item.raw, item.info.empty_lines);
+    const line = lineOfNextRecord(item.info.empty_lines);
+    recordStart = item.info.bytes;
     if (row <= skip) continue;
-    records.push({ origin: { file: path, line }, raw: item.raw.replace(/\r$/, ''), result: decodeCustomersCsvRow(item.record) });
+    records.push({ origin: { file: path, line }, raw: item.raw.trim(), result: decodeCustomersCsvRow(item.record) });
     if (records.length >= FILE_BATCH_SIZE) {
       yield { records, position: row, bytesRead };
       records = [];
