@@ -14,12 +14,18 @@ const FAILURE_EXIT = 1;
 
 function buildProgram(): Command {
   const program = new Command('c360')
-    .description('Customer 360 engine: ingest clickstream and predictions, keep customer profiles, export them')
+    .description(
+      'Customer 360 engine: ingest clickstream and predictions, keep customer profiles, export them',
+    )
     .exitOverride()
     .showSuggestionAfterError()
     .configureOutput({ outputError: (text, write) => write(`c360: ${text.replace(/^error: /, '')}`) });
 
-  const dataDir = () => new Option('--data-dir <dir>', 'folder holding the store').default(defaultDataDir(), '~/.config/customer360');
+  const dataDir = () =>
+    new Option('--data-dir <dir>', 'folder holding the store').default(
+      defaultDataDir(),
+      '~/.config/customer360',
+    );
 
   program
     .command('ingest')
@@ -27,11 +33,17 @@ function buildProgram(): Command {
     .argument('[files...]', 'files to ingest')
     .addOption(dataDir())
     .option('--force', 'count a file again even though its content was ingested before')
-    .option('--checkpoint-every <records>', 'save a checkpoint at least every N records', wholeNumber('--checkpoint-every', 1), 500_000)
+    .option(
+      '--checkpoint-every <records>',
+      'save a checkpoint at least every N records',
+      wholeNumber('--checkpoint-every', 1),
+      500_000,
+    )
     .addOption(
-      new Option('--demo [events]', 'ingest the embedded demo stream instead of files (all events when no number)').argParser(
-        wholeNumber('--demo', 1),
-      ),
+      new Option(
+        '--demo [events]',
+        'ingest the embedded demo stream instead of files (all events when no number)',
+      ).argParser(wholeNumber('--demo', 1)),
     )
     .option('--rate <events>', 'demo events per second (0: as fast as possible)', wholeNumber('--rate'), 0)
     .option('--customers <n>', 'demo customers', wholeNumber('--customers', 1), 5000)
@@ -43,12 +55,19 @@ function buildProgram(): Command {
     .description('write live_table.csv and agg_table.csv from the store')
     .requiredOption('--out <dir>', 'folder to write the CSV files to')
     .addOption(dataDir())
-    .option('--threshold <risk>', 'churn risk at which churn_label becomes 1', fraction('--threshold'), DEFAULT_CHURN_THRESHOLD)
+    .option(
+      '--threshold <risk>',
+      'churn risk at which churn_label becomes 1',
+      fraction('--threshold'),
+      DEFAULT_CHURN_THRESHOLD,
+    )
     .action(async (opts) => runExport(opts));
 
   program
     .command('demo-data')
-    .description('write deterministic sample files: tracks.csv, clicks.jsonl, predictions.jsonl, customers.csv')
+    .description(
+      'write deterministic sample files: tracks.csv, clicks.jsonl, predictions.jsonl, customers.csv',
+    )
     .requiredOption('--out <dir>', 'folder to write the files to')
     .option('--customers <n>', 'number of customers', wholeNumber('--customers', 1), 5000)
     .option('--events <n>', 'clickstream events (listens and clicks)', wholeNumber('--events'), 100_000)

@@ -16,7 +16,9 @@ export function wholeNumber(name: string, min = 0) {
   return (value: string): number => {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''}.`);
+      throw new InvalidArgumentError(
+        `${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''}.`,
+      );
     }
     return n;
   };
@@ -25,7 +27,8 @@ export function wholeNumber(name: string, min = 0) {
 export function fraction(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`${name} must be between 0 and 1.`);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+      throw new InvalidArgumentError(`${name} must be between 0 and 1.`);
     return n;
   };
 }
@@ -39,7 +42,13 @@ export function seconds(ms: number): string {
 /** A progress bar on a terminal (stderr), nothing when output goes to a file or pipe. */
 export function progressBar(format: string): SingleBar | null {
   if (!process.stderr.isTTY) return null;
-  return new SingleBar({ format, stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 50 });
+  return new SingleBar({
+    format,
+    stream: process.stderr,
+    hideCursor: true,
+    clearOnComplete: true,
+    etaBuffer: 50,
+  });
 }
 
 /** First Ctrl+C asks the running job to stop after a checkpoint; a second one exits at once. */

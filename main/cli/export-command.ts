@@ -1,9 +1,9 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportAggTable, exportLiveTable } from '../engine/csv-export.js';
 import { ProfileStore, STORE_FILE } from '../engine/profile-store.js';
 import { UserError } from '../engine/user-error.js';
-import { existsSync } from 'node:fs';
 import { fmt, progressBar } from './cli-output.js';
 
 export interface ExportFlags {
@@ -19,7 +19,9 @@ export async function runExport(flags: ExportFlags): Promise<void> {
   try {
     await mkdir(flags.out, { recursive: true });
   } catch (error) {
-    throw new UserError(`cannot write to ${flags.out} (${(error as NodeJS.ErrnoException).code}); choose another --out`);
+    throw new UserError(
+      `cannot write to ${flags.out} (${(error as NodeJS.ErrnoException).code}); choose another --out`,
+    );
   }
   const { state, notice } = await ProfileStore.open(flags.dataDir);
   if (notice) throw new UserError(notice);
@@ -29,12 +31,19 @@ export async function runExport(flags: ExportFlags): Promise<void> {
   const bar = progressBar('Exporting [{bar}] {value}/{total} customers');
   bar?.start(profiles.length, 0);
   try {
-    await exportLiveTable(profiles, live, { threshold: flags.threshold, onProgress: (done) => bar?.update(done) });
+    await exportLiveTable(profiles, live, {
+      threshold: flags.threshold,
+      onProgress: (done) => bar?.update(done),
+    });
     await exportAggTable(profiles, agg);
   } catch (error) {
-    throw new UserError(`cannot write to ${flags.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); choose another --out`);
+    throw new UserError(
+      `cannot write to ${flags.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); choose another --out`,
+    );
   } finally {
     bar?.stop();
   }
-  process.stdout.write(`Wrote ${fmt(profiles.length)} customers to ${live}\nWrote base statistics to ${agg}\n`);
+  process.stdout.write(
+    `Wrote ${fmt(profiles.length)} customers to ${live}\nWrote base statistics to ${agg}\n`,
+  );
 }

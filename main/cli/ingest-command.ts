@@ -1,13 +1,13 @@
 import { basename } from 'node:path';
-import { describeOrigin, type QuarantineState } from '../engine/quarantine.js';
+import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
 import { IngestSession } from '../engine/ingest-session.js';
+import { churnLabel } from '../engine/profile.js';
 import { ProfileStore } from '../engine/profile-store.js';
+import { describeOrigin, type QuarantineState } from '../engine/quarantine.js';
 import { writeQuarantineFile } from '../engine/quarantine-file.js';
 import { ingestDemo } from '../engine/sources/demo-ingest.js';
 import { type FileResult, ingestFiles } from '../engine/sources/file-ingest.js';
 import { UserError } from '../engine/user-error.js';
-import { churnLabel } from '../engine/profile.js';
-import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
 import { fmt, progressBar, seconds, stopOnInterrupt } from './cli-output.js';
 
 export interface IngestFlags {
@@ -56,14 +56,17 @@ export async function runIngest(files: string[], flags: IngestFlags): Promise<vo
     if (r.outcome === 'skipped') {
       const when = r.previously?.completedAt ? ` on ${r.previously.completedAt}` : ' earlier in this run';
       const as = r.previously && r.previously.path !== r.path ? ` as ${r.previously.path}` : '';
-      lines.push(`Skipped ${basename(r.path)}: the same content was ingested${as}${when}; pass --force to count it again.`);
+      lines.push(
+        `Skipped ${basename(r.path)}: the same content was ingested${as}${when}; pass --force to count it again.`,
+      );
     } else if (r.outcome === 'resumed') {
       lines.push(`Resumed ${basename(r.path)} where the last run stopped (${fmt(r.records)} more records).`);
     } else if (r.outcome === 'forced') {
       lines.push(`Counted ${basename(r.path)} again (--force): its events are now in the profiles twice.`);
     }
   }
-  const source = flags.demo !== undefined ? 'the demo source' : `${results.length} file${results.length === 1 ? '' : 's'}`;
+  const source =
+    flags.demo !== undefined ? 'the demo source' : `${results.length} file${results.length === 1 ? '' : 's'}`;
   lines.push(
     `Ingested ${fmt(session.events)} records from ${source} in ${seconds(elapsed)}: ${fmt(c.listens)} listens, ${fmt(c.clicks)} clicks, ${fmt(c.predictions)} predictions, ${fmt(c.customers)} customer records.`,
   );
@@ -73,7 +76,10 @@ export async function runIngest(files: string[], flags: IngestFlags): Promise<vo
 }
 
 function quarantineLine(thisRun: number, q: QuarantineState, path: string): string {
-  if (thisRun === 0) return q.total === 0 ? 'No records quarantined.' : `No records quarantined in this run (${fmt(q.total)} in all; see ${path}).`;
+  if (thisRun === 0)
+    return q.total === 0
+      ? 'No records quarantined.'
+      : `No records quarantined in this run (${fmt(q.total)} in all; see ${path}).`;
   const last = q.recent[q.recent.length - 1];
   const example = last ? ` e.g. ${describeOrigin(last.origin)}: ${last.reason}` : '';
   return `${fmt(thisRun)} records quarantined (not counted;${example}); see ${path}.`;
@@ -97,10 +103,12 @@ async function runDemo(session: IngestSession, flags: IngestFlags, shouldStop: (
       const events = s.counts.listens + s.counts.clicks;
       const rate = Math.round(((events - lastEvents) * 1000) / (now - lastReport));
       let atRisk = 0;
-      for (const p of s.state.profiles.values()) if (churnLabel(p, DEFAULT_CHURN_THRESHOLD) === 1) atRisk += 1;
+      for (const p of s.state.profiles.values())
+        if (churnLabel(p, DEFAULT_CHURN_THRESHOLD) === 1) atRisk += 1;
       const values = { rate: fmt(rate), customers: fmt(s.state.profiles.size), atRisk: fmt(atRisk) };
       if (bar) bar.update(events, values);
-      else if (limit === undefined && now - lastReport > 10_000) process.stderr.write(`${fmt(events)} events, ${values.rate}/s\n`);
+      else if (limit === undefined && now - lastReport > 10_000)
+        process.stderr.write(`${fmt(events)} events, ${values.rate}/s\n`);
       lastReport = now;
       lastEvents = events;
     },

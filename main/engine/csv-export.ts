@@ -51,7 +51,11 @@ export interface ExportOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export async function exportLiveTable(profiles: Profile[], path: string, options: ExportOptions = {}): Promise<number> {
+export async function exportLiveTable(
+  profiles: Profile[],
+  path: string,
+  options: ExportOptions = {},
+): Promise<number> {
   const threshold = options.threshold ?? DEFAULT_CHURN_THRESHOLD;
   const sorted = [...profiles].sort((a, b) => compareCustomerIds(a.customerId, b.customerId));
   const header = liveTableHeader(sorted);

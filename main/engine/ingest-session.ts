@@ -1,9 +1,9 @@
 import type { RecordOrigin } from '../../shared/events.js';
+import type { DecodeResult } from './decode/record-decoder.js';
 import type { EngineState } from './engine-state.js';
 import { aggregateBatch, mergeInto } from './profile-aggregator.js';
 import type { CheckpointStats, ProfileStore } from './profile-store.js';
 import { emptyQuarantine, mergeQuarantine, quarantineRecord } from './quarantine.js';
-import type { DecodeResult } from './decode/record-decoder.js';
 
 /** One record as a source read it: where it came from, its raw text, and what decoding made of it. */
 export interface DecodedRecord {
@@ -38,7 +38,12 @@ export interface CheckpointPolicy {
  */
 export class IngestSession {
   readonly counts: IngestCounts = { listens: 0, clicks: 0, predictions: 0, customers: 0, quarantined: 0 };
-  readonly timings: IngestTimings = { aggregateMs: 0, checkpointMs: 0, checkpoints: 0, longestCheckpointMs: 0 };
+  readonly timings: IngestTimings = {
+    aggregateMs: 0,
+    checkpointMs: 0,
+    checkpoints: 0,
+    longestCheckpointMs: 0,
+  };
   #sinceCheckpoint = 0;
   #lastCheckpoint = performance.now();
 
@@ -79,7 +84,8 @@ export class IngestSession {
 
   async maybeCheckpoint(): Promise<CheckpointStats | null> {
     const due =
-      this.#sinceCheckpoint >= this.policy.everyRecords || performance.now() - this.#lastCheckpoint >= this.policy.everyMs;
+      this.#sinceCheckpoint >= this.policy.everyRecords ||
+      performance.now() - this.#lastCheckpoint >= this.policy.everyMs;
     return due && this.#sinceCheckpoint > 0 ? this.checkpoint() : null;
   }
 

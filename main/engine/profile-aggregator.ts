@@ -38,7 +38,8 @@ function pushChurn(p: Profile, points: ChurnPoint[]): void {
   if (points.length === 0) return;
   p.churn = points[points.length - 1] ?? null;
   p.churnHistory.push(...points);
-  if (p.churnHistory.length > CHURN_HISTORY_LIMIT) p.churnHistory.splice(0, p.churnHistory.length - CHURN_HISTORY_LIMIT);
+  if (p.churnHistory.length > CHURN_HISTORY_LIMIT)
+    p.churnHistory.splice(0, p.churnHistory.length - CHURN_HISTORY_LIMIT);
 }
 
 /** Applies one event to a profile map in place. */
@@ -117,7 +118,8 @@ export function mergeProfile(into: Profile, next: Profile): void {
       a.max = Math.max(a.max, b.max);
     }
   }
-  for (const [product, n] of Object.entries(next.products)) into.products[product] = (into.products[product] ?? 0) + n;
+  for (const [product, n] of Object.entries(next.products))
+    into.products[product] = (into.products[product] ?? 0) + n;
   pushChurn(into, next.churnHistory);
   if (next.crm) into.crm = { ...(into.crm ?? {}), ...next.crm };
 }

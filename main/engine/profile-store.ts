@@ -17,9 +17,15 @@ export const STORE_FILE = 'store.json';
 const storeShape = z.object({
   format: z.literal(STORE_FORMAT),
   version: z.literal(STORE_VERSION),
-  profiles: z.array(z.object({ id: z.string(), tracks: z.array(z.string()), tod: z.array(z.number()).length(4) }).loose()),
+  profiles: z.array(
+    z.object({ id: z.string(), tracks: z.array(z.string()), tod: z.array(z.number()).length(4) }).loose(),
+  ),
   sources: z.object({ files: z.record(z.string(), z.unknown()), kafka: z.record(z.string(), z.string()) }),
-  quarantine: z.object({ total: z.number(), byReason: z.record(z.string(), z.number()), recent: z.array(z.unknown()) }),
+  quarantine: z.object({
+    total: z.number(),
+    byReason: z.record(z.string(), z.number()),
+    recent: z.array(z.unknown()),
+  }),
 });
 
 export interface OpenedStore {
@@ -41,7 +47,10 @@ export class ProfileStore {
   private constructor(readonly dataDir: string) {
     this.path = join(dataDir, STORE_FILE);
     // Compact JSON: lowdb's JSONFile pretty-prints, which triples the size of a large store.
-    this.#db = new Low<StoreData | null>(new DataFile(this.path, { parse: JSON.parse, stringify: JSON.stringify }), null);
+    this.#db = new Low<StoreData | null>(
+      new DataFile(this.path, { parse: JSON.parse, stringify: JSON.stringify }),
+      null,
+    );
   }
 
   static async open(dataDir: string): Promise<OpenedStore> {

@@ -21,14 +21,27 @@ export function emptyQuarantine(): QuarantineState {
 
 /** Groups reasons that differ only in the quoted value, so the counts stay readable. */
 export function reasonKey(reason: string): string {
-  return reason.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N').slice(0, 120);
+  return reason
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\d+/g, 'N')
+    .slice(0, 120);
 }
 
-export function quarantineRecord(q: QuarantineState, origin: RecordOrigin, reason: string, raw: string): void {
+export function quarantineRecord(
+  q: QuarantineState,
+  origin: RecordOrigin,
+  reason: string,
+  raw: string,
+): void {
   q.total += 1;
   const key = reasonKey(reason);
   q.byReason[key] = (q.byReason[key] ?? 0) + 1;
-  q.recent.push({ origin, reason, raw: raw.length > RAW_KEEP ? `${raw.slice(0, RAW_KEEP)}…` : raw, at: new Date().toISOString() });
+  q.recent.push({
+    origin,
+    reason,
+    raw: raw.length > RAW_KEEP ? `${raw.slice(0, RAW_KEEP)}…` : raw,
+    at: new Date().toISOString(),
+  });
   if (q.recent.length > QUARANTINE_KEEP * 1.1) q.recent.splice(0, q.recent.length - QUARANTINE_KEEP);
 }
 

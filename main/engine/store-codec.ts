@@ -60,7 +60,8 @@ export function encodeProfile(p: Profile): StoredProfile {
 
 export function decodeProfile(s: StoredProfile): Profile {
   const dayHour = new Uint32Array(168);
-  for (let i = 0; i + 1 < s.dayHour.length; i += 2) dayHour[s.dayHour[i] as number] = s.dayHour[i + 1] as number;
+  for (let i = 0; i + 1 < s.dayHour.length; i += 2)
+    dayHour[s.dayHour[i] as number] = s.dayHour[i + 1] as number;
   const [morning, afternoon, evening, night] = s.tod;
   return {
     customerId: s.id,

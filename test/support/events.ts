@@ -1,5 +1,5 @@
-import type { C360Event } from '../../shared/events.js';
 import { decodeRecordObject } from '../../main/engine/decode/record-decoder.js';
+import type { C360Event } from '../../shared/events.js';
 
 /** Builds events through the real decoder, so tests see exactly what sources produce. */
 export function event(record: Record<string, unknown>): C360Event {
@@ -10,13 +10,25 @@ export function event(record: Record<string, unknown>): C360Event {
 
 let seq = 0;
 export function listen(customerId: string, ts: string, extra: Record<string, unknown> = {}): C360Event {
-  return event({ type: 'listen', eventId: `t${++seq}`, customerId, trackId: '100', ts, mobile: false, ...extra });
+  return event({
+    type: 'listen',
+    eventId: `t${++seq}`,
+    customerId,
+    trackId: '100',
+    ts,
+    mobile: false,
+    ...extra,
+  });
 }
 
 export function click(customerId: string, ts: string, extra: Record<string, unknown> = {}): C360Event {
   return event({ type: 'click', customerId, ts, ...extra });
 }
 
-export function prediction(customerId: string, churnRisk: number, extra: Record<string, unknown> = {}): C360Event {
+export function prediction(
+  customerId: string,
+  churnRisk: number,
+  extra: Record<string, unknown> = {},
+): C360Event {
   return event({ customerId, churnRisk, ...extra });
 }

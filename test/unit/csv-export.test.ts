@@ -29,7 +29,15 @@ describe('live_table.csv', () => {
     );
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.customer_id)).toEqual(['9', '10', '100', 'abc']);
-    expect(rows[0]).toMatchObject({ listens: '1', mobile: '1', churn_risk: '0.25', churn_label: '1', name: 'Nine, "the" customer', level: 'Silver', pet_name: 'Rex' });
+    expect(rows[0]).toMatchObject({
+      listens: '1',
+      mobile: '1',
+      churn_risk: '0.25',
+      churn_label: '1',
+      name: 'Nine, "the" customer',
+      level: 'Silver',
+      pet_name: 'Rex',
+    });
     expect(rows[1]).toMatchObject({ churn_risk: '0.1', churn_label: '0', name: `'=HYPERLINK("x")` });
     expect(rows[2]).toMatchObject({ churn_risk: '', churn_label: '', name: '', pet_name: '' });
     expect(await readdir(dir)).toEqual(['live_table.csv']); // no temp file left behind
@@ -50,18 +58,40 @@ describe('live_table.csv', () => {
   });
 
   it('compares ids numerically when both are numbers', () => {
-    expect(['2', '10', '1', '007', 'b', 'a'].sort(compareCustomerIds)).toEqual(['1', '2', '007', '10', 'a', 'b']);
+    expect(['2', '10', '1', '007', 'b', 'a'].sort(compareCustomerIds)).toEqual([
+      '1',
+      '2',
+      '007',
+      '10',
+      'a',
+      'b',
+    ]);
   });
 });
 
 describe('agg_table.csv', () => {
   it('writes count, mean, variance, min and max per column', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'c360-export-'));
-    const profiles = aggregateBatch([listen('1', '2026-03-04 08:00:00'), listen('2', '2026-03-04 08:00:00'), listen('2', '2026-03-04 20:00:00')]);
+    const profiles = aggregateBatch([
+      listen('1', '2026-03-04 08:00:00'),
+      listen('2', '2026-03-04 08:00:00'),
+      listen('2', '2026-03-04 20:00:00'),
+    ]);
     const path = join(dir, 'agg_table.csv');
     await exportAggTable(profiles.values(), path);
     const rows = parse(await readFile(path, 'utf8')) as string[][];
-    expect(rows[0]).toEqual(['statistic', 'listens', 'unique_tracks', 'morning', 'afternoon', 'evening', 'night', 'mobile', 'clicks', 'churn_risk']);
+    expect(rows[0]).toEqual([
+      'statistic',
+      'listens',
+      'unique_tracks',
+      'morning',
+      'afternoon',
+      'evening',
+      'night',
+      'mobile',
+      'clicks',
+      'churn_risk',
+    ]);
     expect(rows.map((r) => r[0])).toEqual(['statistic', 'count', 'mean', 'variance', 'min', 'max']);
     expect(rows.slice(1).map((r) => r[1])).toEqual(['2', '1.5', '0.5', '1', '2']);
     expect(rows.slice(1).map((r) => r[9])).toEqual(['0', '', '', '', '']);

@@ -52,7 +52,10 @@ describe('customers CSV', () => {
         },
       },
     });
-    expect(bob).toMatchObject({ ok: true, event: { fields: { address: 'Line one\r\nline two', status: 'closed', level: 'Free' } } });
+    expect(bob).toMatchObject({
+      ok: true,
+      event: { fields: { address: 'Line one\r\nline two', status: 'closed', level: 'Free' } },
+    });
     expect(bob && 'event' in bob && 'email' in bob.event).toBe(false);
   });
 
@@ -93,15 +96,25 @@ describe('line files', () => {
   });
 
   it('tells JSON lines apart and reads them whatever their shape', async () => {
-    const path = await fileWith('mixed.jsonl', '{"user_id":7,"churn_risk":37}\n{"type":"listen","customerId":"1","trackId":"2","ts":"2026-03-04 10:00:00"}\n');
+    const path = await fileWith(
+      'mixed.jsonl',
+      '{"user_id":7,"churn_risk":37}\n{"type":"listen","customerId":"1","trackId":"2","ts":"2026-03-04 10:00:00"}\n',
+    );
     expect(await sniffFileFormat(path)).toBe('json-lines');
-    expect((await readAll(path)).map((r) => r.result.ok && r.result.event.kind)).toEqual(['prediction', 'listen']);
+    expect((await readAll(path)).map((r) => r.result.ok && r.result.event.kind)).toEqual([
+      'prediction',
+      'listen',
+    ]);
   });
 
   it('refuses files it cannot read, with a message that says what to do', async () => {
-    await expect(sniffFileFormat('/no/such/file.csv')).rejects.toThrow(new UserError('/no/such/file.csv: no such file; check the path and try again'));
+    await expect(sniffFileFormat('/no/such/file.csv')).rejects.toThrow(
+      new UserError('/no/such/file.csv: no such file; check the path and try again'),
+    );
     await expect(sniffFileFormat(await fileWith('empty.csv', '\n\n'))).rejects.toThrow(/empty/);
     await expect(sniffFileFormat(await fileWith('a.png', '\u0000PNG'))).rejects.toThrow(/binary file/);
-    await expect(sniffFileFormat(await fileWith('notes.txt', 'dear diary'))).rejects.toThrow(/unreadable format/);
+    await expect(sniffFileFormat(await fileWith('notes.txt', 'dear diary'))).rejects.toThrow(
+      /unreadable format/,
+    );
   });
 });

@@ -120,8 +120,15 @@ describe('CRM records', () => {
 describe('batching', () => {
   const ids = fc.constantFrom('1', '2', '3', '10');
   const time = fc
-    .record({ day: fc.integer({ min: 1, max: 28 }), hour: fc.integer({ min: 0, max: 23 }), minute: fc.integer({ min: 0, max: 59 }) })
-    .map(({ day, hour, minute }) => `2026-02-${String(day).padStart(2, '0')} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00`);
+    .record({
+      day: fc.integer({ min: 1, max: 28 }),
+      hour: fc.integer({ min: 0, max: 23 }),
+      minute: fc.integer({ min: 0, max: 59 }),
+    })
+    .map(
+      ({ day, hour, minute }) =>
+        `2026-02-${String(day).padStart(2, '0')} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00`,
+    );
   const anyEvent: fc.Arbitrary<C360Event> = fc.oneof(
     fc
       .record({
@@ -133,30 +140,47 @@ describe('batching', () => {
       })
       .map((r) => listen(r.id, r.ts, { trackId: r.track, mobile: r.mobile, zip: r.zip })),
     fc
-      .record({ id: ids, ts: time, ms: fc.option(fc.integer({ min: 0, max: 9000 }), { nil: undefined }), product: fc.constantFrom('x', 'y') })
+      .record({
+        id: ids,
+        ts: time,
+        ms: fc.option(fc.integer({ min: 0, max: 9000 }), { nil: undefined }),
+        product: fc.constantFrom('x', 'y'),
+      })
       .map((r) => click(r.id, r.ts, { responseTimeMs: r.ms, product: r.product })),
-    fc.record({ id: ids, risk: fc.double({ min: 0, max: 1, noNaN: true }) }).map((r) => prediction(r.id, r.risk)),
-    fc.record({ id: ids, label: fc.constantFrom(0, 1) }).map((r) => event({ user_id: Number(r.id), prediction: r.label })),
-    fc.record({ id: ids, level: fc.constantFrom(0, 1, 2), extra: fc.string() }).map((r) => event({ type: 'customer', customerId: r.id, Level: r.level, Note: r.extra })),
+    fc
+      .record({ id: ids, risk: fc.double({ min: 0, max: 1, noNaN: true }) })
+      .map((r) => prediction(r.id, r.risk)),
+    fc
+      .record({ id: ids, label: fc.constantFrom(0, 1) })
+      .map((r) => event({ user_id: Number(r.id), prediction: r.label })),
+    fc
+      .record({ id: ids, level: fc.constantFrom(0, 1, 2), extra: fc.string() })
+      .map((r) => event({ type: 'customer', customerId: r.id, Level: r.level, Note: r.extra })),
   );
 
   /** Profiles as comparable plain data. */
   const plain = (map: ProfileMap) =>
-    [...map.values()].map((p) => ({ ...encodeProfile(p), tracks: [...p.tracks].sort() })).sort((a, b) => a.id.localeCompare(b.id));
+    [...map.values()]
+      .map((p) => ({ ...encodeProfile(p), tracks: [...p.tracks].sort() }))
+      .sort((a, b) => a.id.localeCompare(b.id));
 
   it('gives the same profiles for any split of a stream into batches', () => {
     fc.assert(
-      fc.property(fc.array(anyEvent, { maxLength: 120 }), fc.array(fc.nat(), { maxLength: 10 }), (events, cuts) => {
-        const whole = aggregateBatch(events);
-        const bounds = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((a, b) => a - b);
-        const state: ProfileMap = new Map();
-        let start = 0;
-        for (const end of [...bounds, events.length]) {
-          mergeInto(state, aggregateBatch(events.slice(start, end)));
-          start = end;
-        }
-        expect(plain(state)).toEqual(plain(whole));
-      }),
+      fc.property(
+        fc.array(anyEvent, { maxLength: 120 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (events, cuts) => {
+          const whole = aggregateBatch(events);
+          const bounds = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((a, b) => a - b);
+          const state: ProfileMap = new Map();
+          let start = 0;
+          for (const end of [...bounds, events.length]) {
+            mergeInto(state, aggregateBatch(events.slice(start, end)));
+            start = end;
+          }
+          expect(plain(state)).toEqual(plain(whole));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyEngineState } from '../../main/engine/engine-state.js';
-import { mergeInto, aggregateBatch } from '../../main/engine/profile-aggregator.js';
+import { aggregateBatch, mergeInto } from '../../main/engine/profile-aggregator.js';
 import { ProfileStore } from '../../main/engine/profile-store.js';
 import { quarantineRecord } from '../../main/engine/quarantine.js';
 import { encodeProfile } from '../../main/engine/store-codec.js';
@@ -37,7 +37,10 @@ describe('the store', () => {
     expect(after?.dayHour[7]).toBe(1);
     expect(after?.churn?.risk).toBe(0.3);
     expect(again.state.sources.kafka).toEqual({ 'clickstream:0': '42' });
-    expect(again.state.quarantine.recent[0]).toMatchObject({ origin: { file: 'f.csv', line: 3 }, reason: 'bad JSON' });
+    expect(again.state.quarantine.recent[0]).toMatchObject({
+      origin: { file: 'f.csv', line: 3 },
+      reason: 'bad JSON',
+    });
     expect(await readdir(dir)).toEqual(['store.json']);
   });
 

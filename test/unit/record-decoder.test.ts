@@ -14,9 +14,18 @@ const reason = (r: ReturnType<typeof decodeJsonRecord>) => {
 describe('decoding the clickstream', () => {
   it('reads the listen JSON of DESIGN §3', () => {
     const e = ok(
-      decodeJsonRecord('{"type":"listen","eventId":"e1","customerId":"42","trackId":"981","ts":"2026-03-04 21:15:07","mobile":true,"zip":"72132"}'),
+      decodeJsonRecord(
+        '{"type":"listen","eventId":"e1","customerId":"42","trackId":"981","ts":"2026-03-04 21:15:07","mobile":true,"zip":"72132"}',
+      ),
     );
-    expect(e).toMatchObject({ kind: 'listen', customerId: '42', trackId: '981', mobile: true, zip: '72132', eventId: 'e1' });
+    expect(e).toMatchObject({
+      kind: 'listen',
+      customerId: '42',
+      trackId: '981',
+      mobile: true,
+      zip: '72132',
+      eventId: 'e1',
+    });
     if (e.kind === 'listen') expect(e.at.hour).toBe(21);
   });
 
@@ -26,12 +35,21 @@ describe('decoding the clickstream', () => {
         '{"type":"click","customerId":"42","ts":"2026-03-04T21:15:07Z","os":"win7","browser":"Chrome","responseTimeMs":2385,"product":"personal_credit_card","url":"https://x.test/a"}',
       ),
     );
-    expect(e).toMatchObject({ kind: 'click', customerId: '42', os: 'win7', browser: 'Chrome', responseTimeMs: 2385, product: 'personal_credit_card' });
+    expect(e).toMatchObject({
+      kind: 'click',
+      customerId: '42',
+      os: 'win7',
+      browser: 'Chrome',
+      responseTimeMs: 2385,
+      product: 'personal_credit_card',
+    });
   });
 
   it('reads the older web-click JSON with a numeric user id', () => {
     const e = ok(
-      decodeJsonRecord('{"user_id":304,"datetime":"2017-09-01 12:00:00","os":"win7","browser":"IE","response_time_ms":2385,"product":"p","url":"u"}'),
+      decodeJsonRecord(
+        '{"user_id":304,"datetime":"2017-09-01 12:00:00","os":"win7","browser":"IE","response_time_ms":2385,"product":"p","url":"u"}',
+      ),
     );
     expect(e).toMatchObject({ kind: 'click', customerId: '304', responseTimeMs: 2385, browser: 'IE' });
   });
@@ -46,14 +64,25 @@ describe('decoding the clickstream', () => {
     ['"true"', true],
     ['"FALSE"', false],
   ])('reads the mobile flag %s', (flag, mobile) => {
-    const e = ok(decodeJsonRecord(`{"type":"listen","customerId":"1","trackId":"2","ts":"2026-03-04 10:00:00","mobile":${flag}}`));
+    const e = ok(
+      decodeJsonRecord(
+        `{"type":"listen","customerId":"1","trackId":"2","ts":"2026-03-04 10:00:00","mobile":${flag}}`,
+      ),
+    );
     expect(e).toMatchObject({ mobile });
   });
 
   it('reads tracks CSV lines, with 0/1 mobile flags and quoted fields', () => {
-    expect(ok(decodeTracksCsvLine('e9,42,981,2026-03-04 21:15:07,1,72132'))).toMatchObject({ customerId: '42', mobile: true, zip: '72132' });
+    expect(ok(decodeTracksCsvLine('e9,42,981,2026-03-04 21:15:07,1,72132'))).toMatchObject({
+      customerId: '42',
+      mobile: true,
+      zip: '72132',
+    });
     expect(ok(decodeTracksCsvLine('e9,42,981,2026-03-04 21:15:07,0,72132'))).toMatchObject({ mobile: false });
-    expect(ok(decodeTracksCsvLine('"e,9","42","981","2026-03-04 21:15:07","1",""'))).toMatchObject({ eventId: 'e,9', zip: null });
+    expect(ok(decodeTracksCsvLine('"e,9","42","981","2026-03-04 21:15:07","1",""'))).toMatchObject({
+      eventId: 'e,9',
+      zip: null,
+    });
   });
 
   it.each([
@@ -68,7 +97,13 @@ describe('decoding the clickstream', () => {
 
 describe('decoding predictions', () => {
   it('reads the DESIGN shape', () => {
-    expect(ok(decodeJsonRecord('{"customerId":"42","churnRisk":0.37,"model":"churn-lr@3","ts":"2026-03-04T00:00:00Z"}'))).toEqual({
+    expect(
+      ok(
+        decodeJsonRecord(
+          '{"customerId":"42","churnRisk":0.37,"model":"churn-lr@3","ts":"2026-03-04T00:00:00Z"}',
+        ),
+      ),
+    ).toEqual({
       kind: 'prediction',
       customerId: '42',
       churnRisk: 0.37,
@@ -79,7 +114,11 @@ describe('decoding predictions', () => {
   });
 
   it('normalises a 0–100 churn_risk to [0,1]', () => {
-    expect(ok(decodeJsonRecord('{"user_id":7,"churn_risk":37}'))).toMatchObject({ customerId: '7', churnRisk: 0.37, label: null });
+    expect(ok(decodeJsonRecord('{"user_id":7,"churn_risk":37}'))).toMatchObject({
+      customerId: '7',
+      churnRisk: 0.37,
+      label: null,
+    });
   });
 
   it('keeps a label-only prediction as a label without a risk', () => {
@@ -105,8 +144,14 @@ describe('what cannot be read', () => {
     ['{"type":"listen","trackId":"2","ts":"2026-03-04 10:00:00"}', 'customerId'],
     ['{"type":"listen","customerId":"1","trackId":"2","ts":20260304}', 'ts'],
     ['{"type":"click","customerId":"1","ts":"2026-03-04 10:00:00","responseTimeMs":-5}', 'responseTimeMs'],
-    ['{"type":"click","customerId":"1","ts":"2026-03-04 10:00:00","responseTimeMs":99999999}', 'response time over an hour'],
-    [`{"type":"listen","customerId":"${'9'.repeat(100)}","trackId":"2","ts":"2026-03-04 10:00:00"}`, 'id longer than 64'],
+    [
+      '{"type":"click","customerId":"1","ts":"2026-03-04 10:00:00","responseTimeMs":99999999}',
+      'response time over an hour',
+    ],
+    [
+      `{"type":"listen","customerId":"${'9'.repeat(100)}","trackId":"2","ts":"2026-03-04 10:00:00"}`,
+      'id longer than 64',
+    ],
   ])('rejects %s', (json, expected) => {
     expect(reason(decodeJsonRecord(json))).toContain(expected);
   });
@@ -116,10 +161,14 @@ describe('what cannot be read', () => {
   });
 
   it('keeps clicks off the predictions topic and predictions off the clickstream topic', () => {
-    expect(reason(decodeRecordObject({ customerId: '1', churnRisk: 0.2 }, 'clickstream'))).toContain('unrecognised clickstream record shape');
-    expect(reason(decodeRecordObject({ type: 'click', customerId: '1', ts: '2026-03-04 10:00:00' }, 'predictions'))).toContain(
-      'unknown event type',
+    expect(reason(decodeRecordObject({ customerId: '1', churnRisk: 0.2 }, 'clickstream'))).toContain(
+      'unrecognised clickstream record shape',
     );
+    expect(
+      reason(
+        decodeRecordObject({ type: 'click', customerId: '1', ts: '2026-03-04 10:00:00' }, 'predictions'),
+      ),
+    ).toContain('unknown event type');
   });
 });
 
@@ -128,20 +177,41 @@ describe('customer records (flexible schema)', () => {
     expect(
       ok(
         decodeRecordObject(
-          { CustID: '5', Name: 'Ada Lovelace', Level: 2, Campaign: '4', Status: 1, SignDate: '03/07/2024', FavouriteColour: 'green' },
+          {
+            CustID: '5',
+            Name: 'Ada Lovelace',
+            Level: 2,
+            Campaign: '4',
+            Status: 1,
+            SignDate: '03/07/2024',
+            FavouriteColour: 'green',
+          },
           'customers',
         ),
       ),
     ).toEqual({
       kind: 'customer',
       customerId: '5',
-      fields: { name: 'Ada Lovelace', level: 'Gold', campaign: 'WEBOFFER', status: 'active', sign_date: '2024-03-07', favourite_colour: 'green' },
+      fields: {
+        name: 'Ada Lovelace',
+        level: 'Gold',
+        campaign: 'WEBOFFER',
+        status: 'active',
+        sign_date: '2024-03-07',
+        favourite_colour: 'green',
+      },
     });
   });
 
   it('rejects unknown codes and impossible dates with the field named', () => {
-    expect(reason(decodeRecordObject({ customerId: '5', Level: 7 }, 'customers'))).toContain('level: unknown code "7"');
-    expect(reason(decodeRecordObject({ customerId: '5', SignDate: '02/30/2024' }, 'customers'))).toContain('sign_date');
-    expect(reason(decodeRecordObject({ Name: 'x' }, 'customers'))).toBe('customer record without a customer id');
+    expect(reason(decodeRecordObject({ customerId: '5', Level: 7 }, 'customers'))).toContain(
+      'level: unknown code "7"',
+    );
+    expect(reason(decodeRecordObject({ customerId: '5', SignDate: '02/30/2024' }, 'customers'))).toContain(
+      'sign_date',
+    );
+    expect(reason(decodeRecordObject({ Name: 'x' }, 'customers'))).toBe(
+      'customer record without a customer id',
+    );
   });
 });

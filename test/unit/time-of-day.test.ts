@@ -5,11 +5,30 @@ import { listen } from '../support/events.js';
 
 /** DESIGN §4, written out hour by hour so the test does not share the code's ranges. */
 const EXPECTED = [
-  'night', 'night', 'night', 'night', 'night', // 0–4
-  'morning', 'morning', 'morning', 'morning', 'morning', 'morning', 'morning', // 5–11
-  'afternoon', 'afternoon', 'afternoon', 'afternoon', 'afternoon', // 12–16
-  'evening', 'evening', 'evening', 'evening', 'evening', // 17–21
-  'night', 'night', // 22–23
+  'night',
+  'night',
+  'night',
+  'night',
+  'night', // 0–4
+  'morning',
+  'morning',
+  'morning',
+  'morning',
+  'morning',
+  'morning',
+  'morning', // 5–11
+  'afternoon',
+  'afternoon',
+  'afternoon',
+  'afternoon',
+  'afternoon', // 12–16
+  'evening',
+  'evening',
+  'evening',
+  'evening',
+  'evening', // 17–21
+  'night',
+  'night', // 22–23
 ];
 
 describe('time-of-day buckets', () => {

@@ -26,10 +26,15 @@ describe('parseWrittenTime', () => {
     expect(parseWrittenTime('2026-03-08 10:00:00')?.dayOfWeek).toBe(6); // Sunday
   });
 
-  it.each(['', 'yesterday', '2026-13-01 10:00:00', '2026-02-30 10:00:00', '2026-03-04 24:00:00', '2026-03-04 10:61:00', '04/03/2026 10:00'])(
-    'rejects %j',
-    (text) => {
-      expect(parseWrittenTime(text)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'yesterday',
+    '2026-13-01 10:00:00',
+    '2026-02-30 10:00:00',
+    '2026-03-04 24:00:00',
+    '2026-03-04 10:61:00',
+    '04/03/2026 10:00',
+  ])('rejects %j', (text) => {
+    expect(parseWrittenTime(text)).toBeNull();
+  });
 });

@@ -27,7 +27,10 @@ function decodeCode(value: CrmValue, names: string[], field: string): string {
   if (byName) return byName;
   const code = Number(text);
   const name = Number.isInteger(code) ? names[code] : undefined;
-  if (name === undefined) throw new Error(`${field}: unknown code "${text}" (expected ${names.map((n, i) => `${i} ${n}`).join(', ')})`);
+  if (name === undefined)
+    throw new Error(
+      `${field}: unknown code "${text}" (expected ${names.map((n, i) => `${i} ${n}`).join(', ')})`,
+    );
   return name;
 }
 
@@ -43,7 +46,8 @@ function decodeSignDate(value: CrmValue): string {
   else if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
   else throw new Error(`sign_date: unreadable date "${text.slice(0, 40)}" (expected MM/DD/YYYY)`);
   const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) throw new Error(`sign_date: no such date "${text}"`);
+  if (date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d)
+    throw new Error(`sign_date: no such date "${text}"`);
   return date.toISOString().slice(0, 10);
 }
 

@@ -1,4 +1,4 @@
-import { decodeCustomerObject, type DecodeResult } from './record-decoder.js';
+import { type DecodeResult, decodeCustomerObject } from './record-decoder.js';
 
 /** The CRM export's header (DESIGN §3); extra columns after it are kept as extra fields. */
 export const CUSTOMERS_CSV_HEADER = [

@@ -24,7 +24,8 @@ export const MAX_RECORD_BYTES = 64 * 1024;
 const fail = (reason: string): DecodeResult => ({ ok: false, reason });
 
 export function decodeJsonRecord(text: string, kind: RecordKind = 'any'): DecodeResult {
-  if (text.length > MAX_RECORD_BYTES) return fail(`record of ${text.length} bytes exceeds ${MAX_RECORD_BYTES}`);
+  if (text.length > MAX_RECORD_BYTES)
+    return fail(`record of ${text.length} bytes exceeds ${MAX_RECORD_BYTES}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -104,7 +105,14 @@ function decodePrediction(obj: Record<string, unknown>): DecodeResult {
   const d = r.data;
   return {
     ok: true,
-    event: { kind: 'prediction', customerId: d.customerId, churnRisk: d.churnRisk, label: null, model: d.model, ts: d.ts },
+    event: {
+      kind: 'prediction',
+      customerId: d.customerId,
+      churnRisk: d.churnRisk,
+      label: null,
+      model: d.model,
+      ts: d.ts,
+    },
   };
 }
 
@@ -131,7 +139,14 @@ function decodeLegacyLabel(obj: Record<string, unknown>): DecodeResult {
   const d = r.data;
   return {
     ok: true,
-    event: { kind: 'prediction', customerId: d.user_id, churnRisk: null, label: d.prediction, model: d.model, ts: d.ts },
+    event: {
+      kind: 'prediction',
+      customerId: d.user_id,
+      churnRisk: null,
+      label: d.prediction,
+      model: d.model,
+      ts: d.ts,
+    },
   };
 }
 

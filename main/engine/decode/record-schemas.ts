@@ -95,7 +95,9 @@ export const legacyRiskSchema = z.object({
 /** `{"user_id":…,"prediction":1}`: a label only. */
 export const legacyLabelSchema = z.object({
   user_id: idSchema,
-  prediction: z.union([z.literal(0), z.literal(1), z.literal('0'), z.literal('1')]).transform((v) => Number(v) as 0 | 1),
+  prediction: z
+    .union([z.literal(0), z.literal(1), z.literal('0'), z.literal('1')])
+    .transform((v) => Number(v) as 0 | 1),
   model: optionalText,
   ts: optionalText,
 });

@@ -20,7 +20,14 @@ export function decodeTracksCsvLine(line: string): DecodeResult {
     cells = line.split(',');
   }
   if (cells.length !== 6) return { ok: false, reason: `expected 6 fields, found ${cells.length}` };
-  const [eventId, customerId, trackId, ts, mobile, zip] = cells as [string, string, string, string, string, string];
+  const [eventId, customerId, trackId, ts, mobile, zip] = cells as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const r = listenSchema.safeParse({ type: 'listen', eventId, customerId, trackId, ts, mobile, zip });
   if (!r.success) return { ok: false, reason: describeZodError(r.error) };
   const d = r.data;

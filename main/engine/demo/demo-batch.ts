@@ -1,4 +1,4 @@
-import type { DemoCustomer, DemoWorld, ListenRecord, ClickRecord, PredictionRecord } from './demo-world.js';
+import type { ClickRecord, DemoCustomer, DemoWorld, ListenRecord, PredictionRecord } from './demo-world.js';
 import { WeightedPicker } from './weighted-picker.js';
 
 /**
@@ -49,15 +49,21 @@ export function* generateDemoHistory(world: DemoWorld, events: number): Generato
     time[i] = DEMO_WINDOW_START + day * DAY_MS + world.pickHour(c) * 3600_000 + second * 1000;
     click[i] = world.random() < CLICK_SHARE ? 1 : 0;
   }
-  const order = Uint32Array.from({ length: events }, (_, i) => i).sort((a, b) => (time[a] as number) - (time[b] as number));
+  const order = Uint32Array.from({ length: events }, (_, i) => i).sort(
+    (a, b) => (time[a] as number) - (time[b] as number),
+  );
 
-  const predictionTimes = [DEMO_WINDOW_START + (DEMO_WINDOW_DAYS / 2) * DAY_MS, DEMO_WINDOW_START + DEMO_WINDOW_DAYS * DAY_MS];
+  const predictionTimes = [
+    DEMO_WINDOW_START + (DEMO_WINDOW_DAYS / 2) * DAY_MS,
+    DEMO_WINDOW_START + DEMO_WINDOW_DAYS * DAY_MS,
+  ];
   const active = new Set<DemoCustomer>();
   let nextPrediction = 0;
   function* predictionsUpTo(t: number): Generator<DemoRecord> {
     while (nextPrediction < predictionTimes.length && (predictionTimes[nextPrediction] as number) <= t) {
       const at = predictionTimes[nextPrediction++] as number;
-      for (const c of [...active].sort((a, b) => a.index - b.index)) yield { kind: 'prediction', record: world.prediction(c, at) };
+      for (const c of [...active].sort((a, b) => a.index - b.index))
+        yield { kind: 'prediction', record: world.prediction(c, at) };
     }
   }
 
@@ -66,7 +72,9 @@ export function* generateDemoHistory(world: DemoWorld, events: number): Generato
     yield* predictionsUpTo(t);
     const c = world.customers[customer[i] as number] as DemoCustomer;
     active.add(c);
-    yield click[i] ? { kind: 'click', record: world.click(c, t) } : { kind: 'listen', record: world.listen(c, t) };
+    yield click[i]
+      ? { kind: 'click', record: world.click(c, t) }
+      : { kind: 'listen', record: world.listen(c, t) };
   }
   yield* predictionsUpTo(Number.POSITIVE_INFINITY);
 }

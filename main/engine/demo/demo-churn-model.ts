@@ -61,7 +61,12 @@ export interface ChurnFeatures {
   linkedWithApps: boolean;
 }
 
-export function churnFeatures(b: BehaviourState, at: number, free: boolean, linkedWithApps: boolean): ChurnFeatures {
+export function churnFeatures(
+  b: BehaviourState,
+  at: number,
+  free: boolean,
+  linkedWithApps: boolean,
+): ChurnFeatures {
   decayTo(b, at);
   // A decayed count with half-life h holds about h/ln2 days of events: divide to get a daily rate.
   const recentPerDay = (b.recent * Math.LN2) / RECENT_HALF_LIFE_DAYS;

@@ -61,10 +61,9 @@ class LineWriter {
 export async function writeDemoData(options: DemoDataOptions): Promise<DemoDataSummary> {
   await mkdir(options.out, { recursive: true });
   const world = new DemoWorld({ seed: options.seed, customers: options.customers });
-  const paths = Object.fromEntries(Object.entries(DEMO_FILES).map(([k, f]) => [k, join(options.out, f)])) as Record<
-    keyof typeof DEMO_FILES,
-    string
-  >;
+  const paths = Object.fromEntries(
+    Object.entries(DEMO_FILES).map(([k, f]) => [k, join(options.out, f)]),
+  ) as Record<keyof typeof DEMO_FILES, string>;
 
   const customersOut = createWriteStream(paths.customers);
   const csv = stringify({ header: true, columns: [...CRM_COLUMNS], record_delimiter: '\r\n' });
@@ -76,7 +75,13 @@ export async function writeDemoData(options: DemoDataOptions): Promise<DemoDataS
   const tracks = new LineWriter(paths.tracks);
   const clicks = new LineWriter(paths.clicks);
   const predictions = new LineWriter(paths.predictions);
-  const summary: DemoDataSummary = { files: Object.values(paths), customers: world.customers.length, listens: 0, clicks: 0, predictions: 0 };
+  const summary: DemoDataSummary = {
+    files: Object.values(paths),
+    customers: world.customers.length,
+    listens: 0,
+    clicks: 0,
+    predictions: 0,
+  };
   for (const r of generateDemoHistory(world, options.events)) {
     if (r.kind === 'listen') {
       const l = r.record;

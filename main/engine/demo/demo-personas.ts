@@ -26,9 +26,45 @@ function rhythm(base: number, peaks: Array<[hour: number, height: number, width:
 }
 
 export const PERSONAS: readonly Persona[] = [
-  { name: 'commuter', share: 0.3, hourWeights: rhythm(0.05, [[8, 3, 1], [18, 2.5, 1.2]]), weekendFactor: 0.6, mobileShare: 0.85 },
-  { name: 'office', share: 0.25, hourWeights: rhythm(0.05, [[10, 1.5, 1.5], [14, 2, 2]]), weekendFactor: 0.35, mobileShare: 0.15 },
-  { name: 'night_owl', share: 0.15, hourWeights: rhythm(0.05, [[0, 3, 2]]), weekendFactor: 1.3, mobileShare: 0.45 },
-  { name: 'weekend', share: 0.1, hourWeights: rhythm(0.05, [[13, 1.5, 3]]), weekendFactor: 4, mobileShare: 0.5 },
-  { name: 'evening', share: 0.2, hourWeights: rhythm(0.05, [[20, 3, 1.5]]), weekendFactor: 1.2, mobileShare: 0.35 },
+  {
+    name: 'commuter',
+    share: 0.3,
+    hourWeights: rhythm(0.05, [
+      [8, 3, 1],
+      [18, 2.5, 1.2],
+    ]),
+    weekendFactor: 0.6,
+    mobileShare: 0.85,
+  },
+  {
+    name: 'office',
+    share: 0.25,
+    hourWeights: rhythm(0.05, [
+      [10, 1.5, 1.5],
+      [14, 2, 2],
+    ]),
+    weekendFactor: 0.35,
+    mobileShare: 0.15,
+  },
+  {
+    name: 'night_owl',
+    share: 0.15,
+    hourWeights: rhythm(0.05, [[0, 3, 2]]),
+    weekendFactor: 1.3,
+    mobileShare: 0.45,
+  },
+  {
+    name: 'weekend',
+    share: 0.1,
+    hourWeights: rhythm(0.05, [[13, 1.5, 3]]),
+    weekendFactor: 4,
+    mobileShare: 0.5,
+  },
+  {
+    name: 'evening',
+    share: 0.2,
+    hourWeights: rhythm(0.05, [[20, 3, 1.5]]),
+    weekendFactor: 1.2,
+    mobileShare: 0.35,
+  },
 ];

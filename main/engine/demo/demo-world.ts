@@ -85,7 +85,14 @@ export const CRM_COLUMNS = [
 
 const OSES = ['win10', 'win7', 'macos', 'ios', 'android', 'linux'];
 const BROWSERS = ['Chrome', 'Safari', 'Firefox', 'Edge', 'IE'];
-const PRODUCTS = ['premium_plan', 'family_plan', 'student_plan', 'personal_credit_card', 'gift_card', 'hifi_addon'];
+const PRODUCTS = [
+  'premium_plan',
+  'family_plan',
+  'student_plan',
+  'personal_credit_card',
+  'gift_card',
+  'hifi_addon',
+];
 const GENRES = ['rock', 'pop', 'jazz', 'classical', 'hip-hop', 'electronic', 'country', 'indie'];
 
 export interface DemoWorldOptions {
@@ -104,14 +111,23 @@ export class DemoWorld {
   #eventSeq = 0;
 
   constructor(options: DemoWorldOptions) {
-    this.faker = new Faker({ locale: [en_US, en, base], randomizer: generateMersenne53Randomizer(options.seed) });
+    this.faker = new Faker({
+      locale: [en_US, en, base],
+      randomizer: generateMersenne53Randomizer(options.seed),
+    });
     const trackCount = options.tracks ?? Math.max(500, Math.min(50_000, options.customers * 4));
     const trackIds = Array.from({ length: trackCount }, (_, i) => String(1000 + i));
     this.#tracks = new WeightedPicker(trackIds, (id) => 1 / (Number(id) - 999) ** 1.05); // Zipf-like popularity
     this.customers = Array.from({ length: options.customers }, (_, i) => this.#makeCustomer(i));
     this.#byActivity = new WeightedPicker(this.customers, (c) => c.activity);
     this.#byPersona = new Map(
-      PERSONAS.map((p) => [p, new WeightedPicker(this.customers.filter((c) => c.persona === p), (c) => c.activity)]),
+      PERSONAS.map((p) => [
+        p,
+        new WeightedPicker(
+          this.customers.filter((c) => c.persona === p),
+          (c) => c.activity,
+        ),
+      ]),
     );
   }
 
@@ -188,14 +204,19 @@ export class DemoWorld {
   /** A customer likely to be listening at this hour (live generation, where the time is given). */
   pickCustomerAt(hour: number, weekend: boolean): DemoCustomer {
     const persona = this.faker.helpers.weightedArrayElement(
-      PERSONAS.map((p) => ({ weight: p.share * (p.hourWeights[hour] ?? 0) * (weekend ? p.weekendFactor : 1), value: p })),
+      PERSONAS.map((p) => ({
+        weight: p.share * (p.hourWeights[hour] ?? 0) * (weekend ? p.weekendFactor : 1),
+        value: p,
+      })),
     );
     return (this.#byPersona.get(persona) ?? this.#byActivity).pick(this.random());
   }
 
   /** An hour of day drawn from the customer's persona rhythm. */
   pickHour(c: DemoCustomer): number {
-    return this.faker.helpers.weightedArrayElement(c.persona.hourWeights.map((weight, value) => ({ weight, value })));
+    return this.faker.helpers.weightedArrayElement(
+      c.persona.hourWeights.map((weight, value) => ({ weight, value })),
+    );
   }
 
   listen(c: DemoCustomer, epochMs: number): ListenRecord {

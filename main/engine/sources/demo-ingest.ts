@@ -1,5 +1,5 @@
 import { decodeRecordObject } from '../decode/record-decoder.js';
-import { demoLiveRecords, type DemoLiveOptions } from '../demo/demo-live.js';
+import { type DemoLiveOptions, demoLiveRecords } from '../demo/demo-live.js';
 import { DemoWorld } from '../demo/demo-world.js';
 import type { DecodedRecord, IngestSession } from '../ingest-session.js';
 

@@ -21,7 +21,8 @@ export async function sniffFileFormat(path: string): Promise<FileFormat> {
     if (code === 'EISDIR') throw new UserError(`${path} is a folder; name the files inside it`);
     throw new UserError(`${path}: cannot read (${code ?? (error as Error).message})`);
   }
-  if (head.includes(0)) throw new UserError(`${path}: binary file; expected a tracks CSV, JSON lines or a customers CSV`);
+  if (head.includes(0))
+    throw new UserError(`${path}: binary file; expected a tracks CSV, JSON lines or a customers CSV`);
   const firstLine =
     head
       .toString('utf8')

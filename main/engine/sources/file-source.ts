@@ -40,7 +40,11 @@ async function* readLines(path: string, format: FileFormat, skip: number): Async
     if (line <= skip) return;
     const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
     if (raw.trim() === '') return;
-    records.push({ origin: { file: path, line }, raw, result: decode(line === 1 ? raw.replace(/^\uFEFF/, '') : raw) });
+    records.push({
+      origin: { file: path, line },
+      raw,
+      result: decode(line === 1 ? raw.replace(/^\uFEFF/, '') : raw),
+    });
   };
   for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
     const text = carry + (chunk as string);
@@ -88,14 +92,26 @@ async function* readCustomersCsv(path: string, skip: number): AsyncGenerator<Fil
   let row = 0;
   let records: DecodedRecord[] = [];
   const parser = stream.pipe(
-    parse({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, info: true, raw: true }),
+    parse({
+      columns: true,
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      info: true,
+      raw: true,
+    }),
   );
   // Rows csv-parse cannot read (e.g. an unclosed quote) are reported through 'skip' and quarantined.
   parser.on('skip', (error: Error & { raw?: string }) => {
     row += 1;
     const line = lineOfNextRecord(emptyLinesSeen);
     if (row <= skip) return;
-    records.push({ origin: { file: path, line }, raw: (error.raw ?? '').trim(), result: { ok: false, reason: `bad CSV: ${error.message}` } });
+    records.push({
+      origin: { file: path, line },
+      raw: (error.raw ?? '').trim(),
+      result: { ok: false, reason: `bad CSV: ${error.message}` },
+    });
   });
   type Item = { record: Record<string, string>; info: { empty_lines: number; bytes: number }; raw: string };
   for await (const item of parser as AsyncIterable<Item>) {
@@ -103,7 +119,11 @@ async function* readCustomersCsv(path: string, skip: number): AsyncGenerator<Fil
     const line = lineOfNextRecord(item.info.empty_lines);
     recordStart = item.info.bytes;
     if (row <= skip) continue;
-    records.push({ origin: { file: path, line }, raw: item.raw.trim(), result: decodeCustomersCsvRow(item.record) });
+    records.push({
+      origin: { file: path, line },
+      raw: item.raw.trim(),
+      result: decodeCustomersCsvRow(item.record),
+    });
     if (records.length >= FILE_BATCH_SIZE) {
       yield { records, position: row, bytesRead };
       records = [];
