@@ -17,6 +17,13 @@ export interface WrittenTime {
 const TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+}
+
 /** Parses `YYYY-MM-DD HH:MM[:SS[.fff]]` with `T` or space and an optional `Z`/offset; null if invalid. */
 export function parseWrittenTime(text: string): WrittenTime | null {
   const m = TIMESTAMP.exec(text);
@@ -28,9 +35,8 @@ export function parseWrittenTime(text: string): WrittenTime | null {
   const minute = Number(m[5]);
   const second = m[6] === undefined ? 0 : Number(m[6]);
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return null;
+  if (day < 1 || day > daysInMonth(year, month)) return null;
   const dayStart = Date.UTC(year, month - 1, day);
-  // Date.UTC rolls 2026-02-30 over to March; reject such dates instead of guessing.
-  if (day < 1 || new Date(dayStart).getUTCDate() !== day) return null;
   let offsetMinutes = 0;
   const zone = m[7];
   if (zone !== undefined && zone !== 'Z') {
@@ -42,7 +48,8 @@ export function parseWrittenTime(text: string): WrittenTime | null {
     offsetMinutes = sign * (oh * 60 + om);
   }
   const epochMs = dayStart + ((hour * 60 + minute) * 60 + second) * 1000 - offsetMinutes * 60_000;
-  const dayOfWeek = (new Date(dayStart).getUTCDay() + 6) % 7;
+  // 1970-01-01 was a Thursday (3 counting from Monday); no Date object on this hot path.
+  const dayOfWeek = (((Math.floor(dayStart / 86_400_000) + 3) % 7) + 7) % 7;
   return { text, hour, dayOfWeek, epochMs };
 }
 

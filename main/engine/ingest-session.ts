@@ -5,7 +5,7 @@ import { aggregateBatch, mergeInto } from './profile-aggregator.js';
 import type { CheckpointStats, ProfileStore } from './profile-store.js';
 import { emptyQuarantine, mergeQuarantine, quarantineRecord } from './quarantine.js';
 
-/** One record as a source read it: where it came from, its raw text, and what decoding made of it. */
+/** One record as a source read it: where it came from, what decoding made of it, and (if rejected) its raw text. */
 export interface DecodedRecord {
   origin: RecordOrigin;
   raw: string;

@@ -53,10 +53,12 @@ export function applyEvent(map: ProfileMap, event: C360Event): void {
       if (event.mobile) p.mobile += 1;
       const cell = dayHourIndex(event.at.dayOfWeek, event.at.hour);
       p.dayHour[cell] = (p.dayHour[cell] ?? 0) + 1;
-      const seen = { text: event.at.text, epochMs: event.at.epochMs };
-      p.firstSeen = earlier(p.firstSeen, seen);
-      p.lastSeen = later(p.lastSeen, seen);
-      if (event.zip !== null) p.listenZip = later(p.listenZip, { ...seen, zip: event.zip });
+      // Same rules as earlier()/later(), comparing first so the hot path allocates only on change.
+      const { text, epochMs } = event.at;
+      if (!p.firstSeen || epochMs < p.firstSeen.epochMs) p.firstSeen = { text, epochMs };
+      if (!p.lastSeen || epochMs >= p.lastSeen.epochMs) p.lastSeen = { text, epochMs };
+      if (event.zip !== null && (!p.listenZip || epochMs >= p.listenZip.epochMs))
+        p.listenZip = { text, epochMs, zip: event.zip };
       return;
     }
     case 'click': {
@@ -101,7 +103,8 @@ export function mergeProfile(into: Profile, next: Profile): void {
   into.evening += next.evening;
   into.night += next.night;
   into.mobile += next.mobile;
-  for (let i = 0; i < 168; i++) into.dayHour[i] = (into.dayHour[i] ?? 0) + (next.dayHour[i] ?? 0);
+  if (next.listens > 0)
+    for (let i = 0; i < 168; i++) into.dayHour[i] = (into.dayHour[i] ?? 0) + (next.dayHour[i] ?? 0);
   into.firstSeen = earlier(into.firstSeen, next.firstSeen);
   into.lastSeen = later(into.lastSeen, next.lastSeen);
   into.listenZip = later(into.listenZip, next.listenZip);

@@ -16,7 +16,8 @@ export interface FileBatch {
   bytesRead: number;
 }
 
-export const FILE_BATCH_SIZE = 8192;
+/** Larger batches mean fewer partial profiles to merge; 64k records hold a few MB. */
+export const FILE_BATCH_SIZE = 65_536;
 
 export async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -40,11 +41,9 @@ async function* readLines(path: string, format: FileFormat, skip: number): Async
     if (line <= skip) return;
     const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
     if (raw.trim() === '') return;
-    records.push({
-      origin: { file: path, line },
-      raw,
-      result: decode(line === 1 ? raw.replace(/^\uFEFF/, '') : raw),
-    });
+    const result = decode(line === 1 ? raw.replace(/^\uFEFF/, '') : raw);
+    // The raw text is kept only where the quarantine needs it.
+    records.push({ origin: { file: path, line }, raw: result.ok ? '' : raw, result });
   };
   for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
     const text = carry + (chunk as string);

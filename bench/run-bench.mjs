@@ -1,0 +1,96 @@
+// `npm run bench`: measured figures, printed as a table and written to bench/results.json.
+// Targets live here, never in unit tests. Input files are cached in bench/.data between runs.
+import { execFileSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cache = join(here, '.data');
+const cli = join(here, '..', 'dist', 'main', 'cli', 'c360.js');
+
+const LISTENS = 1_000_000;
+const CUSTOMERS = 5_000;
+
+/** Exactly LISTENS listen lines over CUSTOMERS customers, from the seeded demo generator. */
+async function listenFile() {
+  const path = join(cache, `tracks-${LISTENS}-${CUSTOMERS}.csv`);
+  if (existsSync(path)) return path;
+  const raw = join(cache, 'raw');
+  await rm(raw, { recursive: true, force: true });
+  // Clicks are 15% of demo clickstream events: ask for enough to get LISTENS listens.
+  execFileSync(
+    process.execPath,
+    [
+      cli,
+      'demo-data',
+      '--out',
+      raw,
+      '--customers',
+      String(CUSTOMERS),
+      '--events',
+      String(Math.ceil(LISTENS / 0.84)),
+      '--seed',
+      '1',
+    ],
+    {
+      stdio: 'inherit',
+    },
+  );
+  const out = createWriteStream(`${path}.part`);
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(join(raw, 'tracks.csv')) })) {
+    if (n++ >= LISTENS) break;
+    out.write(`${line}\n`);
+  }
+  await new Promise((r) => out.end(r));
+  if (n < LISTENS) throw new Error(`generator gave only ${n} listens`);
+  await rm(raw, { recursive: true, force: true });
+  execFileSync('mv', [`${path}.part`, path]);
+  return path;
+}
+
+function runChild(script, args) {
+  return JSON.parse(
+    execFileSync(process.execPath, [join(here, script), ...args], { encoding: 'utf8', maxBuffer: 1 << 24 }),
+  );
+}
+
+await mkdir(cache, { recursive: true });
+const file = await listenFile();
+const dataDir = join(cache, 'store-batch');
+await rm(dataDir, { recursive: true, force: true });
+const batch = runChild('ingest-files-child.mjs', [dataDir, file]);
+if (batch.events !== LISTENS || batch.quarantined !== 0)
+  throw new Error(`expected ${LISTENS} clean events, got ${JSON.stringify(batch)}`);
+
+const rows = [
+  [
+    'batch ingest: 1M listens from a tracks CSV, 5k customers',
+    `${batch.eventsPerSecond.toLocaleString('en-US')} events/s`,
+    '≥ 1,000,000 events/s (issue 6)',
+  ],
+  ['  wall time', `${(batch.ms / 1000).toFixed(2)} s`, ''],
+  ['  read + hash + decode', `${(batch.readDecodeMs / 1000).toFixed(2)} s`, ''],
+  ['  aggregate + merge', `${(batch.aggregateMs / 1000).toFixed(2)} s`, ''],
+  [
+    '  checkpoints',
+    `${batch.checkpoints} in ${(batch.checkpointMs / 1000).toFixed(2)} s (longest ${batch.longestCheckpointMs.toFixed(0)} ms)`,
+    '',
+  ],
+  ['  peak memory', `${batch.peakRssMiB.toFixed(0)} MiB RSS, ${batch.peakHeapMiB.toFixed(0)} MiB heap`, ''],
+];
+const width = Math.max(...rows.map((r) => r[0].length));
+const valueWidth = Math.max(...rows.map((r) => r[1].length));
+process.stdout.write(
+  `\nCustomer 360 benchmarks (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version})\n\n`,
+);
+for (const [name, value, target] of rows)
+  process.stdout.write(`${name.padEnd(width)}  ${value.padEnd(valueWidth)}  ${target}\n`);
+
+const results = { when: new Date().toISOString(), node: process.version, cores: cpus().length, batch };
+await writeFile(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`\nWritten to bench/results.json\n`);
