@@ -35,6 +35,9 @@ export function fraction(name: string) {
 
 export const fmt = (n: number) => n.toLocaleString('en-US');
 
+/** "1 record", "2 records". */
+export const count = (n: number, noun: string) => `${fmt(n)} ${noun}${n === 1 ? '' : 's'}`;
+
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }

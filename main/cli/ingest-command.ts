@@ -8,7 +8,7 @@ import { writeQuarantineFile } from '../engine/quarantine-file.js';
 import { ingestDemo } from '../engine/sources/demo-ingest.js';
 import { type FileResult, ingestFiles } from '../engine/sources/file-ingest.js';
 import { UserError } from '../engine/user-error.js';
-import { fmt, progressBar, seconds, stopOnInterrupt } from './cli-output.js';
+import { count, fmt, progressBar, seconds, stopOnInterrupt } from './cli-output.js';
 
 export interface IngestFlags {
   dataDir: string;
@@ -60,17 +60,18 @@ export async function runIngest(files: string[], flags: IngestFlags): Promise<vo
         `Skipped ${basename(r.path)}: the same content was ingested${as}${when}; pass --force to count it again.`,
       );
     } else if (r.outcome === 'resumed') {
-      lines.push(`Resumed ${basename(r.path)} where the last run stopped (${fmt(r.records)} more records).`);
+      lines.push(
+        `Resumed ${basename(r.path)} where the last run stopped (${count(r.records, 'more record')}).`,
+      );
     } else if (r.outcome === 'forced') {
       lines.push(`Counted ${basename(r.path)} again (--force): its events are now in the profiles twice.`);
     }
   }
-  const source =
-    flags.demo !== undefined ? 'the demo source' : `${results.length} file${results.length === 1 ? '' : 's'}`;
+  const source = flags.demo !== undefined ? 'the demo source' : count(results.length, 'file');
   lines.push(
-    `Ingested ${fmt(session.events)} records from ${source} in ${seconds(elapsed)}: ${fmt(c.listens)} listens, ${fmt(c.clicks)} clicks, ${fmt(c.predictions)} predictions, ${fmt(c.customers)} customer records.`,
+    `Ingested ${count(session.events, 'record')} from ${source} in ${seconds(elapsed)}: ${count(c.listens, 'listen')}, ${count(c.clicks, 'click')}, ${count(c.predictions, 'prediction')}, ${count(c.customers, 'customer record')}.`,
   );
-  lines.push(`${fmt(state.profiles.size)} customers in the store (${store.path}).`);
+  lines.push(`${count(state.profiles.size, 'customer')} in the store (${store.path}).`);
   lines.push(quarantineLine(c.quarantined, state.quarantine, quarantinePath));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -82,13 +83,15 @@ function quarantineLine(thisRun: number, q: QuarantineState, path: string): stri
       : `No records quarantined in this run (${fmt(q.total)} in all; see ${path}).`;
   const last = q.recent[q.recent.length - 1];
   const example = last ? ` e.g. ${describeOrigin(last.origin)}: ${last.reason}` : '';
-  return `${fmt(thisRun)} records quarantined (not counted;${example}); see ${path}.`;
+  return `${count(thisRun, 'record')} quarantined (not counted;${example}); see ${path}.`;
 }
 
 async function runDemo(session: IngestSession, flags: IngestFlags, shouldStop: () => boolean): Promise<void> {
   const limit = flags.demo === true ? undefined : flags.demo;
   const bar = progressBar('Demo {value} events | {rate} events/s | {customers} customers | {atRisk} at risk');
   bar?.start(limit ?? 0, 0, { rate: 0, customers: 0, atRisk: 0 });
+  // Without a terminal there is no bar: a plain status line every 10 s shows the engine is alive.
+  const every = bar ? 500 : 10_000;
   let lastReport = performance.now();
   let lastEvents = 0;
   await ingestDemo(session, {
@@ -99,7 +102,7 @@ async function runDemo(session: IngestSession, flags: IngestFlags, shouldStop: (
     shouldStop,
     onBatch: (s) => {
       const now = performance.now();
-      if (now - lastReport < 500) return;
+      if (now - lastReport < every) return;
       const events = s.counts.listens + s.counts.clicks;
       const rate = Math.round(((events - lastEvents) * 1000) / (now - lastReport));
       let atRisk = 0;
@@ -107,8 +110,10 @@ async function runDemo(session: IngestSession, flags: IngestFlags, shouldStop: (
         if (churnLabel(p, DEFAULT_CHURN_THRESHOLD) === 1) atRisk += 1;
       const values = { rate: fmt(rate), customers: fmt(s.state.profiles.size), atRisk: fmt(atRisk) };
       if (bar) bar.update(events, values);
-      else if (limit === undefined && now - lastReport > 10_000)
-        process.stderr.write(`${fmt(events)} events, ${values.rate}/s\n`);
+      else
+        process.stderr.write(
+          `${fmt(events)} events, ${values.rate} events/s, ${values.customers} customers, ${values.atRisk} at risk\n`,
+        );
       lastReport = now;
       lastEvents = events;
     },

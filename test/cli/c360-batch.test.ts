@@ -117,6 +117,23 @@ describe('demo-data → ingest → export', () => {
   });
 });
 
+describe('live demo ingest', () => {
+  it('runs the embedded demo stream into the store: every demo customer, events and predictions', async () => {
+    const data = join(work, 'store-live');
+    const run = await runCli(['ingest', '--demo', '4000', '--customers', '150', '--data-dir', data]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/from the demo source/);
+    expect(run.stdout).toMatch(/150 customer records/);
+    const out = join(work, 'out-live');
+    await runCli(['export', '--out', out, '--data-dir', data]);
+    const rows = await readCsv(join(out, 'live_table.csv'));
+    expect(rows).toHaveLength(150);
+    expect(rows.reduce((n, r) => n + Number(r.listens) + Number(r.clicks), 0)).toBe(4000);
+    expect(rows.some((r) => r.churn_risk !== '')).toBe(true);
+    expect(rows.every((r) => r.name !== '' && r.level !== '')).toBe(true);
+  });
+});
+
 describe('re-ingesting', () => {
   it('skips content already ingested, says so, and counts it again only with --force', async () => {
     const data = join(work, 'store-b');

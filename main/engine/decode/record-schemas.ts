@@ -22,16 +22,19 @@ export const timeSchema = z.string().transform((text, ctx) => {
 });
 
 /** Every mobile-flag form seen in the field: JSON booleans, 0/1 and their string forms. */
-export const mobileFlagSchema = z.union([
-  z.boolean(),
-  z.literal(0).transform(() => false),
-  z.literal(1).transform(() => true),
-  z
-    .string()
-    .transform((s) => s.trim().toLowerCase())
-    .pipe(z.enum(['0', '1', 'true', 'false']))
-    .transform((s) => s === '1' || s === 'true'),
-]);
+export const mobileFlagSchema = z.union(
+  [
+    z.boolean(),
+    z.literal(0).transform(() => false),
+    z.literal(1).transform(() => true),
+    z
+      .string()
+      .transform((s) => s.trim().toLowerCase())
+      .pipe(z.enum(['0', '1', 'true', 'false']))
+      .transform((s) => s === '1' || s === 'true'),
+  ],
+  { error: 'expected true/false or 1/0' },
+);
 
 const optionalText = z
   .union([z.string().max(MAX_TEXT), z.number()])
