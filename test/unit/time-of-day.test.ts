@@ -2,38 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { aggregateBatch } from '../../main/engine/profile-aggregator.js';
 import { bucketOfHour } from '../../shared/time-of-day.js';
 import { listen } from '../support/events.js';
-
-/** DESIGN §4, written out hour by hour so the test does not share the code's ranges. */
-const EXPECTED = [
-  'night',
-  'night',
-  'night',
-  'night',
-  'night', // 0–4
-  'morning',
-  'morning',
-  'morning',
-  'morning',
-  'morning',
-  'morning',
-  'morning', // 5–11
-  'afternoon',
-  'afternoon',
-  'afternoon',
-  'afternoon',
-  'afternoon', // 12–16
-  'evening',
-  'evening',
-  'evening',
-  'evening',
-  'evening', // 17–21
-  'night',
-  'night', // 22–23
-];
+import { BUCKET_BY_HOUR } from '../support/expected-profiles.js';
 
 describe('time-of-day buckets', () => {
   it('puts every hour in the bucket DESIGN §4 names', () => {
-    expect(Array.from({ length: 24 }, (_, h) => bucketOfHour(h))).toEqual(EXPECTED);
+    expect(Array.from({ length: 24 }, (_, h) => bucketOfHour(h))).toEqual(BUCKET_BY_HOUR);
   });
 
   it.each([

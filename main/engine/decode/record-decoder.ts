@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { C360Event } from '../../../shared/events.js';
 import { CUSTOMER_ID_FIELDS, normaliseCrmFields } from './crm-fields.js';
 import {
@@ -41,113 +42,23 @@ export function decodeRecordObject(value: unknown, kind: RecordKind = 'any'): De
 
   if (kind === 'customers' || obj.type === 'customer') return decodeCustomerObject(obj);
   if (kind !== 'predictions') {
-    if (obj.type === 'listen') return decodeListen(obj);
-    if (obj.type === 'click') return decodeClick(obj);
-    if ('user_id' in obj && 'datetime' in obj) return decodeLegacyClick(obj);
+    if (obj.type === 'listen') return viaSchema(listenSchema, obj);
+    if (obj.type === 'click') return viaSchema(clickSchema, obj);
+    if ('user_id' in obj && 'datetime' in obj) return viaSchema(legacyClickSchema, obj);
   }
   if (kind !== 'clickstream') {
-    if ('churnRisk' in obj) return decodePrediction(obj);
-    if ('churn_risk' in obj) return decodeLegacyRisk(obj);
-    if ('prediction' in obj) return decodeLegacyLabel(obj);
+    if ('churnRisk' in obj) return viaSchema(predictionSchema, obj);
+    if ('churn_risk' in obj) return viaSchema(legacyRiskSchema, obj);
+    if ('prediction' in obj) return viaSchema(legacyLabelSchema, obj);
   }
   if (typeof obj.type === 'string') return fail(`unknown event type "${obj.type.slice(0, 40)}"`);
   return fail(`unrecognised ${kind === 'any' ? '' : `${kind} `}record shape`);
 }
 
-function decodeListen(obj: Record<string, unknown>): DecodeResult {
-  const r = listenSchema.safeParse(obj);
-  if (!r.success) return fail(describeZodError(r.error));
-  const { eventId, customerId, trackId, ts, mobile, zip } = r.data;
-  return { ok: true, event: { kind: 'listen', eventId, customerId, trackId, at: ts, mobile, zip } };
-}
-
-function decodeClick(obj: Record<string, unknown>): DecodeResult {
-  const r = clickSchema.safeParse(obj);
-  if (!r.success) return fail(describeZodError(r.error));
-  const d = r.data;
-  return {
-    ok: true,
-    event: {
-      kind: 'click',
-      customerId: d.customerId,
-      at: d.ts,
-      os: d.os,
-      browser: d.browser,
-      responseTimeMs: d.responseTimeMs,
-      product: d.product,
-      url: d.url,
-    },
-  };
-}
-
-function decodeLegacyClick(obj: Record<string, unknown>): DecodeResult {
-  const r = legacyClickSchema.safeParse(obj);
-  if (!r.success) return fail(describeZodError(r.error));
-  const d = r.data;
-  return {
-    ok: true,
-    event: {
-      kind: 'click',
-      customerId: d.user_id,
-      at: d.datetime,
-      os: d.os,
-      browser: d.browser,
-      responseTimeMs: d.response_time_ms,
-      product: d.product,
-      url: d.url,
-    },
-  };
-}
-
-function decodePrediction(obj: Record<string, unknown>): DecodeResult {
-  const r = predictionSchema.safeParse(obj);
-  if (!r.success) return fail(describeZodError(r.error));
-  const d = r.data;
-  return {
-    ok: true,
-    event: {
-      kind: 'prediction',
-      customerId: d.customerId,
-      churnRisk: d.churnRisk,
-      label: null,
-      model: d.model,
-      ts: d.ts,
-    },
-  };
-}
-
-function decodeLegacyRisk(obj: Record<string, unknown>): DecodeResult {
-  const r = legacyRiskSchema.safeParse(obj);
-  if (!r.success) return fail(describeZodError(r.error));
-  const d = r.data;
-  return {
-    ok: true,
-    event: {
-      kind: 'prediction',
-      customerId: d.user_id,
-      churnRisk: d.churn_risk / 100,
-      label: null,
-      model: d.model,
-      ts: d.ts,
-    },
-  };
-}
-
-function decodeLegacyLabel(obj: Record<string, unknown>): DecodeResult {
-  const r = legacyLabelSchema.safeParse(obj);
-  if (!r.success) return fail(describeZodError(r.error));
-  const d = r.data;
-  return {
-    ok: true,
-    event: {
-      kind: 'prediction',
-      customerId: d.user_id,
-      churnRisk: null,
-      label: d.prediction,
-      model: d.model,
-      ts: d.ts,
-    },
-  };
+/** Runs a schema whose output is the event itself. */
+export function viaSchema(schema: z.ZodType<C360Event>, value: unknown): DecodeResult {
+  const r = schema.safeParse(value);
+  return r.success ? { ok: true, event: r.data } : fail(describeZodError(r.error));
 }
 
 /** A CRM record: any object with a customer id; every other field is kept (flexible schema). */

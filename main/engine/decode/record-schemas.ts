@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import type { ClickEvent, ListenEvent, PredictionEvent } from '../../../shared/events.js';
 import { parseWrittenTime } from '../../../shared/timestamp.js';
 
-/** Zod schemas for every record shape DESIGN §3 accepts. Limits keep absurd values out of profiles. */
+/**
+ * Zod schemas for every record shape DESIGN §3 accepts, each turning its shape into the one event
+ * type of its kind. Limits keep absurd values out of profiles.
+ */
 
 const MAX_ID = 64;
 const MAX_TEXT = 2048;
@@ -48,62 +52,123 @@ const responseTime = z
   .nullish()
   .transform((v) => (v === null || v === undefined ? null : Math.round(v)));
 
-export const listenSchema = z.object({
-  type: z.literal('listen'),
-  eventId: optionalText,
-  customerId: idSchema,
-  trackId: idSchema,
-  ts: timeSchema,
-  mobile: mobileFlagSchema.default(false),
-  zip: optionalText,
-});
+export const listenSchema = z
+  .object({
+    type: z.literal('listen'),
+    eventId: optionalText,
+    customerId: idSchema,
+    trackId: idSchema,
+    ts: timeSchema,
+    mobile: mobileFlagSchema.default(false),
+    zip: optionalText,
+  })
+  .transform(
+    (d): ListenEvent => ({
+      kind: 'listen',
+      eventId: d.eventId,
+      customerId: d.customerId,
+      trackId: d.trackId,
+      at: d.ts,
+      mobile: d.mobile,
+      zip: d.zip,
+    }),
+  );
 
-export const clickSchema = z.object({
-  type: z.literal('click'),
-  customerId: idSchema,
-  ts: timeSchema,
-  os: optionalText,
-  browser: optionalText,
-  responseTimeMs: responseTime,
-  product: optionalText,
-  url: optionalText,
-});
+const clickFields = { os: optionalText, browser: optionalText, product: optionalText, url: optionalText };
+
+export const clickSchema = z
+  .object({
+    type: z.literal('click'),
+    customerId: idSchema,
+    ts: timeSchema,
+    responseTimeMs: responseTime,
+    ...clickFields,
+  })
+  .transform(
+    ({ customerId, ts, responseTimeMs, os, browser, product, url }): ClickEvent => ({
+      kind: 'click',
+      customerId,
+      at: ts,
+      os,
+      browser,
+      responseTimeMs,
+      product,
+      url,
+    }),
+  );
 
 /** The older web-click export: `user_id`, `datetime`, `response_time_ms`. */
-export const legacyClickSchema = z.object({
-  user_id: idSchema,
-  datetime: timeSchema,
-  os: optionalText,
-  browser: optionalText,
-  response_time_ms: responseTime,
-  product: optionalText,
-  url: optionalText,
-});
+export const legacyClickSchema = z
+  .object({ user_id: idSchema, datetime: timeSchema, response_time_ms: responseTime, ...clickFields })
+  .transform(
+    ({ user_id, datetime, response_time_ms, os, browser, product, url }): ClickEvent => ({
+      kind: 'click',
+      customerId: user_id,
+      at: datetime,
+      os,
+      browser,
+      responseTimeMs: response_time_ms,
+      product,
+      url,
+    }),
+  );
 
-export const predictionSchema = z.object({
-  customerId: idSchema,
-  churnRisk: z.number().min(0, 'churnRisk below 0').max(1, 'churnRisk above 1'),
-  model: optionalText,
-  ts: optionalText,
-});
+const predictionFields = { model: optionalText, ts: optionalText };
+
+export const predictionSchema = z
+  .object({
+    customerId: idSchema,
+    churnRisk: z.number().min(0, 'churnRisk below 0').max(1, 'churnRisk above 1'),
+    ...predictionFields,
+  })
+  .transform(
+    (d): PredictionEvent => ({
+      kind: 'prediction',
+      customerId: d.customerId,
+      churnRisk: d.churnRisk,
+      label: null,
+      model: d.model,
+      ts: d.ts,
+    }),
+  );
 
 /** `{"user_id":…,"churn_risk":37}`: a percentage. */
-export const legacyRiskSchema = z.object({
-  user_id: idSchema,
-  churn_risk: z.number().min(0, 'churn_risk below 0').max(100, 'churn_risk above 100'),
-  model: optionalText,
-  ts: optionalText,
-});
+export const legacyRiskSchema = z
+  .object({
+    user_id: idSchema,
+    churn_risk: z.number().min(0, 'churn_risk below 0').max(100, 'churn_risk above 100'),
+    ...predictionFields,
+  })
+  .transform(
+    (d): PredictionEvent => ({
+      kind: 'prediction',
+      customerId: d.user_id,
+      churnRisk: d.churn_risk / 100,
+      label: null,
+      model: d.model,
+      ts: d.ts,
+    }),
+  );
 
 /** `{"user_id":…,"prediction":1}`: a label only. */
-export const legacyLabelSchema = z.object({
-  user_id: idSchema,
-  prediction: z
-    .union([z.literal(0), z.literal(1), z.literal('0'), z.literal('1')])
-    .transform((v) => Number(v) as 0 | 1),
-  model: optionalText,
-  ts: optionalText,
-});
+export const legacyLabelSchema = z
+  .object({
+    user_id: idSchema,
+    prediction: z
+      .union([z.literal(0), z.literal(1), z.literal('0'), z.literal('1')])
+      .transform((v) => Number(v) as 0 | 1),
+    ...predictionFields,
+  })
+  .transform(
+    (d): PredictionEvent => ({
+      kind: 'prediction',
+      customerId: d.user_id,
+      churnRisk: null,
+      label: d.prediction,
+      model: d.model,
+      ts: d.ts,
+    }),
+  );
 
 export function describeZodError(error: z.ZodError): string {
   const issue = error.issues[0];

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import type { DecodeResult } from './record-decoder.js';
-import { describeZodError, listenSchema } from './record-schemas.js';
+import { type DecodeResult, viaSchema } from './record-decoder.js';
+import { listenSchema } from './record-schemas.js';
 
 /**
  * Listen events as CSV lines (`eventId,customerId,trackId,datetime,mobile,zip`, no header).
@@ -28,19 +28,5 @@ export function decodeTracksCsvLine(line: string): DecodeResult {
     string,
     string,
   ];
-  const r = listenSchema.safeParse({ type: 'listen', eventId, customerId, trackId, ts, mobile, zip });
-  if (!r.success) return { ok: false, reason: describeZodError(r.error) };
-  const d = r.data;
-  return {
-    ok: true,
-    event: {
-      kind: 'listen',
-      eventId: d.eventId,
-      customerId: d.customerId,
-      trackId: d.trackId,
-      at: d.ts,
-      mobile: d.mobile,
-      zip: d.zip,
-    },
-  };
+  return viaSchema(listenSchema, { type: 'listen', eventId, customerId, trackId, ts, mobile, zip });
 }

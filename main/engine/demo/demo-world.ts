@@ -1,5 +1,6 @@
 import { base, en, en_US, Faker, generateMersenne53Randomizer } from '@faker-js/faker';
 import { formatUtcWallClock } from '../../../shared/timestamp.js';
+import { CUSTOMERS_CSV_HEADER } from '../decode/customers-csv.js';
 import {
   type BehaviourState,
   churnFeatures,
@@ -65,17 +66,9 @@ export interface PredictionRecord {
   ts: string;
 }
 
+/** The CRM export's header, then the extra columns the demo fills for some customers. */
 export const CRM_COLUMNS = [
-  'CustID',
-  'Name',
-  'Gender',
-  'Address',
-  'zip',
-  'SignDate',
-  'Status',
-  'Level',
-  'Campaign',
-  'LinkedWithApps',
+  ...CUSTOMERS_CSV_HEADER,
   'Email',
   'Phone',
   'Company',
