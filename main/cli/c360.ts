@@ -6,6 +6,9 @@ import { defaultDataDir, fraction, wholeNumber } from './cli-output.js';
 import { runDemoData } from './demo-data-command.js';
 import { runExport } from './export-command.js';
 import { runIngest } from './ingest-command.js';
+import { runKafkaIngest } from './kafka-ingest-command.js';
+import { addKafkaOptions, brokersConfigured } from './kafka-options.js';
+import { runProduce } from './produce-command.js';
 
 /** `c360` (DESIGN §6). Exit 0 on success, 2 on a usage error, 1 on failure, with a one-line message. */
 
@@ -27,28 +30,79 @@ function buildProgram(): Command {
       '~/.config/customer360',
     );
 
-  program
-    .command('ingest')
-    .description('batch-ingest files (tracks CSV, JSON lines, customers CSV), or run the live demo source')
-    .argument('[files...]', 'files to ingest')
-    .addOption(dataDir())
-    .option('--force', 'count a file again even though its content was ingested before')
-    .option(
-      '--checkpoint-every <records>',
-      'save a checkpoint at least every N records',
-      wholeNumber('--checkpoint-every', 1),
-      500_000,
-    )
+  addKafkaOptions(
+    program
+      .command('ingest')
+      .description(
+        'ingest files (tracks CSV, JSON lines, customers CSV), Kafka topics (--brokers), or the live demo source (--demo)',
+      )
+      .argument('[files...]', 'files to ingest')
+      .addOption(dataDir())
+      .option('--force', 'count a file again even though its content was ingested before')
+      .option(
+        '--checkpoint-every <records>',
+        'save a checkpoint at least every N records',
+        wholeNumber('--checkpoint-every', 1),
+        500_000,
+      )
+      .addOption(
+        new Option(
+          '--demo [events]',
+          'ingest the embedded demo stream (all events when no number)',
+        ).argParser(wholeNumber('--demo', 1)),
+      )
+      .option('--rate <events>', 'demo events per second (0: as fast as possible)', wholeNumber('--rate'), 0)
+      .option('--customers <n>', 'demo customers', wholeNumber('--customers', 1), 5000)
+      .option('--seed <n>', 'demo seed', wholeNumber('--seed'), 1),
+  )
+    .option('--group <id>', 'Kafka consumer group (offsets live in the store; the group is for lag tools)')
+    .option('--follow', 'keep reading Kafka instead of stopping at the end offsets seen at start')
     .addOption(
-      new Option(
-        '--demo [events]',
-        'ingest the embedded demo stream instead of files (all events when no number)',
-      ).argParser(wholeNumber('--demo', 1)),
+      new Option('--from <where>', 'where a fresh store starts reading a partition').choices([
+        'earliest',
+        'latest',
+      ]),
     )
-    .option('--rate <events>', 'demo events per second (0: as fast as possible)', wholeNumber('--rate'), 0)
-    .option('--customers <n>', 'demo customers', wholeNumber('--customers', 1), 5000)
-    .option('--seed <n>', 'demo seed', wholeNumber('--seed'), 1)
-    .action(async (files: string[], opts) => runIngest(files, opts));
+    .option('--dead-letter-topic <topic>', 'also publish quarantined Kafka records to this topic')
+    .option(
+      '--connect-timeout <seconds>',
+      'without --follow, give up after this long without Kafka',
+      wholeNumber('--connect-timeout', 1),
+      30,
+    )
+    .action(async (files: string[], opts) => {
+      if (files.length === 0 && opts.demo === undefined && brokersConfigured(opts))
+        return runKafkaIngest(opts);
+      if (opts.brokers) throw new UserError('give files, --demo or --brokers, one at a time');
+      return runIngest(files, opts);
+    });
+
+  addKafkaOptions(
+    program
+      .command('produce')
+      .description('publish sample files or generated demo events to Kafka, keyed by customer id')
+      .argument('[files...]', 'files to publish (tracks CSV, JSON lines, customers CSV)')
+      .addOption(dataDir())
+      .addOption(
+        new Option('--demo <events>', 'publish N generated demo events instead of files').argParser(
+          wholeNumber('--demo', 1),
+        ),
+      )
+      .option('--rate <messages>', 'messages per second (0: as fast as possible)', wholeNumber('--rate'), 0)
+      .option('--customers <n>', 'demo customers', wholeNumber('--customers', 1), 5000)
+      .option('--seed <n>', 'demo seed', wholeNumber('--seed'), 1)
+      .option(
+        '--partitions <n>',
+        'partitions for topics that do not exist yet',
+        wholeNumber('--partitions', 1),
+        3,
+      ),
+  ).action(async (files: string[], opts) => {
+    if (files.length === 0 && opts.demo === undefined)
+      throw new UserError('name files to publish, or pass --demo N');
+    if (files.length > 0 && opts.demo !== undefined) throw new UserError('give files or --demo, not both');
+    return runProduce(files, opts);
+  });
 
   program
     .command('export')

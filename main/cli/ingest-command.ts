@@ -3,12 +3,12 @@ import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
 import { IngestSession } from '../engine/ingest-session.js';
 import { churnLabel } from '../engine/profile.js';
 import { ProfileStore } from '../engine/profile-store.js';
-import { describeOrigin, type QuarantineState } from '../engine/quarantine.js';
 import { writeQuarantineFile } from '../engine/quarantine-file.js';
 import { ingestDemo } from '../engine/sources/demo-ingest.js';
 import { type FileResult, ingestFiles } from '../engine/sources/file-ingest.js';
 import { UserError } from '../engine/user-error.js';
-import { count, fmt, progressBar, seconds, stopOnInterrupt } from './cli-output.js';
+import { count, fmt, progressBar, stopOnInterrupt } from './cli-output.js';
+import { ingestSummary } from './ingest-summary.js';
 
 export interface IngestFlags {
   dataDir: string;
@@ -50,7 +50,6 @@ export async function runIngest(files: string[], flags: IngestFlags): Promise<vo
   const quarantinePath = await writeQuarantineFile(flags.dataDir, state.quarantine);
   const elapsed = performance.now() - started;
 
-  const c = session.counts;
   const lines: string[] = [];
   for (const r of results) {
     if (r.outcome === 'skipped') {
@@ -69,21 +68,9 @@ export async function runIngest(files: string[], flags: IngestFlags): Promise<vo
   }
   const source = flags.demo !== undefined ? 'the demo source' : count(results.length, 'file');
   lines.push(
-    `Ingested ${count(session.events, 'record')} from ${source} in ${seconds(elapsed)}: ${count(c.listens, 'listen')}, ${count(c.clicks, 'click')}, ${count(c.predictions, 'prediction')}, ${count(c.customers, 'customer record')}.`,
+    ...ingestSummary(session, { source, elapsedMs: elapsed, storePath: store.path, quarantinePath }),
   );
-  lines.push(`${count(state.profiles.size, 'customer')} in the store (${store.path}).`);
-  lines.push(quarantineLine(c.quarantined, state.quarantine, quarantinePath));
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-function quarantineLine(thisRun: number, q: QuarantineState, path: string): string {
-  if (thisRun === 0)
-    return q.total === 0
-      ? 'No records quarantined.'
-      : `No records quarantined in this run (${fmt(q.total)} in all; see ${path}).`;
-  const last = q.recent[q.recent.length - 1];
-  const example = last ? ` e.g. ${describeOrigin(last.origin)}: ${last.reason}` : '';
-  return `${count(thisRun, 'record')} quarantined (not counted;${example}); see ${path}.`;
 }
 
 async function runDemo(session: IngestSession, flags: IngestFlags, shouldStop: () => boolean): Promise<void> {

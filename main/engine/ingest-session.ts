@@ -21,6 +21,8 @@ export interface IngestCounts {
 }
 
 export interface IngestTimings {
+  /** Decoding time where the source measures it separately (Kafka); file sources decode as they read. */
+  decodeMs: number;
   aggregateMs: number;
   checkpointMs: number;
   checkpoints: number;
@@ -39,6 +41,7 @@ export interface CheckpointPolicy {
 export class IngestSession {
   readonly counts: IngestCounts = { listens: 0, clicks: 0, predictions: 0, customers: 0, quarantined: 0 };
   readonly timings: IngestTimings = {
+    decodeMs: 0,
     aggregateMs: 0,
     checkpointMs: 0,
     checkpoints: 0,

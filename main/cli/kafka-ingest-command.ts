@@ -1,0 +1,78 @@
+import type { SourceStatus } from '../../shared/source-status.js';
+import { IngestSession } from '../engine/ingest-session.js';
+import { ingestKafka } from '../engine/kafka/kafka-source.js';
+import { ProfileStore } from '../engine/profile-store.js';
+import { writeQuarantineFile } from '../engine/quarantine-file.js';
+import { count, progressBar, stopOnInterrupt } from './cli-output.js';
+import { ingestSummary } from './ingest-summary.js';
+import { type KafkaFlags, kafkaSettings } from './kafka-options.js';
+
+export interface KafkaIngestFlags extends KafkaFlags {
+  dataDir: string;
+  follow?: boolean;
+  checkpointEvery: number;
+  connectTimeout: number;
+}
+
+function statusLine(s: SourceStatus): string {
+  switch (s.state) {
+    case 'connecting':
+      return `Kafka: connecting to ${s.target}…`;
+    case 'connected':
+      return `Kafka: connected to ${s.target}${s.lag !== null ? ` (${count(s.lag, 'message')} behind)` : ''}`;
+    case 'reconnecting':
+    case 'failed': {
+      const wait = s.nextRetryAt
+        ? Math.max(0, Math.round((Date.parse(s.nextRetryAt) - Date.now()) / 1000))
+        : null;
+      return `Kafka: ${s.state} (attempt ${s.attempt}${wait !== null ? `, next try in ${wait} s` : ''}): ${s.detail}`;
+    }
+    case 'caught-up':
+      return 'Kafka: caught up with the end offsets seen at start';
+    case 'stopped':
+      return 'Kafka: stopped';
+  }
+}
+
+/** `c360 ingest --brokers …`: up to the end offsets seen at start, or on and on with --follow. */
+export async function runKafkaIngest(flags: KafkaIngestFlags): Promise<void> {
+  const settings = kafkaSettings(flags);
+  const { store, state, notice } = await ProfileStore.open(flags.dataDir);
+  if (notice) process.stderr.write(`${notice}\n`);
+  const session = new IngestSession(store, state, { everyMs: 2000, everyRecords: flags.checkpointEvery });
+  const shouldStop = stopOnInterrupt();
+  const started = performance.now();
+  const bar = progressBar('Ingesting [{bar}] {percentage}% | {value}/{total} messages | ETA {eta_formatted}');
+  let lastState: string | null = null;
+  let consumed = 0;
+  const result = await ingestKafka(settings, session, {
+    follow: Boolean(flags.follow),
+    failFast: true,
+    giveUpAfterMs: flags.follow ? undefined : flags.connectTimeout * 1000,
+    shouldStop,
+    onStatus: (s) => {
+      // One line per change of state (and per retry), never a line per batch.
+      const line = statusLine(s);
+      if (s.state === lastState && s.state === 'connected') return;
+      lastState = s.state;
+      if (bar?.isActive) bar.stop();
+      process.stderr.write(`${line}\n`);
+    },
+    onPlan: (messages) => {
+      if (!flags.follow && messages > 0) bar?.start(messages, 0);
+    },
+    onBatch: (s) => {
+      consumed = s.events + s.counts.quarantined;
+      bar?.update(consumed);
+    },
+  });
+  bar?.stop();
+  const quarantinePath = await writeQuarantineFile(flags.dataDir, state.quarantine);
+  const lines = ingestSummary(session, {
+    source: `Kafka (${settings.brokers.join(',')}; ${count(result.messages, 'message')}${result.caughtUp ? ', up to the end offsets seen at start' : ''})`,
+    elapsedMs: performance.now() - started,
+    storePath: store.path,
+    quarantinePath,
+  });
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
