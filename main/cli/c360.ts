@@ -55,7 +55,10 @@ function buildProgram(): Command {
       .option('--customers <n>', 'demo customers', wholeNumber('--customers', 1), 5000)
       .option('--seed <n>', 'demo seed', wholeNumber('--seed'), 1),
   )
-    .option('--group <id>', 'Kafka consumer group (offsets live in the store; the group is for lag tools)')
+    .option(
+      '--group <id>',
+      'group the progress is committed to for lag tools (default: c360-<store id>); offsets live in the store',
+    )
     .option('--follow', 'keep reading Kafka instead of stopping at the end offsets seen at start')
     .addOption(
       new Option('--from <where>', 'where a fresh store starts reading a partition').choices([

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ProfileMap } from './profile-aggregator.js';
 import { emptyQuarantine, type QuarantineState } from './quarantine.js';
 
@@ -21,11 +22,22 @@ export interface SourceProgress {
 }
 
 export interface EngineState {
+  /** Names this store to the outside (its Kafka lag group); made once, kept in the store. */
+  storeId: string;
   profiles: ProfileMap;
   sources: SourceProgress;
   quarantine: QuarantineState;
 }
 
+export function newStoreId(): string {
+  return randomBytes(4).toString('hex');
+}
+
 export function emptyEngineState(): EngineState {
-  return { profiles: new Map(), sources: { files: {}, kafka: {} }, quarantine: emptyQuarantine() };
+  return {
+    storeId: newStoreId(),
+    profiles: new Map(),
+    sources: { files: {}, kafka: {} },
+    quarantine: emptyQuarantine(),
+  };
 }

@@ -85,6 +85,11 @@ export class IngestSession {
     return this.counts.listens + this.counts.clicks + this.counts.predictions + this.counts.customers;
   }
 
+  /** True when records were applied since the last checkpoint. */
+  get unsaved(): boolean {
+    return this.#sinceCheckpoint > 0;
+  }
+
   async maybeCheckpoint(): Promise<CheckpointStats | null> {
     const due =
       this.#sinceCheckpoint >= this.policy.everyRecords ||

@@ -1,5 +1,5 @@
 import type { CrmValue } from '../../shared/events.js';
-import type { EngineState, SourceProgress } from './engine-state.js';
+import { type EngineState, newStoreId, type SourceProgress } from './engine-state.js';
 import type { ChurnPoint, Profile, ResponseTimes, SeenAt } from './profile.js';
 import type { QuarantineState } from './quarantine.js';
 
@@ -29,6 +29,8 @@ export interface StoredProfile {
 export interface StoreData {
   format: typeof STORE_FORMAT;
   version: typeof STORE_VERSION;
+  /** Absent in stores written before it existed; a new one is made then. */
+  storeId?: string;
   savedAt: string;
   profiles: StoredProfile[];
   sources: SourceProgress;
@@ -89,6 +91,7 @@ export function encodeState(state: EngineState): StoreData {
   return {
     format: STORE_FORMAT,
     version: STORE_VERSION,
+    storeId: state.storeId,
     savedAt: new Date().toISOString(),
     profiles: Array.from(state.profiles.values(), encodeProfile),
     sources: state.sources,
@@ -98,6 +101,7 @@ export function encodeState(state: EngineState): StoreData {
 
 export function decodeState(data: StoreData): EngineState {
   return {
+    storeId: data.storeId ?? newStoreId(),
     profiles: new Map(data.profiles.map((s) => [s.id, decodeProfile(s)])),
     sources: data.sources,
     quarantine: data.quarantine,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectedFromDemoFiles } from '../support/expected-profiles.js';
-import { createTopics, partitionsWithData, sendTo, uniqueTopics } from '../support/kafka-helpers.js';
+import { createTopics, lagOf, partitionsWithData, sendTo, uniqueTopics } from '../support/kafka-helpers.js';
 import { runCli } from '../support/run-cli.js';
 
 const kafka = inject('kafka');
@@ -75,6 +75,10 @@ describe('Kafka ingest against a real broker', () => {
       expect(r.last_seen).toBe(e.last ?? '');
       expect(r.name).not.toBe('');
     }
+
+    // Lag tools see the progress under the store's group: nothing left to read.
+    const { storeId } = JSON.parse(await readFile(join(data, 'store.json'), 'utf8'));
+    expect(await lagOf(kafka.brokers, `c360-${storeId}`, t.clickstream)).toBe(0);
 
     // A second run finds nothing new: the store's offsets are the truth.
     const again = await runCli([

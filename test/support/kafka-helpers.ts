@@ -54,3 +54,16 @@ export async function partitionsWithData(brokers: string, topic: string): Promis
   await admin.disconnect();
   return offsets.filter((o) => Number(o.high) > Number(o.low)).length;
 }
+
+/** What a lag tool shows for a group on a topic: messages between its committed offsets and the end. */
+export async function lagOf(brokers: string, groupId: string, topic: string): Promise<number> {
+  const admin = testKafka(brokers).admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  await admin.disconnect();
+  return ends.reduce((lag, end) => {
+    const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+    return lag + Number(end.high) - (Number(at) < 0 ? Number(end.low) : Number(at));
+  }, 0);
+}

@@ -15,7 +15,8 @@ export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 export interface KafkaSettings {
   brokers: string[];
   topics: { clickstream: string; predictions: string; customers: string };
-  group: string;
+  /** The group progress is committed to for lag tools; null: one per store (`c360-<store id>`). */
+  group: string | null;
   clientId: string;
   /** Where a store with no offsets for a partition starts. */
   from: 'earliest' | 'latest';
@@ -173,7 +174,7 @@ export function resolveKafkaSettings(layers: SettingsLayer[]): KafkaSettings {
       predictions: topic('predictions'),
       customers: topic('customers'),
     },
-    group: first((l) => l.group) ?? 'c360',
+    group: first((l) => l.group) ?? null,
     clientId: 'customer360',
     from: first((l) => l.from) ?? 'earliest',
     ssl: !sslLayer

@@ -10,10 +10,13 @@ import { type KafkaSettings, kafkaJsConfig } from './kafka-settings.js';
 /**
  * Consumes the clickstream, predictions and (when it exists) customers topics into the engine
  * state with exactly-once effect: the store's offsets are the truth. On every (re)join each
- * partition is sought to the stored offset; a batch that starts below it is trimmed and one
- * that starts above it (a gap) is sought back, so no message is counted twice or skipped. A
+ * partition is sought to the stored offset; a batch that still starts below it is trimmed and
+ * one that starts above it (a gap) is sought back, so no message is counted twice or skipped. A
  * batch is applied together with its offsets, checkpointed with them, and only then committed
- * to the consumer group (for lag tools).
+ * to the consumer group, for lag tools.
+ *
+ * The group is one per store (`c360-<store id>`) unless configured: a store needs every
+ * partition, and sharing a group with another desktop would split the customers between them.
  *
  * Broker trouble never ends the run by itself: each failed attempt is reported (reconnecting, or
  * failed for authentication and authorisation errors) and retried with exponential backoff.
@@ -205,7 +208,7 @@ export class KafkaSource {
         for (const until = Date.now() + delay; Date.now() < until && !this.#options.shouldStop?.(); )
           await sleep(Math.min(200, until - Date.now()));
       }
-      await this.#session.checkpoint();
+      if (this.#session.unsaved) await this.#session.checkpoint();
       const caughtUp = this.#caughtUp();
       this.#report(caughtUp && !this.#options.follow ? 'caught-up' : 'stopped');
       return { messages: this.#messages, caughtUp };
@@ -229,11 +232,15 @@ export class KafkaSource {
       if (!this.#options.follow && this.#caughtUp()) return true;
 
       consumer = this.#kafka.consumer({
-        groupId: this.#settings.group,
+        groupId: this.#group,
         retry: { initialRetryTime: 250, maxRetryTime: 2000, retries: 3, restartOnFailure: async () => false },
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3000,
+        // A killed predecessor holds its partitions until its session expires: keep that short.
+        sessionTimeout: 10_000,
+        rebalanceTimeout: 10_000,
+        heartbeatInterval: 2000,
         maxBytes: 16 << 20,
+        // Short fetch waits, so a seek or a stop never waits out a long poll.
+        maxWaitTimeInMs: 1000,
       });
       const c = consumer;
       let settle: (result: boolean | Error) => void = () => {};
@@ -267,6 +274,10 @@ export class KafkaSource {
       }, 200);
       const result = await ended.finally(() => clearInterval(poll));
       if (result instanceof Error) throw result;
+      // Save and commit while still a group member (a stopped consumer cannot commit).
+      await this.#session.checkpoint();
+      await this.#commitToGroup(c);
+      await c.stop();
       return result;
     } finally {
       await consumer?.disconnect().catch(() => {});
@@ -334,6 +345,10 @@ export class KafkaSource {
     this.#options.onBatch?.(this.#session);
     if (await this.#session.maybeCheckpoint()) await this.#commitToGroup(consumer);
     await heartbeat();
+  }
+
+  get #group(): string {
+    return this.#settings.group ?? `c360-${this.#session.state.storeId}`;
   }
 
   /** After a checkpoint, so lag tools see what the store holds; the store stays the truth. */
