@@ -150,23 +150,24 @@ export class KafkaBroker {
     writeFileSync(join(dir, 'log4j2.yaml'), log4jConfig(dir));
     writeFileSync(join(dir, 'ports.json'), JSON.stringify(ports));
     const scram = (m) => ['--add-scram', `${m}=[name=${SASL_USER.username},password=${SASL_USER.password}]`];
-    execFileSync(
-      'java',
-      [
-        '-cp',
-        `${LIBS}/*`,
-        'kafka.tools.StorageTool',
-        'format',
-        '-t',
-        randomBytes(16).toString('base64url'),
-        '-c',
-        join(dir, 'server.properties'),
-        '--standalone',
-        ...scram('SCRAM-SHA-256'),
-        ...scram('SCRAM-SHA-512'),
-      ],
-      { stdio: 'pipe' },
-    );
+    // `--cluster-id=` form: a random id may begin with "-", which would read as an option.
+    const format = [
+      '-cp',
+      `${LIBS}/*`,
+      'kafka.tools.StorageTool',
+      'format',
+      `--cluster-id=${randomBytes(16).toString('base64url')}`,
+      '-c',
+      join(dir, 'server.properties'),
+      '--standalone',
+      ...scram('SCRAM-SHA-256'),
+      ...scram('SCRAM-SHA-512'),
+    ];
+    try {
+      execFileSync('java', format, { stdio: 'pipe' });
+    } catch (error) {
+      throw new Error(`formatting Kafka storage failed: ${String(error.stderr ?? error.message).trim()}`);
+    }
     const broker = new KafkaBroker(dir, ports);
     await broker.start();
     return broker;
