@@ -67,6 +67,30 @@ const batch = runChild('ingest-files-child.mjs', [dataDir, file]);
 if (batch.events !== LISTENS || batch.quarantined !== 0)
   throw new Error(`expected ${LISTENS} clean events, got ${JSON.stringify(batch)}`);
 
+// Kafka: the same 1M listens, published to 3 partitions of a real broker, then ingested.
+const { KafkaBroker, kafkaVersion } = await import('../scripts/kafka/kafka-broker.mjs');
+const broker = await KafkaBroker.create(join(cache, 'kafka-broker'));
+let kafkaRun;
+let bare;
+let publishMs;
+try {
+  const topics = 'bench-clickstream,bench-predictions,bench-customers';
+  const publishStarted = performance.now();
+  execFileSync(
+    process.execPath,
+    [cli, 'produce', '--brokers', broker.brokers, '--topics', topics, '--partitions', '3', file],
+    { stdio: 'pipe' },
+  );
+  publishMs = performance.now() - publishStarted;
+  const kafkaStore = join(cache, 'store-kafka');
+  await rm(kafkaStore, { recursive: true, force: true });
+  kafkaRun = runChild('ingest-kafka-child.mjs', [broker.brokers, topics, kafkaStore]);
+  bare = runChild('ingest-kafka-child.mjs', [broker.brokers, topics, '-', '--bare', String(LISTENS)]);
+} finally {
+  await broker.stop();
+}
+if (kafkaRun.events !== LISTENS) throw new Error(`Kafka ingest counted ${kafkaRun.events} of ${LISTENS}`);
+
 const rows = [
   [
     'batch ingest: 1M listens from a tracks CSV, 5k customers',
@@ -82,6 +106,36 @@ const rows = [
     '',
   ],
   ['  peak memory', `${batch.peakRssMiB.toFixed(0)} MiB RSS, ${batch.peakHeapMiB.toFixed(0)} MiB heap`, ''],
+  [
+    `Kafka ${kafkaVersion()} ingest: 1M listens on 3 partitions, checkpointed`,
+    `${kafkaRun.eventsPerSecond.toLocaleString('en-US')} events/s`,
+    '≥ 250,000 events/s (issue 6)',
+  ],
+  ['  wall time', `${(kafkaRun.ms / 1000).toFixed(2)} s`, ''],
+  ['  fetch (kafkajs, network, waiting)', `${(kafkaRun.fetchMs / 1000).toFixed(2)} s`, ''],
+  ['  decode', `${(kafkaRun.decodeMs / 1000).toFixed(2)} s`, ''],
+  ['  aggregate + merge', `${(kafkaRun.aggregateMs / 1000).toFixed(2)} s`, ''],
+  [
+    '  checkpoints',
+    `${kafkaRun.checkpoints} in ${(kafkaRun.checkpointMs / 1000).toFixed(2)} s (longest ${kafkaRun.longestCheckpointMs.toFixed(0)} ms)`,
+    '',
+  ],
+  ['  peak memory', `${kafkaRun.peakRssMiB.toFixed(0)} MiB RSS`, ''],
+  [
+    'bare kafkajs consumer, same topic, counting only',
+    `${bare.messagesPerSecond.toLocaleString('en-US')} messages/s`,
+    '',
+  ],
+  [
+    '  ingest ÷ bare consumer',
+    (kafkaRun.eventsPerSecond / bare.messagesPerSecond).toFixed(2),
+    '≥ 0.7 (issue 6)',
+  ],
+  [
+    'publishing the 1M listens (c360 produce)',
+    `${Math.round((LISTENS * 1000) / publishMs).toLocaleString('en-US')} messages/s`,
+    '',
+  ],
 ];
 const width = Math.max(...rows.map((r) => r[0].length));
 const valueWidth = Math.max(...rows.map((r) => r[1].length));
@@ -91,6 +145,12 @@ process.stdout.write(
 for (const [name, value, target] of rows)
   process.stdout.write(`${name.padEnd(width)}  ${value.padEnd(valueWidth)}  ${target}\n`);
 
-const results = { when: new Date().toISOString(), node: process.version, cores: cpus().length, batch };
+const results = {
+  when: new Date().toISOString(),
+  node: process.version,
+  cores: cpus().length,
+  batch,
+  kafka: { version: kafkaVersion(), ingest: kafkaRun, bareConsumer: bare, publishMs },
+};
 await writeFile(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`\nWritten to bench/results.json\n`);

@@ -1,0 +1,60 @@
+// One Kafka ingest (or, with --bare, a kafkajs consumer that only counts messages) in a fresh
+// process; prints its figures as JSON. Usage: node bench/ingest-kafka-child.mjs BROKERS TOPICS DATA_DIR [--bare N]
+import { Kafka, logLevel } from 'kafkajs';
+import { IngestSession } from '../dist/main/engine/ingest-session.js';
+import { resolveKafkaSettings } from '../dist/main/engine/kafka/kafka-settings.js';
+import { ingestKafka } from '../dist/main/engine/kafka/kafka-source.js';
+import { ProfileStore } from '../dist/main/engine/profile-store.js';
+
+const [brokers, topics, dataDir, bare, expected] = process.argv.slice(2);
+const started = performance.now();
+
+if (bare === '--bare') {
+  // The reference: the same client library, reading the same topic, doing nothing with it.
+  const kafka = new Kafka({ clientId: 'bench-bare', brokers: [brokers], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({
+    groupId: `bench-bare-${Date.now()}`,
+    maxBytes: 16 << 20,
+    maxWaitTimeInMs: 1000,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic: topics.split(',')[0], fromBeginning: true });
+  let n = 0;
+  const target = Number(expected);
+  await new Promise((resolve) => {
+    consumer.run({
+      eachBatch: async ({ batch }) => {
+        n += batch.messages.length;
+        if (n >= target) resolve();
+      },
+    });
+  });
+  const ms = performance.now() - started;
+  await consumer.disconnect();
+  process.stdout.write(JSON.stringify({ messages: n, ms, messagesPerSecond: Math.round((n * 1000) / ms) }));
+} else {
+  const { store, state } = await ProfileStore.open(dataDir);
+  const session = new IngestSession(store, state);
+  const result = await ingestKafka(resolveKafkaSettings([{ brokers, topics }]), session, {
+    follow: false,
+    failFast: true,
+  });
+  const ms = performance.now() - started;
+  const t = session.timings;
+  process.stdout.write(
+    JSON.stringify({
+      events: session.events,
+      messages: result.messages,
+      ms,
+      eventsPerSecond: Math.round((session.events * 1000) / ms),
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      decodeMs: t.decodeMs,
+      aggregateMs: t.aggregateMs,
+      checkpointMs: t.checkpointMs,
+      checkpoints: t.checkpoints,
+      longestCheckpointMs: t.longestCheckpointMs,
+      // Everything else: connecting, fetching and kafkajs's own work per batch.
+      fetchMs: ms - t.decodeMs - t.aggregateMs - t.checkpointMs,
+    }),
+  );
+}
