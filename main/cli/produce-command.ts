@@ -1,5 +1,5 @@
 import { publish } from '../engine/kafka/kafka-publisher.js';
-import { count, progressBar, seconds, stopOnInterrupt } from './cli-output.js';
+import { count, fmt, progressBar, seconds, stopOnInterrupt } from './cli-output.js';
 import { type KafkaFlags, kafkaSettings } from './kafka-options.js';
 
 export interface ProduceFlags extends KafkaFlags {
@@ -32,7 +32,7 @@ export async function runProduce(files: string[], flags: ProduceFlags): Promise<
   bar?.stop();
   const s = result.sent;
   const lines = [
-    `Published ${count(s.clickstream + s.predictions + s.customers, 'message')} to ${settings.brokers.join(',')} in ${seconds(performance.now() - started)}: ${s.clickstream} to ${settings.topics.clickstream}, ${s.predictions} to ${settings.topics.predictions}, ${s.customers} to ${settings.topics.customers}.`,
+    `Published ${count(s.clickstream + s.predictions + s.customers, 'message')} to ${settings.brokers.join(',')} in ${seconds(performance.now() - started)}: ${fmt(s.clickstream)} to ${settings.topics.clickstream}, ${fmt(s.predictions)} to ${settings.topics.predictions}, ${fmt(s.customers)} to ${settings.topics.customers}.`,
   ];
   if (result.skipped > 0)
     lines.push(`Skipped ${count(result.skipped, 'unreadable record')} (first: ${result.firstSkipped}).`);

@@ -5,9 +5,11 @@ export function kafkaVersion(): string;
 export function fetchKafkaJars(options?: { quiet?: boolean }): string;
 export class KafkaBroker {
   readonly dir: string;
-  readonly ports: { plain: number; sasl: number; controller: number };
+  readonly ports: { plain: number; sasl: number; ssl: number; controller: number };
   readonly brokers: string;
   readonly saslBrokers: string;
+  readonly sslBrokers: string;
+  readonly caPath: string;
   static create(dir: string, options?: { quiet?: boolean }): Promise<KafkaBroker>;
   start(options?: { timeoutMs?: number }): Promise<void>;
   stop(options?: { force?: boolean }): Promise<void>;

@@ -6,8 +6,9 @@
 //   node scripts/kafka/kafka-broker.mjs start [--dir DIR]     format storage, start, wait until ready
 //   node scripts/kafka/kafka-broker.mjs stop [--dir DIR] [--force]
 //
-// It listens on three free ports: PLAINTEXT (the brokers to use), SASL_PLAINTEXT (user "c360",
-// password "c360-secret", mechanisms PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512) and the controller.
+// It listens on four free ports: PLAINTEXT (the brokers to use), SASL_PLAINTEXT (user "c360",
+// password "c360-secret", mechanisms PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512), SSL (a self-signed
+// certificate for 127.0.0.1, made with keytool; clients trust <dir>/ca.pem) and the controller.
 // Topics are not auto-created, so a missing topic is a real error, as on most clusters.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +23,7 @@ const root = resolve(here, '..', '..');
 const pom = join(here, 'pom.xml');
 export const LIBS = join(root, '.kafka', 'libs');
 export const SASL_USER = { username: 'c360', password: 'c360-secret' };
+const STORE_PASSWORD = 'c360-keystore';
 
 export function kafkaVersion() {
   return /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(pom, 'utf8'))?.[1];
@@ -86,10 +88,14 @@ function serverProperties(dir, ports) {
   return `process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:${ports.controller}
-listeners=PLAINTEXT://127.0.0.1:${ports.plain},CONTROLLER://127.0.0.1:${ports.controller},SASL_PLAINTEXT://127.0.0.1:${ports.sasl}
-advertised.listeners=PLAINTEXT://127.0.0.1:${ports.plain},SASL_PLAINTEXT://127.0.0.1:${ports.sasl}
+listeners=PLAINTEXT://127.0.0.1:${ports.plain},CONTROLLER://127.0.0.1:${ports.controller},SASL_PLAINTEXT://127.0.0.1:${ports.sasl},SSL://127.0.0.1:${ports.ssl}
+advertised.listeners=PLAINTEXT://127.0.0.1:${ports.plain},SASL_PLAINTEXT://127.0.0.1:${ports.sasl},SSL://127.0.0.1:${ports.ssl}
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL
+ssl.keystore.type=PKCS12
+ssl.keystore.location=${join(dir, 'server.p12')}
+ssl.keystore.password=${STORE_PASSWORD}
+ssl.key.password=${STORE_PASSWORD}
 inter.broker.listener.name=PLAINTEXT
 sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SASL_USER.username}="${SASL_USER.password}";
@@ -124,6 +130,39 @@ function log4jConfig(dir) {
 `;
 }
 
+/** A self-signed certificate for 127.0.0.1 in a PKCS12 keystore, and its PEM for clients. */
+function makeCertificate(dir) {
+  const keystore = join(dir, 'server.p12');
+  const common = ['-keystore', keystore, '-storetype', 'PKCS12', '-storepass', STORE_PASSWORD];
+  execFileSync(
+    'keytool',
+    [
+      '-genkeypair',
+      '-alias',
+      'broker',
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-validity',
+      '3650',
+      '-dname',
+      'CN=127.0.0.1',
+      '-ext',
+      'SAN=IP:127.0.0.1,DNS:localhost',
+      '-keypass',
+      STORE_PASSWORD,
+      ...common,
+    ],
+    { stdio: 'pipe' },
+  );
+  execFileSync(
+    'keytool',
+    ['-exportcert', '-rfc', '-alias', 'broker', '-file', join(dir, 'ca.pem'), ...common],
+    { stdio: 'pipe' },
+  );
+}
+
 /** One broker process. `stop()` and `start()` again keep its ports and data (a restart). */
 export class KafkaBroker {
   constructor(dir, ports) {
@@ -140,12 +179,27 @@ export class KafkaBroker {
     return `127.0.0.1:${this.ports.sasl}`;
   }
 
+  get sslBrokers() {
+    return `127.0.0.1:${this.ports.ssl}`;
+  }
+
+  /** The certificate SSL clients should trust (it is self-signed). */
+  get caPath() {
+    return join(this.dir, 'ca.pem');
+  }
+
   /** Formats fresh storage in `dir` and starts the broker. */
   static async create(dir, { quiet = true } = {}) {
     fetchKafkaJars({ quiet });
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const ports = { plain: await freePort(), sasl: await freePort(), controller: await freePort() };
+    const ports = {
+      plain: await freePort(),
+      sasl: await freePort(),
+      ssl: await freePort(),
+      controller: await freePort(),
+    };
+    makeCertificate(dir);
     writeFileSync(join(dir, 'server.properties'), serverProperties(dir, ports));
     writeFileSync(join(dir, 'log4j2.yaml'), log4jConfig(dir));
     writeFileSync(join(dir, 'ports.json'), JSON.stringify(ports));
@@ -257,7 +311,7 @@ async function main(argv) {
     const broker = await KafkaBroker.create(dir, { quiet: false });
     broker.process.unref();
     process.stdout.write(
-      `Kafka ${kafkaVersion()} ready: KAFKA_BROKERS=${broker.brokers} (SASL: ${broker.saslBrokers}, user ${SASL_USER.username}/${SASL_USER.password}); stop with: node scripts/kafka/kafka-broker.mjs stop --dir ${dir}\n`,
+      `Kafka ${kafkaVersion()} ready: KAFKA_BROKERS=${broker.brokers} (SASL: ${broker.saslBrokers}, user ${SASL_USER.username}/${SASL_USER.password}; SSL: ${broker.sslBrokers}, CA ${broker.caPath}); stop with: node scripts/kafka/kafka-broker.mjs stop --dir ${dir}\n`,
     );
     process.exit(0);
   } else if (command === 'stop') {

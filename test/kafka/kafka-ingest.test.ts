@@ -186,7 +186,7 @@ describe('Kafka ingest against a real broker', () => {
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(wrong.code).toBe(1);
       expect(wrong.stderr).toMatch(
-        /c360: Kafka at .* refused the connection: .*[Aa]uthentication failed.*check the SSL\/SASL settings/,
+        /c360: cannot connect securely to Kafka at .*: .*[Aa]uthentication failed.*check the SSL\/SASL settings/,
       );
 
       const right = await runCli(
@@ -197,6 +197,30 @@ describe('Kafka ingest against a real broker', () => {
       );
       expect(right.code).toBe(0);
     }
+  });
+
+  it('connects over TLS when told which CA to trust, and fails fast when not', async (ctx) => {
+    if (!kafka.ssl) ctx.skip('no SSL listener known (set KAFKA_SSL_BROKERS and KAFKA_SSL_CA)');
+    const ssl = kafka.ssl as { brokers: string; ca: string };
+    const t = uniqueTopics('tls');
+    await createTopics(kafka.brokers, [t.clickstream, t.predictions], 1);
+    await sendTo(kafka.brokers, t.clickstream, [
+      {
+        partition: 0,
+        key: '1',
+        value: JSON.stringify({ type: 'click', customerId: '1', ts: '2026-03-04T10:00:00Z' }),
+      },
+    ]);
+    const args = ['ingest', '--brokers', ssl.brokers, '--topics', `${t.clickstream},${t.predictions}`];
+    const trusted = await runCli([...args, '--data-dir', join(work, 'tls-ok')], { C360_SSL_CA: ssl.ca });
+    expect(trusted.code).toBe(0);
+    expect(trusted.stdout).toContain('1 click');
+
+    const started = Date.now();
+    const untrusted = await runCli([...args, '--ssl', '--data-dir', join(work, 'tls-bad')]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toMatch(/cannot connect securely to Kafka .*self-signed certificate/);
   });
 
   it('names a missing topic and gives up after the connect timeout', async () => {

@@ -87,4 +87,35 @@ describe('(c) the broker stops mid-run and comes back', () => {
     const reopened = await ProfileStore.open(join(work, 'store'));
     expect([...reopened.state.profiles.values()].reduce((n, p) => n + p.listens, 0)).toBe(500);
   }, 180_000);
+
+  it('keeps trying while the broker is unreachable at start, then reads everything once it answers', async (ctx) => {
+    if (!kafka.own || !broker) ctx.skip('needs the broker of the previous test');
+    const b = broker as KafkaBroker;
+    await b.stop();
+    const work = await mkdtemp(join(tmpdir(), 'c360-late-'));
+    const { store, state } = await ProfileStore.open(join(work, 'store'));
+    const session = new IngestSession(store, state, { everyMs: 200, everyRecords: 50 });
+    const statuses: SourceStatus[] = [];
+    let stop = false;
+    const run = ingestKafka(resolveKafkaSettings([{ brokers: b.brokers }]), session, {
+      follow: true,
+      backoff: { initialMs: 300, maxMs: 1000 },
+      shouldStop: () => stop,
+      onStatus: (s) => statuses.push(s),
+    });
+    await waitFor(
+      'two failed attempts',
+      () => statuses.filter((s) => s.state === 'reconnecting').length >= 2,
+    );
+    expect(statuses.some((s) => s.state === 'connected')).toBe(false);
+    expect(statuses.find((s) => s.state === 'reconnecting')?.detail).toMatch(/ECONNREFUSED|Connection/);
+
+    await b.start();
+    // The topics of the previous test still hold its 500 listens.
+    await waitFor('the 500 listens already on the topic', () => session.counts.listens === 500);
+    stop = true;
+    await run;
+    expect(statuses.map((s) => s.state)).toContain('connected');
+    expect(session.counts.listens).toBe(500);
+  }, 180_000);
 });

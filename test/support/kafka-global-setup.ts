@@ -6,13 +6,16 @@ import { KafkaBroker, kafkaVersion, SASL_USER } from '../../scripts/kafka/kafka-
 
 /**
  * Starts one real Kafka broker for the run, unless KAFKA_BROKERS points at one already
- * (KAFKA_SASL_BROKERS may name its SASL_PLAINTEXT listener, with KAFKA_SASL_USERNAME/PASSWORD).
+ * (KAFKA_SASL_BROKERS may name its SASL_PLAINTEXT listener, with KAFKA_SASL_USERNAME/PASSWORD,
+ * and KAFKA_SSL_BROKERS its SSL listener, with KAFKA_SSL_CA the CA file to trust).
  */
 
 export interface TestKafka {
   brokers: string;
   saslBrokers: string | null;
   sasl: { username: string; password: string } | null;
+  /** A TLS listener and the CA certificate (PEM file) to trust for it. */
+  ssl: { brokers: string; ca: string } | null;
   /** True when the run started this broker (and so may start others like it). */
   own: boolean;
   version: string | null;
@@ -30,10 +33,15 @@ export default async function setup(project: TestProject) {
     const sasl = env.KAFKA_SASL_USERNAME
       ? { username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD ?? '' }
       : null;
+    const ssl =
+      env.KAFKA_SSL_BROKERS && env.KAFKA_SSL_CA
+        ? { brokers: env.KAFKA_SSL_BROKERS, ca: env.KAFKA_SSL_CA }
+        : null;
     project.provide('kafka', {
       brokers: env.KAFKA_BROKERS,
       saslBrokers: env.KAFKA_SASL_BROKERS ?? null,
       sasl,
+      ssl,
       own: false,
       version: null,
     });
@@ -48,6 +56,7 @@ export default async function setup(project: TestProject) {
     brokers: broker.brokers,
     saslBrokers: broker.saslBrokers,
     sasl: SASL_USER,
+    ssl: { brokers: broker.sslBrokers, ca: broker.caPath },
     own: true,
     version: kafkaVersion(),
   });

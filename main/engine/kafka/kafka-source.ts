@@ -191,7 +191,7 @@ export class KafkaSource {
         if (fatal && this.#options.failFast) {
           this.#report('failed', reason, failures);
           throw new UserError(
-            `Kafka at ${this.#settings.brokers.join(',')} refused the connection: ${reason}; check the SSL/SASL settings`,
+            `cannot connect securely to Kafka at ${this.#settings.brokers.join(',')}: ${reason}; check the SSL/SASL settings`,
           );
         }
         if (
