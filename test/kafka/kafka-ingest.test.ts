@@ -42,15 +42,8 @@ describe('Kafka ingest against a real broker', () => {
     expect(await partitionsWithData(kafka.brokers, t.clickstream)).toBe(4);
 
     const data = join(work, 'store-a');
-    const ingest = await runCli([
-      'ingest',
-      '--brokers',
-      kafka.brokers,
-      '--topics',
-      t.flag,
-      '--data-dir',
-      data,
-    ]);
+    const ingestArgs = ['ingest', '--brokers', kafka.brokers, '--topics', t.flag, '--data-dir', data];
+    const ingest = await runCli(ingestArgs);
     expect(ingest.code).toBe(0);
     expect(ingest.stderr).toContain('caught up with the end offsets seen at start');
     expect(ingest.stdout).toContain('No records quarantined.');
@@ -81,15 +74,7 @@ describe('Kafka ingest against a real broker', () => {
     expect(await lagOf(kafka.brokers, `c360-${storeId}`, t.clickstream)).toBe(0);
 
     // A second run finds nothing new: the store's offsets are the truth.
-    const again = await runCli([
-      'ingest',
-      '--brokers',
-      kafka.brokers,
-      '--topics',
-      t.flag,
-      '--data-dir',
-      data,
-    ]);
+    const again = await runCli(ingestArgs);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/Ingested 0 records from Kafka/);
   });

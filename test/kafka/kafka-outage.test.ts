@@ -35,6 +35,29 @@ async function waitFor(what: string, condition: () => boolean, ms = 60_000): Pro
   }
 }
 
+/** The engine following a broker in this process, as the dashboard runs it. */
+async function follow(brokers: string, storeDir: string, backoff: { initialMs: number; maxMs: number }) {
+  const { store, state } = await ProfileStore.open(storeDir);
+  const session = new IngestSession(store, state, { everyMs: 200, everyRecords: 50 });
+  const statuses: SourceStatus[] = [];
+  let stopping = false;
+  const run = ingestKafka(resolveKafkaSettings([{ brokers }]), session, {
+    follow: true,
+    backoff,
+    shouldStop: () => stopping,
+    onStatus: (s) => statuses.push(s),
+  });
+  return {
+    session,
+    state,
+    statuses,
+    stop: async () => {
+      stopping = true;
+      await run;
+    },
+  };
+}
+
 describe('(c) the broker stops mid-run and comes back', () => {
   it('reports reconnecting with the next retry, then catches up with nothing lost or doubled', async (ctx) => {
     if (!kafka.own)
@@ -53,15 +76,9 @@ describe('(c) the broker stops mid-run and comes back', () => {
       }));
     await sendTo(b.brokers, 'clickstream', batch(0, 300));
 
-    const { store, state } = await ProfileStore.open(join(work, 'store'));
-    const session = new IngestSession(store, state, { everyMs: 200, everyRecords: 50 });
-    const statuses: SourceStatus[] = [];
-    let stop = false;
-    const run = ingestKafka(resolveKafkaSettings([{ brokers: b.brokers }]), session, {
-      follow: true,
-      backoff: { initialMs: 500, maxMs: 2000 },
-      shouldStop: () => stop,
-      onStatus: (s) => statuses.push(s),
+    const { session, state, statuses, stop } = await follow(b.brokers, join(work, 'store'), {
+      initialMs: 500,
+      maxMs: 2000,
     });
     await waitFor('the first 300 listens', () => session.counts.listens === 300);
     expect(statuses.map((s) => s.state)).toContain('connected');
@@ -79,8 +96,7 @@ describe('(c) the broker stops mid-run and comes back', () => {
     const lastConnected = statuses.map((s) => s.state).lastIndexOf('connected');
     expect(lastConnected).toBeGreaterThan(statuses.indexOf(reconnecting));
     await sleep(1000); // room for any duplicate to show up
-    stop = true;
-    await run;
+    await stop();
 
     expect(session.counts.listens).toBe(500);
     expect([...state.profiles.values()].reduce((n, p) => n + p.listens, 0)).toBe(500);
@@ -93,15 +109,9 @@ describe('(c) the broker stops mid-run and comes back', () => {
     const b = broker as KafkaBroker;
     await b.stop();
     const work = await mkdtemp(join(tmpdir(), 'c360-late-'));
-    const { store, state } = await ProfileStore.open(join(work, 'store'));
-    const session = new IngestSession(store, state, { everyMs: 200, everyRecords: 50 });
-    const statuses: SourceStatus[] = [];
-    let stop = false;
-    const run = ingestKafka(resolveKafkaSettings([{ brokers: b.brokers }]), session, {
-      follow: true,
-      backoff: { initialMs: 300, maxMs: 1000 },
-      shouldStop: () => stop,
-      onStatus: (s) => statuses.push(s),
+    const { session, statuses, stop } = await follow(b.brokers, join(work, 'store'), {
+      initialMs: 300,
+      maxMs: 1000,
     });
     await waitFor(
       'two failed attempts',
@@ -113,8 +123,7 @@ describe('(c) the broker stops mid-run and comes back', () => {
     await b.start();
     // The topics of the previous test still hold its 500 listens.
     await waitFor('the 500 listens already on the topic', () => session.counts.listens === 500);
-    stop = true;
-    await run;
+    await stop();
     expect(statuses.map((s) => s.state)).toContain('connected');
     expect(session.counts.listens).toBe(500);
   }, 180_000);

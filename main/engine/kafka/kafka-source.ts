@@ -98,6 +98,8 @@ export class KafkaSource {
   #kinds = new Map<string, RecordKind>();
   #messages = 0;
   #deadLetters: Producer | null = null;
+  /** When the last attempt got connected: failures and the give-up clock count from there. */
+  #healthyAt = Date.now();
 
   constructor(settings: KafkaSettings, session: IngestSession, options: KafkaIngestOptions) {
     this.#settings = settings;
@@ -171,8 +173,8 @@ export class KafkaSource {
 
   async run(): Promise<KafkaIngestResult> {
     const backoff = this.#options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
-    const startedAt = Date.now();
     let failures = 0;
+    let failingSince = this.#healthyAt;
     try {
       while (!this.#options.shouldStop?.()) {
         this.#report('connecting', null, failures);
@@ -185,6 +187,11 @@ export class KafkaSource {
         }
         if (finished || this.#options.shouldStop?.()) break;
         if (error === null) continue;
+        if (this.#healthyAt > failingSince) {
+          // It was connected in between: this is a new outage, not more of the old one.
+          failures = 0;
+          failingSince = this.#healthyAt;
+        }
         failures += 1;
         const fatal = isFatal(error);
         const reason = error instanceof TopicMissing ? error.message : describeError(error);
@@ -194,18 +201,17 @@ export class KafkaSource {
             `cannot connect securely to Kafka at ${this.#settings.brokers.join(',')}: ${reason}; check the SSL/SASL settings`,
           );
         }
-        if (
-          this.#options.giveUpAfterMs !== undefined &&
-          Date.now() - startedAt > this.#options.giveUpAfterMs
-        ) {
+        const failingFor = Date.now() - failingSince;
+        if (this.#options.giveUpAfterMs !== undefined && failingFor > this.#options.giveUpAfterMs) {
           this.#report('failed', reason, failures);
           throw new UserError(
-            `could not read from Kafka at ${this.#settings.brokers.join(',')} for ${Math.round((Date.now() - startedAt) / 1000)} s: ${reason}`,
+            `could not read from Kafka at ${this.#settings.brokers.join(',')} for ${Math.round(failingFor / 1000)} s: ${reason}`,
           );
         }
         const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** (failures - 1));
         this.#report(fatal ? 'failed' : 'reconnecting', reason, failures, new Date(Date.now() + delay));
-        for (const until = Date.now() + delay; Date.now() < until && !this.#options.shouldStop?.(); )
+        const until = Date.now() + delay;
+        while (Date.now() < until && !this.#options.shouldStop?.())
           await sleep(Math.min(200, until - Date.now()));
       }
       if (this.#session.unsaved) await this.#session.checkpoint();
@@ -268,6 +274,7 @@ export class KafkaSource {
           if (!this.#options.follow && this.#caughtUp()) settle(true);
         },
       });
+      this.#healthyAt = Date.now();
       this.#report('connected');
       const poll = setInterval(() => {
         if (this.#options.shouldStop?.()) settle(false);
