@@ -9,6 +9,7 @@ import { runIngest } from './ingest-command.js';
 import { runKafkaIngest } from './kafka-ingest-command.js';
 import { addKafkaOptions, brokersConfigured } from './kafka-options.js';
 import { runProduce } from './produce-command.js';
+import { runServe } from './serve-command.js';
 
 /** `c360` (DESIGN §6). Exit 0 on success, 2 on a usage error, 1 on failure, with a one-line message. */
 
@@ -106,6 +107,27 @@ function buildProgram(): Command {
     if (files.length > 0 && opts.demo !== undefined) throw new UserError('give files or --demo, not both');
     return runProduce(files, opts);
   });
+
+  addKafkaOptions(
+    program
+      .command('serve')
+      .description(
+        'run the engine and serve the dashboard to a browser (demo stream unless brokers are configured)',
+      )
+      .addOption(dataDir())
+      .option('--host <address>', 'address to listen on (other than loopback needs a token)', '127.0.0.1')
+      .option('--port <n>', 'port (0: any free port)', wholeNumber('--port'), 5360)
+      .option('--token <secret>', 'token for a non-loopback address (default: a random one, printed)')
+      .option('--rate <events>', 'demo events per second', wholeNumber('--rate'), 400)
+      .option(
+        '--history <events>',
+        'demo: events of history written first into an empty store (0: none)',
+        wholeNumber('--history'),
+        100_000,
+      )
+      .option('--customers <n>', 'demo customers', wholeNumber('--customers', 1), 5000)
+      .option('--seed <n>', 'demo seed', wholeNumber('--seed'), 1),
+  ).action(async (opts) => runServe(opts));
 
   program
     .command('export')

@@ -1,4 +1,4 @@
-import type { RecordOrigin } from '../../shared/events.js';
+import type { C360Event, RecordOrigin } from '../../shared/events.js';
 import type { DecodeResult } from './decode/record-decoder.js';
 import type { EngineState } from './engine-state.js';
 import { aggregateBatch, mergeInto } from './profile-aggregator.js';
@@ -47,6 +47,8 @@ export class IngestSession {
     checkpoints: 0,
     longestCheckpointMs: 0,
   };
+  /** Sees every applied batch's events (live statistics, search); called after the merge. */
+  onApplied: ((events: readonly C360Event[]) => void) | null = null;
   #sinceCheckpoint = 0;
   #lastCheckpoint = performance.now();
 
@@ -59,7 +61,7 @@ export class IngestSession {
   /** `advance` moves the source position in the same step, so position and profiles never disagree. */
   apply(records: readonly DecodedRecord[], advance: (state: EngineState) => void): void {
     const started = performance.now();
-    const events = [];
+    const events: C360Event[] = [];
     const quarantine = emptyQuarantine();
     for (const r of records) {
       if (r.result.ok) {
@@ -77,6 +79,7 @@ export class IngestSession {
     mergeInto(this.state.profiles, aggregateBatch(events));
     mergeQuarantine(this.state.quarantine, quarantine);
     advance(this.state);
+    this.onApplied?.(events);
     this.#sinceCheckpoint += records.length;
     this.timings.aggregateMs += performance.now() - started;
   }

@@ -18,7 +18,7 @@ export type DemoRecord =
   | { kind: 'prediction'; record: PredictionRecord };
 
 /** Day pickers by persona and fading: weekends weighted by persona, fading customers taper off. */
-function dayPickers(world: DemoWorld): Map<string, WeightedPicker<number>> {
+function dayPickers(world: DemoWorld, windowStart: number): Map<string, WeightedPicker<number>> {
   const days = Array.from({ length: DEMO_WINDOW_DAYS }, (_, d) => d);
   const pickers = new Map<string, WeightedPicker<number>>();
   for (const c of world.customers) {
@@ -27,7 +27,8 @@ function dayPickers(world: DemoWorld): Map<string, WeightedPicker<number>> {
     pickers.set(
       key,
       new WeightedPicker(days, (d) => {
-        const weekend = d % 7 >= 5;
+        // Monday = 0; 1970-01-01 was a Thursday.
+        const weekend = (Math.floor(windowStart / DAY_MS) + d + 3) % 7 >= 5;
         const fade = c.fading ? Math.max(0.02, 1 - d / 18) : 1;
         return (weekend ? c.persona.weekendFactor : 1) * fade;
       }),
@@ -36,8 +37,13 @@ function dayPickers(world: DemoWorld): Map<string, WeightedPicker<number>> {
   return pickers;
 }
 
-export function* generateDemoHistory(world: DemoWorld, events: number): Generator<DemoRecord> {
-  const days = dayPickers(world);
+/** `windowStart`: the first day's midnight, as a wall-clock instant (UTC fields = local time). */
+export function* generateDemoHistory(
+  world: DemoWorld,
+  events: number,
+  windowStart = DEMO_WINDOW_START,
+): Generator<DemoRecord> {
+  const days = dayPickers(world, windowStart);
   const customer = new Int32Array(events);
   const time = new Float64Array(events);
   const click = new Uint8Array(events);
@@ -46,7 +52,7 @@ export function* generateDemoHistory(world: DemoWorld, events: number): Generato
     const day = (days.get(`${c.persona.name}/${c.fading}`) as WeightedPicker<number>).pick(world.random());
     const second = Math.floor(world.random() * 3600);
     customer[i] = c.index;
-    time[i] = DEMO_WINDOW_START + day * DAY_MS + world.pickHour(c) * 3600_000 + second * 1000;
+    time[i] = windowStart + day * DAY_MS + world.pickHour(c) * 3600_000 + second * 1000;
     click[i] = world.random() < CLICK_SHARE ? 1 : 0;
   }
   const order = Uint32Array.from({ length: events }, (_, i) => i).sort(
@@ -54,8 +60,8 @@ export function* generateDemoHistory(world: DemoWorld, events: number): Generato
   );
 
   const predictionTimes = [
-    DEMO_WINDOW_START + (DEMO_WINDOW_DAYS / 2) * DAY_MS,
-    DEMO_WINDOW_START + DEMO_WINDOW_DAYS * DAY_MS,
+    windowStart + (DEMO_WINDOW_DAYS / 2) * DAY_MS,
+    windowStart + DEMO_WINDOW_DAYS * DAY_MS,
   ];
   const active = new Set<DemoCustomer>();
   let nextPrediction = 0;

@@ -16,13 +16,15 @@ export interface DemoLiveOptions {
   wait?: (ms: number) => Promise<unknown>;
   /** Ticks per second: events come in this many batches a second. */
   ticks?: number;
+  /** Send the CRM records first (default); off when they were sent already. */
+  crm?: boolean;
 }
 
 export const PREDICTION_CHANCE = 0.03;
 const UNPACED_BATCH = 5000;
 
 /** Wall-clock time as written locally, expressed as a UTC instant so the world formats it unchanged. */
-function localWallClock(epochMs: number): number {
+export function localWallClock(epochMs: number): number {
   return epochMs - new Date(epochMs).getTimezoneOffset() * 60_000;
 }
 
@@ -32,7 +34,7 @@ export async function* demoLiveRecords(world: DemoWorld, options: DemoLiveOption
   const ticks = options.ticks ?? 10;
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
 
-  for (let i = 0; i < world.customers.length; i += UNPACED_BATCH) {
+  for (let i = 0; options.crm !== false && i < world.customers.length; i += UNPACED_BATCH) {
     yield world.customers.slice(i, i + UNPACED_BATCH).map((c) => ({ type: 'customer', ...c.crm }));
   }
 

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { EngineService, type EngineSource } from '../engine/engine-service.js';
+import { UserError } from '../engine/user-error.js';
+import { DashboardServer, isLoopback } from '../server/dashboard-server.js';
+import { stopOnInterrupt } from './cli-output.js';
+import { brokersConfigured, type KafkaFlags, kafkaSettings } from './kafka-options.js';
+
+export interface ServeFlags extends KafkaFlags {
+  dataDir: string;
+  host: string;
+  port: number;
+  rate: number;
+  customers: number;
+  seed: number;
+  history: number;
+  token?: string;
+}
+
+/** The built renderer, beside the compiled CLI in dist/. */
+export const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
+
+export async function runServe(flags: ServeFlags): Promise<void> {
+  if (!existsSync(`${RENDERER_DIR}/index.html`)) {
+    throw new UserError(
+      `the dashboard is not built (${RENDERER_DIR} has no index.html); run "npm run build" first`,
+    );
+  }
+  const source: EngineSource = brokersConfigured(flags)
+    ? { kind: 'kafka', settings: kafkaSettings(flags) }
+    : {
+        kind: 'demo',
+        rate: flags.rate,
+        customers: flags.customers,
+        seed: flags.seed,
+        history: flags.history,
+      };
+  const token = isLoopback(flags.host) ? null : (flags.token ?? randomBytes(16).toString('hex'));
+  const engine = new EngineService({ dataDir: flags.dataDir, source });
+  const { notice } = await engine.start();
+  if (notice) process.stderr.write(`${notice}\n`);
+  const server = new DashboardServer(engine, {
+    host: flags.host,
+    port: flags.port,
+    rendererDir: RENDERER_DIR,
+    token,
+  });
+  let address: { url: string };
+  try {
+    address = await server.listen();
+  } catch (error) {
+    await engine.stop();
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      `cannot listen on ${flags.host}:${flags.port} (${code}); choose another --port or --host`,
+    );
+  }
+  const from =
+    source.kind === 'demo'
+      ? `the embedded demo stream (${source.rate} events/s)`
+      : `Kafka at ${source.settings.brokers.join(',')}`;
+  process.stdout.write(`Customer 360 dashboard on ${from}: ${address.url}\n`);
+  if (token)
+    process.stdout.write(
+      `Not on loopback: the page and API need the token ${token} (already in the URL above).\n`,
+    );
+  const shouldStop = stopOnInterrupt();
+  await new Promise<void>((done) => {
+    const poll = setInterval(() => {
+      if (shouldStop()) {
+        clearInterval(poll);
+        done();
+      }
+    }, 100);
+  });
+  await server.close();
+  await engine.stop();
+}

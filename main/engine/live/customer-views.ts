@@ -1,0 +1,122 @@
+import type {
+  BaseStats,
+  ChurnOverview,
+  Customer360,
+  CustomerSummary,
+  GroupRisk,
+  RecentActivity,
+} from '../../../shared/engine-api.js';
+import { baseStatistics } from '../base-statistics.js';
+import { churnLabel, hasEvents, type Profile } from '../profile.js';
+
+/** The engine API's read models, built from profiles by plain functions. */
+
+const text = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v));
+
+export function customerSummary(p: Profile, threshold: number): CustomerSummary {
+  return {
+    customerId: p.customerId,
+    name: text(p.crm?.name),
+    email: text(p.crm?.email),
+    phone: text(p.crm?.phone),
+    zip: text(p.crm?.zip) ?? p.listenZip?.zip ?? null,
+    level: text(p.crm?.level),
+    listens: p.listens,
+    churnRisk: p.churn?.risk ?? null,
+    churnLabel: churnLabel(p, threshold),
+  };
+}
+
+export function customer360(p: Profile, threshold: number, recent: RecentActivity[]): Customer360 {
+  const r = p.responseTimes;
+  return {
+    customerId: p.customerId,
+    crm: { ...(p.crm ?? {}) },
+    listening: {
+      listens: p.listens,
+      uniqueTracks: p.tracks.size,
+      mobile: p.mobile,
+      buckets: { morning: p.morning, afternoon: p.afternoon, evening: p.evening, night: p.night },
+      dayHour: Array.from(p.dayHour),
+      firstSeen: p.firstSeen?.text ?? null,
+      lastSeen: p.lastSeen?.text ?? null,
+    },
+    web: {
+      clicks: p.clicks,
+      responseTimes: r ? { count: r.count, meanMs: r.sum / r.count, minMs: r.min, maxMs: r.max } : null,
+      products: Object.entries(p.products)
+        .map(([product, clicks]) => ({ product, clicks }))
+        .sort((a, b) => b.clicks - a.clicks || a.product.localeCompare(b.product)),
+    },
+    churn: p.churn
+      ? {
+          risk: p.churn.risk,
+          label: churnLabel(p, threshold),
+          model: p.churn.model,
+          ts: p.churn.ts,
+          history: p.churnHistory.map((h) => ({ risk: h.risk, ts: h.ts, model: h.model })),
+        }
+      : null,
+    recent,
+  };
+}
+
+export function baseStats(profiles: Iterable<Profile>): BaseStats {
+  const buckets = { morning: 0, afternoon: 0, evening: 0, night: 0 };
+  const dayHour = new Array<number>(168).fill(0);
+  let customers = 0;
+  let active = 0;
+  const list: Profile[] = [];
+  for (const p of profiles) {
+    customers += 1;
+    list.push(p);
+    if (!hasEvents(p)) continue;
+    active += 1;
+    buckets.morning += p.morning;
+    buckets.afternoon += p.afternoon;
+    buckets.evening += p.evening;
+    buckets.night += p.night;
+    for (let i = 0; i < 168; i++) dayHour[i] = (dayHour[i] as number) + (p.dayHour[i] ?? 0);
+  }
+  return { customers, active, columns: baseStatistics(list), buckets, dayHour };
+}
+
+function groupRisk(profiles: Profile[], field: string, threshold: number): GroupRisk[] {
+  const groups = new Map<string, GroupRisk>();
+  for (const p of profiles) {
+    const key = text(p.crm?.[field]) ?? 'unknown';
+    const g = groups.get(key) ?? { key, customers: 0, atRisk: 0 };
+    g.customers += 1;
+    if (churnLabel(p, threshold) === 1) g.atRisk += 1;
+    groups.set(key, g);
+  }
+  return [...groups.values()].sort((a, b) => a.key.localeCompare(b.key));
+}
+
+export function churnOverview(profiles: Iterable<Profile>, threshold: number, top: number): ChurnOverview {
+  const histogram = new Array<number>(10).fill(0);
+  const scored: Profile[] = [];
+  let atRisk = 0;
+  for (const p of profiles) {
+    const risk = p.churn?.risk;
+    if (risk === null || risk === undefined) continue;
+    scored.push(p);
+    const bin = Math.min(9, Math.floor(risk * 10));
+    histogram[bin] = (histogram[bin] ?? 0) + 1;
+    if (risk >= threshold) atRisk += 1;
+  }
+  const topAtRisk = scored
+    .filter((p) => (p.churn?.risk ?? 0) >= threshold)
+    .sort((a, b) => (b.churn?.risk ?? 0) - (a.churn?.risk ?? 0) || a.customerId.localeCompare(b.customerId))
+    .slice(0, top)
+    .map((p) => customerSummary(p, threshold));
+  return {
+    threshold,
+    scored: scored.length,
+    atRisk,
+    histogram,
+    byLevel: groupRisk(scored, 'level', threshold),
+    byCampaign: groupRisk(scored, 'campaign', threshold),
+    topAtRisk,
+  };
+}

@@ -1,0 +1,132 @@
+import type { DashboardSnapshot, RecentActivity } from '../../../shared/engine-api.js';
+import type { C360Event } from '../../../shared/events.js';
+
+/**
+ * Running figures for the dashboard, fed with each applied batch: event rates by origin (for the
+ * flow animation), the latest events, and each customer's recent activity. Everything is bounded:
+ * rates keep a few seconds, each customer keeps their last RECENT_PER_CUSTOMER events.
+ */
+
+export const RECENT_PER_CUSTOMER = 10;
+const LATEST = 12;
+const SLOT_MS = 250;
+const WINDOW_SLOTS = 12; // rates over the last 3 s
+
+interface Slot {
+  at: number;
+  web: number;
+  mobile: number;
+  desktop: number;
+  predictions: number;
+}
+
+function describe(e: C360Event): RecentActivity {
+  switch (e.kind) {
+    case 'listen':
+      return { kind: 'listen', ts: e.at.text, detail: `track ${e.trackId}${e.mobile ? ' on mobile' : ''}` };
+    case 'click':
+      return {
+        kind: 'click',
+        ts: e.at.text,
+        detail: `${e.product ?? e.url ?? 'web page'}${e.responseTimeMs !== null ? `, ${e.responseTimeMs} ms` : ''}`,
+      };
+    case 'prediction':
+      return {
+        kind: 'prediction',
+        ts: e.ts ?? new Date().toISOString(),
+        detail:
+          e.churnRisk !== null
+            ? `churn risk ${e.churnRisk.toFixed(2)}${e.model ? ` (${e.model})` : ''}`
+            : `churn label ${e.label}`,
+      };
+    case 'customer':
+      return {
+        kind: 'customer',
+        ts: new Date().toISOString(),
+        detail: `CRM record (${Object.keys(e.fields).length} fields)`,
+      };
+  }
+}
+
+export class LiveStats {
+  readonly totals = { listens: 0, clicks: 0, predictions: 0 };
+  readonly #slots: Slot[] = [];
+  readonly #latest: DashboardSnapshot['latest'] = [];
+  readonly #recent = new Map<string, RecentActivity[]>();
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  #slot(): Slot {
+    const at = Math.floor(this.#now() / SLOT_MS) * SLOT_MS;
+    let slot = this.#slots[this.#slots.length - 1];
+    if (!slot || slot.at !== at) {
+      slot = { at, web: 0, mobile: 0, desktop: 0, predictions: 0 };
+      this.#slots.push(slot);
+      while (this.#slots.length > WINDOW_SLOTS + 1) this.#slots.shift();
+    }
+    return slot;
+  }
+
+  observe(events: readonly C360Event[]): void {
+    if (events.length === 0) return;
+    const slot = this.#slot();
+    for (const e of events) {
+      if (e.kind === 'listen') {
+        this.totals.listens += 1;
+        if (e.mobile) slot.mobile += 1;
+        else slot.desktop += 1;
+      } else if (e.kind === 'click') {
+        this.totals.clicks += 1;
+        slot.web += 1;
+      } else if (e.kind === 'prediction') {
+        this.totals.predictions += 1;
+        slot.predictions += 1;
+      }
+      let ring = this.#recent.get(e.customerId);
+      if (!ring) {
+        ring = [];
+        this.#recent.set(e.customerId, ring);
+      }
+      ring.push(describe(e));
+      if (ring.length > RECENT_PER_CUSTOMER) ring.shift();
+    }
+    // Only the tail of a batch can be among the latest: describe no more than that.
+    for (const e of events.slice(-LATEST)) {
+      if (e.kind === 'customer') continue;
+      this.#latest.push({ customerId: e.customerId, kind: e.kind, detail: describe(e).detail });
+    }
+    if (this.#latest.length > LATEST) this.#latest.splice(0, this.#latest.length - LATEST);
+  }
+
+  /** Events per second over the last few seconds, by origin. */
+  flow(): DashboardSnapshot['flow'] {
+    const since = this.#now() - WINDOW_SLOTS * SLOT_MS;
+    const sum = { web: 0, mobile: 0, desktop: 0, predictions: 0 };
+    for (const s of this.#slots) {
+      if (s.at < since) continue;
+      sum.web += s.web;
+      sum.mobile += s.mobile;
+      sum.desktop += s.desktop;
+      sum.predictions += s.predictions;
+    }
+    const seconds = (WINDOW_SLOTS * SLOT_MS) / 1000;
+    return {
+      web: sum.web / seconds,
+      mobile: sum.mobile / seconds,
+      desktop: sum.desktop / seconds,
+      predictions: sum.predictions / seconds,
+    };
+  }
+
+  latest(): DashboardSnapshot['latest'] {
+    return [...this.#latest];
+  }
+
+  /** Latest first. Kept in memory only: a restart begins with none. */
+  recentFor(customerId: string): RecentActivity[] {
+    return [...(this.#recent.get(customerId) ?? [])].reverse();
+  }
+}

@@ -1,0 +1,150 @@
+import {
+  type ApiMethod,
+  type ApiParams,
+  type ApiPush,
+  type ApiResponse,
+  apiSchemas,
+  type EngineApi,
+  type EngineEventName,
+  type EngineEvents,
+  type EngineResults,
+} from '../../../shared/engine-api';
+
+/**
+ * The renderer's way to the engine: the same EngineApi over a WebSocket (browser, `c360 serve`)
+ * or over Electron IPC (the preload's `window.c360`). Views see only EngineConnection.
+ */
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+
+export interface EngineConnection {
+  api: EngineApi;
+  on<E extends EngineEventName>(event: E, listener: (payload: EngineEvents[E]) => void): () => void;
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+  readonly state: ConnectionState;
+}
+
+/** What the Electron preload exposes (see main/electron): the same calls and events. */
+export interface PreloadBridge {
+  call(method: ApiMethod, params: unknown): Promise<unknown>;
+  on(event: EngineEventName, listener: (payload: unknown) => void): () => void;
+}
+
+class Listeners<T> {
+  readonly #set = new Set<(value: T) => void>();
+  add(listener: (value: T) => void): () => void {
+    this.#set.add(listener);
+    return () => this.#set.delete(listener);
+  }
+  emit(value: T): void {
+    for (const l of this.#set) l(value);
+  }
+}
+
+function apiOver(call: (method: ApiMethod, params: unknown) => Promise<unknown>): EngineApi {
+  const api = {} as Record<ApiMethod, (params: unknown) => Promise<unknown>>;
+  for (const method of Object.keys(apiSchemas) as ApiMethod[])
+    api[method] = (params) => call(method, params ?? {});
+  return api as unknown as EngineApi;
+}
+
+export class WebSocketConnection implements EngineConnection {
+  readonly api: EngineApi;
+  #socket: WebSocket | null = null;
+  #state: ConnectionState = 'connecting';
+  #nextId = 1;
+  #retryMs = 500;
+  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly #events = new Map<EngineEventName, Listeners<unknown>>();
+  readonly #connection = new Listeners<ConnectionState>();
+
+  constructor(readonly url: string) {
+    this.api = apiOver((method, params) => this.#call(method, params));
+    this.#open();
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  #setState(state: ConnectionState): void {
+    this.#state = state;
+    this.#connection.emit(state);
+  }
+
+  #open(): void {
+    const socket = new WebSocket(this.url);
+    this.#socket = socket;
+    socket.onopen = () => {
+      this.#retryMs = 500;
+      this.#setState('open');
+    };
+    socket.onmessage = (message) => {
+      const data = JSON.parse(String(message.data)) as ApiResponse | ApiPush;
+      if ('event' in data) {
+        this.#events.get(data.event)?.emit(data.payload);
+        return;
+      }
+      const pending = this.#pending.get(data.id);
+      if (!pending) return;
+      this.#pending.delete(data.id);
+      if ('error' in data) pending.reject(new Error(data.error));
+      else pending.resolve(data.result);
+    };
+    socket.onclose = () => {
+      for (const p of this.#pending.values()) p.reject(new Error('connection lost'));
+      this.#pending.clear();
+      this.#setState('reconnecting');
+      // Back off up to 5 s; a booth screen must come back by itself, however long the outage.
+      setTimeout(() => this.#open(), this.#retryMs);
+      this.#retryMs = Math.min(5000, this.#retryMs * 2);
+    };
+  }
+
+  #call(method: ApiMethod, params: unknown): Promise<unknown> {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error('not connected'));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  on<E extends EngineEventName>(event: E, listener: (payload: EngineEvents[E]) => void): () => void {
+    let set = this.#events.get(event);
+    if (!set) {
+      set = new Listeners();
+      this.#events.set(event, set);
+    }
+    return set.add(listener as (payload: unknown) => void);
+  }
+
+  onConnection(listener: (state: ConnectionState) => void): () => void {
+    return this.#connection.add(listener);
+  }
+}
+
+export class PreloadConnection implements EngineConnection {
+  readonly api: EngineApi;
+  readonly state: ConnectionState = 'open';
+  constructor(readonly bridge: PreloadBridge) {
+    this.api = apiOver((method, params) => bridge.call(method, params));
+  }
+  on<E extends EngineEventName>(event: E, listener: (payload: EngineEvents[E]) => void): () => void {
+    return this.bridge.on(event, listener as (payload: unknown) => void);
+  }
+  onConnection(): () => void {
+    return () => {};
+  }
+}
+
+export function connectEngine(): EngineConnection {
+  const bridge = (window as unknown as { c360?: PreloadBridge }).c360;
+  if (bridge) return new PreloadConnection(bridge);
+  const token = new URLSearchParams(location.search).get('token');
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  return new WebSocketConnection(url);
+}
+
+export type { ApiParams, EngineResults };

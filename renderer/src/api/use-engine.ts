@@ -1,0 +1,107 @@
+import { createContext, useContext, useEffect, useState } from 'react';
+import type {
+  DashboardSnapshot,
+  EngineEventName,
+  EngineEvents,
+  QuarantineSummary,
+} from '../../../shared/engine-api';
+import type { SourceStatus } from '../../../shared/source-status';
+import type { ConnectionState, EngineConnection } from './engine-client';
+
+export const EngineContext = createContext<EngineConnection | null>(null);
+
+export function useEngine(): EngineConnection {
+  const engine = useContext(EngineContext);
+  if (!engine) throw new Error('EngineContext is missing');
+  return engine;
+}
+
+/** The latest payload of a pushed event, or the initial value until one arrives. */
+export function useEngineEvent<E extends EngineEventName>(
+  event: E,
+  initial: EngineEvents[E] | null,
+): EngineEvents[E] | null {
+  const engine = useEngine();
+  const [value, setValue] = useState(initial);
+  useEffect(() => engine.on(event, setValue), [engine, event]);
+  return value;
+}
+
+export function useConnectionState(): ConnectionState {
+  const engine = useEngine();
+  const [state, setState] = useState(engine.state);
+  useEffect(() => {
+    const off = engine.onConnection(setState);
+    // The socket may have opened between the first render and this subscription.
+    setState(engine.state);
+    return off;
+  }, [engine]);
+  return state;
+}
+
+export interface LiveState {
+  snapshot: DashboardSnapshot | null;
+  status: SourceStatus | null;
+  quarantine: QuarantineSummary | null;
+  connection: ConnectionState;
+}
+
+/** Snapshot, status and quarantine, fetched once on (re)connection and then kept current by pushes. */
+export function useLiveState(): LiveState {
+  const engine = useEngine();
+  const connection = useConnectionState();
+  const snapshot = useEngineEvent('snapshot', null);
+  const status = useEngineEvent('status', null);
+  const quarantine = useEngineEvent('quarantine', null);
+  const [initial, setInitial] = useState<Omit<LiveState, 'connection'>>({
+    snapshot: null,
+    status: null,
+    quarantine: null,
+  });
+  useEffect(() => {
+    if (connection !== 'open') return;
+    let live = true;
+    void Promise.all([engine.api.snapshot({}), engine.api.status({}), engine.api.quarantine({ limit: 1 })])
+      .then(([s, st, q]) => {
+        if (live) setInitial({ snapshot: s, status: st, quarantine: q.summary });
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [engine, connection]);
+  return {
+    snapshot: snapshot ?? initial.snapshot,
+    status: status ?? initial.status,
+    quarantine: quarantine ?? initial.quarantine,
+    connection,
+  };
+}
+
+/**
+ * Calls `load` now and every `everyMs`, keeping the latest result; stale answers are dropped.
+ * `key` names what `load` depends on: a new key starts over.
+ */
+export function usePolling<T>(load: () => Promise<T>, everyMs: number, key: string): T | null {
+  const [value, setValue] = useState<T | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for what `load` reads
+  useEffect(() => {
+    let live = true;
+    let seq = 0;
+    const run = () => {
+      const mine = ++seq;
+      load()
+        .then((v) => {
+          if (live && mine === seq) setValue(v);
+        })
+        .catch(() => {});
+    };
+    run();
+    const timer = setInterval(run, everyMs);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [key, everyMs]);
+  return value;
+}

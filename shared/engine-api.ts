@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import type { CrmValue, QuarantinedRecord } from './events.js';
+import type { StatisticColumn } from './profile-columns.js';
+import type { SourceStatus } from './source-status.js';
+import type { TimeOfDayBucket } from './time-of-day.js';
+
+/**
+ * The engine API: one contract, implemented once by the engine and reached through two
+ * transports (WebSocket for `c360 serve`, Electron IPC for the desktop app). Requests map a
+ * method name to its parameters and result; events are pushed by the engine. The parameter
+ * schemas let every transport check what arrives before the engine sees it.
+ */
+
+export interface CustomerSummary {
+  customerId: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  zip: string | null;
+  level: string | null;
+  listens: number;
+  churnRisk: number | null;
+  churnLabel: 0 | 1 | null;
+}
+
+export interface RecentActivity {
+  kind: 'listen' | 'click' | 'prediction' | 'customer';
+  /** The event's own timestamp as written (listens, clicks) or when it arrived. */
+  ts: string;
+  detail: string;
+}
+
+export interface Customer360 {
+  customerId: string;
+  /** Every CRM field this customer has, including ones only some customers have. */
+  crm: Record<string, CrmValue>;
+  listening: {
+    listens: number;
+    uniqueTracks: number;
+    mobile: number;
+    buckets: Record<TimeOfDayBucket, number>;
+    /** 7×24 listens, Monday first, day-major. */
+    dayHour: number[];
+    firstSeen: string | null;
+    lastSeen: string | null;
+  };
+  web: {
+    clicks: number;
+    responseTimes: { count: number; meanMs: number; minMs: number; maxMs: number } | null;
+    products: Array<{ product: string; clicks: number }>;
+  };
+  churn: {
+    risk: number | null;
+    label: 0 | 1 | null;
+    model: string | null;
+    ts: string | null;
+    history: Array<{ risk: number | null; ts: string | null; model: string | null }>;
+  } | null;
+  /** Latest first. */
+  recent: RecentActivity[];
+}
+
+export interface ColumnStats {
+  count: number;
+  mean: number | null;
+  variance: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+export interface BaseStats {
+  customers: number;
+  /** Customers with at least one listen or click. */
+  active: number;
+  columns: Record<StatisticColumn, ColumnStats>;
+  buckets: Record<TimeOfDayBucket, number>;
+  dayHour: number[];
+}
+
+export interface GroupRisk {
+  key: string;
+  customers: number;
+  atRisk: number;
+}
+
+export interface ChurnOverview {
+  threshold: number;
+  scored: number;
+  atRisk: number;
+  /** Customers per tenth of risk: [0,0.1), [0.1,0.2), … [0.9,1]. */
+  histogram: number[];
+  byLevel: GroupRisk[];
+  byCampaign: GroupRisk[];
+  topAtRisk: CustomerSummary[];
+}
+
+/** Pushed at most 10 times a second; its size does not grow with the number of customers. */
+export interface DashboardSnapshot {
+  at: string;
+  source: 'demo' | 'kafka';
+  events: { total: number; perSecond: number; listens: number; clicks: number; predictions: number };
+  customers: number;
+  atRisk: number;
+  /** Events per second over the last few seconds, by where they came from: drives the flow animation. */
+  flow: { web: number; mobile: number; desktop: number; predictions: number };
+  buckets: Record<TimeOfDayBucket, number>;
+  /** The latest few events, for the live ticker (at most 12). */
+  latest: Array<{ customerId: string; kind: RecentActivity['kind']; detail: string }>;
+}
+
+export interface QuarantineSummary {
+  total: number;
+  byReason: Array<{ reason: string; count: number }>;
+}
+
+export type ExportScope = { kind: 'all' } | { kind: 'search'; query: string } | { kind: 'at-risk' };
+
+export interface ExportProgress {
+  exportId: string;
+  scope: ExportScope['kind'];
+  done: number;
+  total: number;
+  finished: boolean;
+  /** File name → where to fetch it (a URL in the browser, a path on the desktop). */
+  files: Array<{ name: string; href: string }>;
+  error: string | null;
+}
+
+export interface DashboardSettings {
+  churnThreshold: number;
+  source: { kind: 'demo'; rate: number } | { kind: 'kafka'; brokers: string };
+}
+
+export const apiSchemas = {
+  searchCustomers: z
+    .object({ query: z.string().max(200), limit: z.number().int().min(1).max(200).optional() })
+    .strict(),
+  customer360: z.object({ customerId: z.string().min(1).max(64) }).strict(),
+  baseStatistics: z.object({}).strict(),
+  churnOverview: z.object({ top: z.number().int().min(1).max(100).optional() }).strict(),
+  snapshot: z.object({}).strict(),
+  status: z.object({}).strict(),
+  quarantine: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  startExport: z
+    .object({
+      scope: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('all') }).strict(),
+        z.object({ kind: z.literal('search'), query: z.string().max(200) }).strict(),
+        z.object({ kind: z.literal('at-risk') }).strict(),
+      ]),
+    })
+    .strict(),
+  getSettings: z.object({}).strict(),
+  updateSettings: z.object({ churnThreshold: z.number().min(0).max(1).optional() }).strict(),
+} as const;
+
+export type ApiMethod = keyof typeof apiSchemas;
+
+export interface EngineResults {
+  searchCustomers: { results: CustomerSummary[]; total: number };
+  customer360: Customer360 | null;
+  baseStatistics: BaseStats;
+  churnOverview: ChurnOverview;
+  snapshot: DashboardSnapshot;
+  status: SourceStatus;
+  quarantine: { summary: QuarantineSummary; records: QuarantinedRecord[] };
+  startExport: { exportId: string };
+  getSettings: DashboardSettings;
+  updateSettings: DashboardSettings;
+}
+
+export type ApiParams<M extends ApiMethod> = z.input<(typeof apiSchemas)[M]>;
+
+/** What the renderer codes against; each transport provides it. */
+export type EngineApi = { [M in ApiMethod]: (params: ApiParams<M>) => Promise<EngineResults[M]> };
+
+export interface EngineEvents {
+  snapshot: DashboardSnapshot;
+  status: SourceStatus;
+  quarantine: QuarantineSummary;
+  exportProgress: ExportProgress;
+}
+
+export type EngineEventName = keyof EngineEvents;
+
+/** Messages on the wire (WebSocket frames, IPC payloads). */
+export type ApiRequest = { id: number; method: ApiMethod; params: unknown };
+export type ApiResponse = { id: number; result: unknown } | { id: number; error: string };
+export type ApiPush = { event: EngineEventName; payload: unknown };
+
+/** Checks a request's method and parameters; returns the reason when they are not acceptable. */
+export function checkRequest(
+  method: unknown,
+  params: unknown,
+): { ok: true; method: ApiMethod; params: unknown } | { ok: false; reason: string } {
+  if (typeof method !== 'string' || !Object.hasOwn(apiSchemas, method))
+    return { ok: false, reason: `unknown method ${JSON.stringify(method)}` };
+  const parsed = apiSchemas[method as ApiMethod].safeParse(params ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, reason: `${method}: ${issue?.path.join('.') || 'params'}: ${issue?.message}` };
+  }
+  return { ok: true, method: method as ApiMethod, params: parsed.data };
+}
