@@ -113,11 +113,12 @@ export class LiveStats {
       sum.predictions += s.predictions;
     }
     const seconds = (WINDOW_SLOTS * SLOT_MS) / 1000;
+    const rate = (n: number) => Math.round((n * 10) / seconds) / 10;
     return {
-      web: sum.web / seconds,
-      mobile: sum.mobile / seconds,
-      desktop: sum.desktop / seconds,
-      predictions: sum.predictions / seconds,
+      web: rate(sum.web),
+      mobile: rate(sum.mobile),
+      desktop: rate(sum.desktop),
+      predictions: rate(sum.predictions),
     };
   }
 

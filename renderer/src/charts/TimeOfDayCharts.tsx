@@ -86,7 +86,7 @@ function barData(data: TimeOfDayData) {
   const base = shares(data.base.buckets);
   const mine = data.customer ? shares(data.customer.buckets) : null;
   TIME_OF_DAY_BUCKETS.forEach((b, i) => {
-    x.push([b, 'all customers']);
+    x.push([b, 'all']);
     share.push(base[i] ?? 0);
     color.push(p.base);
     who.push('all customers');
@@ -146,6 +146,8 @@ export function TimeOfDayCharts({ data }: { data: TimeOfDayData }) {
       height: 260,
       x_range: new bokeh.FactorRange({ factors }),
       y_axis_label: '% of listens',
+      // Room above 100% for the legend.
+      y_range: [0, 135],
     });
     barFigure.vbar({
       x: { field: 'x' },
@@ -153,8 +155,17 @@ export function TimeOfDayCharts({ data }: { data: TimeOfDayData }) {
       width: 0.8,
       fill_color: { field: 'color' },
       line_color: null,
+      legend_field: 'who',
       source: barSource,
     });
+    // The legend names the bars; the inner axis labels would only collide.
+    for (const axis of barFigure.xaxis) axis.major_label_text_font_size = '0px';
+    for (const legend of barFigure.legend) {
+      legend.location = 'top_left';
+      legend.background_fill_alpha = 0;
+      legend.border_line_alpha = 0;
+      legend.label_text_color = p.text;
+    }
     barFigure.add_tools(
       new bokeh.HoverTool({
         tooltips: [

@@ -9,7 +9,7 @@ export interface BokehFigure {
   rect(args: Record<string, unknown>): unknown;
   scatter(args: Record<string, unknown>): unknown;
   add_tools(tool: unknown): void;
-  xaxis: { major_label_orientation: number | string }[];
+  xaxis: { major_label_orientation: number | string; major_label_text_font_size: string }[];
   xgrid: { grid_line_color: string | null }[];
   ygrid: { grid_line_color: string | null }[];
   legend: {

@@ -1,0 +1,257 @@
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EngineService } from '../../main/engine/engine-service.js';
+import { DashboardServer } from '../../main/server/dashboard-server.js';
+import { chromiumAvailable, launchChromium } from '../support/browser.js';
+import { runCli } from '../support/run-cli.js';
+
+/**
+ * The dashboard end to end: the engine on the demo source behind the same server `c360 serve`
+ * runs, in real Chromium. Screenshots of each view go to test-results/screenshots/.
+ */
+
+const RENDERER = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+const SHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
+
+let engine: EngineService;
+let server: DashboardServer;
+let browser: Browser;
+let url: string;
+let dataDir: string;
+const pageErrors: string[] = [];
+
+async function open(path: string, viewport = { width: 1440, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  await page.goto(`${url}${path}`);
+  return page;
+}
+
+const counter = async (page: Page, id: string) =>
+  Number((await page.getByTestId(id).innerText()).replace(/,/g, ''));
+
+/** Canvases inside a Bokeh plot live in nested shadow roots; count the ones that were drawn at size. */
+async function bokehCanvases(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    let n = 0;
+    const walk = (root: ParentNode) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el instanceof HTMLCanvasElement && el.width > 100 && el.height > 100) n += 1;
+        if (el.shadowRoot) walk(el.shadowRoot);
+      }
+    };
+    for (const plot of document.querySelectorAll('.bokeh')) walk(plot);
+    return n;
+  });
+}
+
+/**
+ * axe-core's serious and critical findings on the page as it is now. axe goes in through the
+ * DevTools protocol: the page's CSP (rightly) refuses an injected script tag.
+ */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.evaluate(await readFile(AXE, 'utf8'));
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (ctx: Document) => Promise<{
+            violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
+          }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document);
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}) at ${v.where.join(', ')}`);
+}
+
+describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'c360-e2e-'));
+    // Two unreadable records in the store, for the quarantine list.
+    const bad = join(dataDir, 'bad.jsonl');
+    await writeFile(
+      bad,
+      '{"type":"listen","customerId":"9001"\n{"type":"click","customerId":"9001","ts":"later"}\n',
+    );
+    expect((await runCli(['ingest', bad, '--data-dir', dataDir])).code).toBe(0);
+    // A slow live rate keeps one customer's numbers still long enough to compare with an export.
+    engine = new EngineService({
+      dataDir,
+      source: { kind: 'demo', rate: 20, customers: 800, seed: 3, history: 24_000 },
+    });
+    await engine.start();
+    server = new DashboardServer(engine, { host: '127.0.0.1', port: 0, rendererDir: RENDERER, token: null });
+    url = (await server.listen()).url.replace(/\/$/, '');
+    browser = await launchChromium();
+    await mkdir(SHOTS, { recursive: true });
+    // The demo history is in once its predictions are.
+    for (let i = 0; i < 200 && (await engine.churnOverview({})).scored < 700; i++)
+      await new Promise((r) => setTimeout(r, 100));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await engine?.stop();
+  });
+
+  it('flow: live counters and the animated picture, and updates keep arriving', async () => {
+    const page = await open('/?view=flow');
+    await expect.poll(() => counter(page, 'customers'), { timeout: 15_000 }).toBe(800);
+    expect(await counter(page, 'at-risk')).toBeGreaterThan(0);
+    await expect(page.locator('.flow-chart canvas').count()).resolves.toBeGreaterThan(0);
+    const before = await counter(page, 'events-total');
+    await expect.poll(() => counter(page, 'events-total'), { timeout: 10_000 }).toBeGreaterThan(before);
+    await expect.poll(() => counter(page, 'events-per-second'), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect(page.getByTestId('status-connection').innerText()).resolves.toContain('connected');
+    await page.waitForTimeout(1500); // let the particles move before the picture is taken
+    await page.screenshot({ path: join(SHOTS, 'flow.png') });
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('time of day: base buckets and the day × hour heatmap, with a customer overlaid', async () => {
+    const page = await open('/?view=time&customer=7');
+    await expect.poll(() => bokehCanvases(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    expect(await page.getByText('Day × hour — rings:').isVisible()).toBe(true);
+    await expect(page.locator('.lede').innerText()).resolves.toMatch(/[\d,]+ listens by [\d,]+ customers/);
+    await page.screenshot({ path: join(SHOTS, 'time-of-day.png') });
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('churn: distribution, share at risk, groups, and the top list leads to the customer', async () => {
+    const page = await open('/?view=churn');
+    const rows = page.locator('.at-risk-table tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.locator('.churn-view canvas').count()).toBeGreaterThanOrEqual(4);
+    const firstId = (await rows.first().locator('button').innerText()).trim();
+    const risks = (await page.locator('.risk-cell').allInnerTexts()).map(Number);
+    expect(risks).toEqual([...risks].sort((a, b) => b - a));
+    expect(risks.every((r) => r >= 0.2)).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'churn.png') });
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await rows.first().locator('button').click();
+    await expect.poll(() => page.getByTestId('customer-360').getAttribute('data-customer-id')).toBe(firstId);
+    await page.close();
+  });
+
+  it("customer: search finds a known customer and shows the numbers of the engine's own CSV export", async () => {
+    const page = await open('/?view=customer');
+    // Export every profile through the UI, as a support engineer would, and read the file.
+    await page.getByRole('button', { name: 'Export all profiles' }).click();
+    const link = page.locator('.top .export-files a', { hasText: 'live_table.csv' });
+    await link.waitFor({ timeout: 20_000 });
+    const csv = await (await page.request.get(`${url}/${await link.getAttribute('href')}`)).text();
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(800);
+    const known = rows.find((r) => r.email && Number(r.listens) > 5 && r.churn_risk !== '') as Record<
+      string,
+      string
+    >;
+
+    await page.keyboard.press('Control+K');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('customer-search');
+    await page.keyboard.type(known.name?.split(' ')[1] ?? '', { delay: 30 });
+    const result = page.locator('.result', { hasText: `#${known.customer_id} ` });
+    await result.first().click();
+    const panel = page.getByTestId('customer-360');
+    await expect.poll(() => panel.getAttribute('data-customer-id')).toBe(known.customer_id);
+    const field = (name: string) => panel.locator(`[data-field="${name}"]`).first().innerText();
+    // Live events may reach this customer meanwhile; the 20 events/s over 800 customers rarely do.
+    await expect
+      .poll(async () => [
+        await field('listens'),
+        await field('unique_tracks'),
+        await field('mobile'),
+        await field('night'),
+        await field('clicks'),
+        await field('email'),
+      ])
+      .toEqual(
+        [known.listens, known.unique_tracks, known.mobile, known.night, known.clicks, known.email].map((v) =>
+          Number.isNaN(Number(v)) ? v : Number(v).toLocaleString('en-US'),
+        ),
+      );
+    await expect(panel.locator('.model').innerText()).resolves.toContain('demo-churn@1');
+    expect(await panel.getByTestId('recent-activity').locator('li').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SHOTS, 'customer.png') });
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    // Search by email and by zip finds the same customer.
+    for (const q of [known.email, known.zip]) {
+      await page.locator('#customer-search').fill(q ?? '');
+      await expect
+        .poll(() => page.locator('.result', { hasText: `#${known.customer_id} ` }).count())
+        .toBeGreaterThan(0);
+    }
+    await page.close();
+  });
+
+  it('booth mode cycles the views with controls hidden, and Esc leaves it', async () => {
+    const page = await open('/?booth=1&cycle=2', { width: 1920, height: 1080 });
+    const app = page.locator('.app');
+    await expect.poll(() => app.getAttribute('data-view'), { timeout: 8000 }).toBe('time');
+    await expect.poll(() => app.getAttribute('data-view'), { timeout: 8000 }).toBe('churn');
+    await expect.poll(() => app.getAttribute('data-view'), { timeout: 8000 }).toBe('flow');
+    expect(await page.locator('nav').count()).toBe(0);
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(SHOTS, 'booth.png') });
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => app.getAttribute('data-booth')).toBe('off');
+    expect(await page.locator('nav').count()).toBe(1);
+    await page.close();
+  });
+
+  it('comes back by itself when the WebSocket drops', async () => {
+    const page = await open('/?view=flow');
+    await expect.poll(() => counter(page, 'customers'), { timeout: 15_000 }).toBe(800);
+    server.dropClients();
+    await expect
+      .poll(() => page.getByTestId('status-connection').innerText(), { timeout: 5000 })
+      .toContain('reconnecting');
+    await expect
+      .poll(() => page.getByTestId('status-connection').innerText(), { timeout: 15_000 })
+      .toContain('connected');
+    const after = await counter(page, 'events-total');
+    await expect.poll(() => counter(page, 'events-total'), { timeout: 10_000 }).toBeGreaterThan(after);
+    await page.close();
+  });
+
+  it('lists quarantined records with where they came from and why', async () => {
+    const page = await open('/?view=flow');
+    await expect
+      .poll(() => page.getByTestId('quarantine-count').innerText(), { timeout: 10_000 })
+      .toBe('2 quarantined');
+    await page.getByTestId('quarantine-count').click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.locator('tbody tr').count()).toBe(2);
+    const rows = await dialog.locator('tbody tr').allInnerTexts();
+    expect(rows[0]).toMatch(/bad\.jsonl:2\s+ts: unreadable timestamp "later"/);
+    expect(rows[1]).toMatch(/bad\.jsonl:1\s+bad JSON/);
+    await page.close();
+  });
+
+  it('raised no errors in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,85 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EngineService } from '../../main/engine/engine-service.js';
+import type { ExportProgress } from '../../shared/engine-api.js';
+
+const running: EngineService[] = [];
+afterEach(async () => {
+  for (const e of running.splice(0)) await e.stop();
+});
+
+async function demoEngine(customers: number, history: number): Promise<EngineService> {
+  const engine = new EngineService({
+    dataDir: await mkdtemp(join(tmpdir(), 'c360-engine-')),
+    source: { kind: 'demo', rate: 50, customers, seed: 2, history },
+  });
+  running.push(engine);
+  await engine.start();
+  // History is in once every customer has a profile and the final predictions arrived.
+  for (let i = 0; i < 300; i++) {
+    const s = await engine.snapshot();
+    if (s.customers === customers && s.events.predictions >= customers && s.latest.length === 12) break;
+    await sleep(50);
+  }
+  return engine;
+}
+
+describe('the engine service', () => {
+  it('pushes snapshots whose size does not grow with the number of customers', async () => {
+    const small = await demoEngine(100, 2000);
+    const large = await demoEngine(3000, 60_000);
+    const bytes = async (e: EngineService) => JSON.stringify(await e.snapshot()).length;
+    const [a, b] = [await bytes(small), await bytes(large)];
+    expect((await large.snapshot()).customers).toBe(3000);
+    expect(b).toBeLessThan(2500);
+    // 30 times the customers: only the digits of the counts (and which events are latest) differ.
+    expect(b / a).toBeLessThan(1.5);
+  });
+
+  it('searches by id, name, email, phone and zip, the exact id first', async () => {
+    const engine = await demoEngine(300, 3000);
+    // A customer with a phone (about one in ten has none).
+    let id = 12;
+    while (!(await engine.customer360({ customerId: String(id) }))?.crm.phone) id += 1;
+    const c = await engine.customer360({ customerId: String(id) });
+    const crm = c?.crm as Record<string, string>;
+    const byId = await engine.searchCustomers({ query: String(id) });
+    expect(byId.results[0]?.customerId).toBe(String(id));
+    expect(byId.total).toBeGreaterThan(1); // 112, 120, … and phone numbers with 12 in them
+    for (const q of [crm.name, crm.email, String(crm.zip)]) {
+      expect((await engine.searchCustomers({ query: q ?? '' })).results.map((r) => r.customerId)).toContain(
+        String(id),
+      );
+    }
+    const digits = String(crm.phone).replace(/\D/g, '');
+    expect(digits.length).toBeGreaterThanOrEqual(7);
+    expect(
+      (await engine.searchCustomers({ query: digits.slice(-7) })).results.map((r) => r.customerId),
+    ).toContain(String(id));
+    expect((await engine.searchCustomers({ query: '   ' })).total).toBe(0);
+  });
+
+  it('exports with progress events, then names the files, which match the chosen scope', async () => {
+    const engine = await demoEngine(400, 4000);
+    const events: ExportProgress[] = [];
+    engine.on('exportProgress', (p) => events.push(p));
+    const { exportId } = await engine.startExport({ scope: { kind: 'at-risk' } });
+    for (let i = 0; i < 100 && !events.some((e) => e.finished); i++) await sleep(50);
+    const last = events[events.length - 1] as ExportProgress;
+    expect(last).toMatchObject({ exportId, scope: 'at-risk', finished: true, error: null });
+    expect(last.files.map((f) => f.name)).toEqual(['live_table.csv']);
+    const csv = await readFile(join(engine.exportsDir, exportId, 'live_table.csv'), 'utf8');
+    const labels = csv
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.split(',')[10]);
+    const { atRisk } = await engine.churnOverview({});
+    expect(labels.length).toBeGreaterThan(0);
+    expect(labels.length).toBeLessThanOrEqual(atRisk + 5); // live predictions may move a few
+    expect(new Set(labels)).toEqual(new Set(['1']));
+  });
+});
