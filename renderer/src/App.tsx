@@ -112,7 +112,7 @@ export function App() {
       <main>
         {view === 'flow' && <FlowView snapshot={live.snapshot} theme={theme} />}
         {view === 'time' && <TimeOfDayView theme={theme} customerId={customerId} />}
-        {view === 'churn' && <ChurnView theme={theme} onSelectCustomer={selectCustomer} />}
+        {view === 'churn' && <ChurnView theme={theme} booth={booth} onSelectCustomer={selectCustomer} />}
         {view === 'customer' && (
           <CustomerView ref={search} theme={theme} customerId={customerId} onSelectCustomer={setCustomerId} />
         )}

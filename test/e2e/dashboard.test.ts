@@ -149,6 +149,20 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     expect(risks.every((r) => r >= 0.2)).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'churn.png') });
     expect(await accessibilityProblems(page)).toEqual([]);
+
+    // A stricter threshold leaves fewer customers at risk, everywhere the engine counts them.
+    const atRisk = async () =>
+      Number(
+        /([\d,]+) at risk$/
+          .exec(await page.locator('.churn-view figcaption').first().innerText())?.[1]
+          ?.replace(/,/g, ''),
+      );
+    const before = await atRisk();
+    await page.getByLabel('At risk from').fill('0.5');
+    await expect.poll(atRisk, { timeout: 10_000 }).toBeLessThan(before);
+    expect((await engine.getSettings()).churnThreshold).toBe(0.5);
+    await page.getByLabel('At risk from').fill('0.2');
+    await expect.poll(atRisk, { timeout: 10_000 }).toBeGreaterThanOrEqual(before - 5);
     await rows.first().locator('button').click();
     await expect.poll(() => page.getByTestId('customer-360').getAttribute('data-customer-id')).toBe(firstId);
     await page.close();

@@ -1,7 +1,8 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { ChurnOverview, GroupRisk } from '../../../shared/engine-api';
 import { useEngine, usePolling } from '../api/use-engine';
 import { EChart, type EChartsOption } from '../charts/EChart';
+import { ExportButton } from '../components/ExportButton';
 import { fmt, pct, risk } from '../format';
 
 /** Churn for the base: risk distribution, share above the threshold, by level and campaign, top at risk. */
@@ -91,15 +92,41 @@ function groupOption(groups: GroupRisk[], theme: 'booth' | 'desk'): EChartsOptio
   };
 }
 
+/** The churn threshold, a setting of the engine: labels, counts and exports all follow it. */
+function ThresholdControl({ value, onChange }: { value: number; onChange: (v: number) => void }) {
+  return (
+    <label className="threshold">
+      At risk from
+      <input
+        type="number"
+        min={0.05}
+        max={0.95}
+        step={0.05}
+        value={value}
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          if (e.target.value !== '' && v >= 0 && v <= 1) onChange(v);
+        }}
+      />
+    </label>
+  );
+}
+
 export function ChurnView({
   theme,
+  booth,
   onSelectCustomer,
 }: {
   theme: 'booth' | 'desk';
+  booth: boolean;
   onSelectCustomer: (id: string) => void;
 }) {
   const engine = useEngine();
-  const overview = usePolling(() => engine.api.churnOverview({ top: 12 }), 2000, 'churn');
+  const [version, setVersion] = useState(0);
+  const overview = usePolling(() => engine.api.churnOverview({ top: 12 }), 2000, `churn:${version}`);
+  const setThreshold = (churnThreshold: number) => {
+    void engine.api.updateSettings({ churnThreshold }).then(() => setVersion((v) => v + 1));
+  };
   const options = useMemo(
     () =>
       overview && {
@@ -112,9 +139,17 @@ export function ChurnView({
   );
   return (
     <section className="view churn-view" aria-labelledby="churn-title">
-      <h2 id="churn-title" className="view-title">
-        Churn risk
-      </h2>
+      <div className="view-header">
+        <h2 id="churn-title" className="view-title">
+          Churn risk
+        </h2>
+        {overview && !booth && (
+          <>
+            <ThresholdControl value={overview.threshold} onChange={setThreshold} />
+            <ExportButton scope={{ kind: 'at-risk' }} label="Export at-risk customers" />
+          </>
+        )}
+      </div>
       {!overview || !options ? (
         <p className="empty">Waiting for predictions…</p>
       ) : (
