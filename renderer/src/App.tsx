@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { preloadBridge } from './api/engine-client';
 import { useLiveState } from './api/use-engine';
 import { ExportButton } from './components/ExportButton';
 import { StatusBar } from './components/StatusBar';
@@ -35,15 +36,21 @@ export function App() {
     setView('customer');
   }, []);
 
+  // On the desktop the window's kiosk mode is booth mode; in a browser, the Fullscreen API.
+  const bridge = preloadBridge();
   const enterBooth = useCallback(() => {
     setBooth(true);
-    document.documentElement.requestFullscreen?.().catch(() => {});
-  }, []);
+    if (bridge?.requestShell) bridge.requestShell('booth-on');
+    else document.documentElement.requestFullscreen?.().catch(() => {});
+  }, [bridge]);
 
   const leaveBooth = useCallback(() => {
     setBooth(false);
-    if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
-  }, []);
+    if (bridge?.requestShell) bridge.requestShell('booth-off');
+    else if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
+  }, [bridge]);
+
+  useEffect(() => bridge?.onShell?.((command) => setBooth(command === 'booth-on')), [bridge]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

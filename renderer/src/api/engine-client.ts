@@ -28,6 +28,13 @@ export interface EngineConnection {
 export interface PreloadBridge {
   call(method: ApiMethod, params: unknown): Promise<unknown>;
   on(event: EngineEventName, listener: (payload: unknown) => void): () => void;
+  /** Desktop only: booth mode is the window's kiosk mode, switched by the main process. */
+  requestShell?(command: 'booth-on' | 'booth-off'): void;
+  onShell?(listener: (command: string) => void): () => void;
+}
+
+export function preloadBridge(): PreloadBridge | undefined {
+  return (window as unknown as { c360?: PreloadBridge }).c360;
 }
 
 class Listeners<T> {
@@ -140,7 +147,7 @@ export class PreloadConnection implements EngineConnection {
 }
 
 export function connectEngine(): EngineConnection {
-  const bridge = (window as unknown as { c360?: PreloadBridge }).c360;
+  const bridge = preloadBridge();
   if (bridge) return new PreloadConnection(bridge);
   const token = new URLSearchParams(location.search).get('token');
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api${token ? `?token=${encodeURIComponent(token)}` : ''}`;

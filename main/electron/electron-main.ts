@@ -1,0 +1,153 @@
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  powerMonitor,
+  powerSaveBlocker,
+  protocol,
+  session,
+  shell,
+} from 'electron';
+import type { ExportProgress, ExportScope } from '../../shared/engine-api.js';
+import { EngineWorkerClient } from '../engine-host/engine-worker-client.js';
+import { menuTemplate } from './app-menu.js';
+import { APP_SCHEME, serveApp } from './app-protocol.js';
+import { BoothMode } from './booth-mode.js';
+import { registerEngineIpc, registerShellIpc } from './ipc-bridge.js';
+import { denyAllPermissions, hardenWebContents, isSafeExternalUrl } from './web-security.js';
+import { mainWindowOptions } from './window-options.js';
+import { loadWindowState, saveWindowState } from './window-state.js';
+
+/**
+ * The Electron main process: windows, menus and dialogs only. The engine runs in a worker
+ * thread (engine-host/), reached over IPC through the same contract as the browser's WebSocket.
+ */
+
+const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
+const APP_URL = `${APP_SCHEME}://renderer/index.html`;
+
+// Before ready: app:// is a standard, secure scheme with a real origin.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let window: BrowserWindow | null = null;
+  app.on('second-instance', () => {
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+
+  app.setAppLogsPath();
+  const logFile = join(app.getPath('logs'), 'main.log');
+  const log = (line: string) => {
+    void writeFile(logFile, `${new Date().toISOString()} ${line}\n`, { flag: 'a' }).catch(() => {});
+  };
+
+  app.whenReady().then(async () => {
+    const userData = app.getPath('userData');
+    const dataDir = join(userData, 'data');
+    await mkdir(dataDir, { recursive: true });
+    serveApp(protocol, RENDERER_DIR);
+    denyAllPermissions(session.defaultSession);
+
+    const brokers = process.env.C360_BROKERS;
+    const engine = new EngineWorkerClient({
+      dataDir,
+      source: brokers
+        ? {
+            kind: 'kafka',
+            settings: (await import('../engine/kafka/kafka-settings.js')).resolveKafkaSettings([{ brokers }]),
+          }
+        : { kind: 'demo', rate: 400, customers: 5000, seed: 1, history: 100_000 },
+    });
+    const { notice } = await engine.ready;
+    if (notice) log(notice);
+
+    const state = loadWindowState(userData);
+    const win = new BrowserWindow(mainWindowOptions(PRELOAD, state));
+    window = win;
+    if (state.maximized) win.maximize();
+    hardenWebContents(win.webContents, (url) => {
+      if (isSafeExternalUrl(url)) void shell.openExternal(url);
+    });
+    const stopIpc = registerEngineIpc(ipcMain, engine, () => (win.isDestroyed() ? null : win.webContents));
+    const booth = new BoothMode(win, powerSaveBlocker, powerMonitor);
+    const stopShell = registerShellIpc(ipcMain, (on) => booth.set(on));
+
+    const remember = () => {
+      if (!win.isDestroyed())
+        saveWindowState(userData, { ...win.getNormalBounds(), maximized: win.isMaximized() });
+    };
+    win.on('close', remember);
+    win.once('ready-to-show', () => win.show());
+
+    /** Runs an export in the engine, then copies the file where the user chose. */
+    const exportTo = async (scope: ExportScope, file: 'live_table.csv' | 'agg_table.csv', title: string) => {
+      const choice = await dialog.showSaveDialog(win, {
+        title,
+        defaultPath: join(app.getPath('documents'), file),
+        filters: [{ name: 'CSV', extensions: ['csv'] }],
+      });
+      if (choice.canceled || !choice.filePath) return;
+      const { exportId } = (await engine.call('startExport', { scope })) as { exportId: string };
+      const done = await new Promise<ExportProgress>((resolve) => {
+        const off = engine.on('exportProgress', (p) => {
+          if (p.exportId === exportId && p.finished) {
+            off();
+            resolve(p);
+          }
+        });
+      });
+      if (done.error) {
+        dialog.showErrorBox('Export failed', done.error);
+        return;
+      }
+      const { exportsDir } = await engine.ready;
+      await copyFile(join(exportsDir, exportId, file), choice.filePath);
+    };
+
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate(
+          {
+            exportProfiles: () => void exportTo({ kind: 'all' }, 'live_table.csv', 'Export profiles'),
+            exportStatistics: () => void exportTo({ kind: 'all' }, 'agg_table.csv', 'Export statistics'),
+            toggleBooth: () => booth.toggle(),
+            toggleFullScreen: () => win.setFullScreen(!win.isFullScreen()),
+            reload: () => win.webContents.reload(),
+            about: () =>
+              void dialog.showMessageBox(win, {
+                type: 'info',
+                title: 'About Customer 360',
+                message: `Customer 360 Desktop ${app.getVersion()}`,
+                detail: `Data: ${dataDir}\nLogs: ${app.getPath('logs')}`,
+              }),
+            openDataFolder: () => void shell.openPath(dataDir),
+            openLogs: () => void shell.openPath(app.getPath('logs')),
+            quit: () => app.quit(),
+          },
+          process.platform === 'darwin',
+        ),
+      ),
+    );
+
+    await win.loadURL(APP_URL);
+    log(`started; data in ${dataDir}`);
+
+    app.on('window-all-closed', async () => {
+      stopIpc();
+      stopShell();
+      await engine.stop();
+      app.quit();
+    });
+  });
+}

@@ -1,0 +1,66 @@
+import { Worker } from 'node:worker_threads';
+import type { ApiMethod, EngineEventName, EngineEvents } from '../../shared/engine-api.js';
+import type { EngineServiceOptions } from '../engine/engine-service.js';
+
+/**
+ * The main side of the engine worker: calls become messages with ids, answers resolve them, and
+ * pushed events reach listeners. No Electron here, so it runs (and is tested) under plain Node.
+ */
+export class EngineWorkerClient {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly #listeners = new Map<EngineEventName, Set<(payload: unknown) => void>>();
+  #nextId = 1;
+  readonly ready: Promise<{ notice: string | null; exportsDir: string }>;
+
+  constructor(options: EngineServiceOptions, workerUrl = new URL('./engine-worker.js', import.meta.url)) {
+    this.#worker = new Worker(workerUrl, { workerData: options });
+    let ready: (v: { notice: string | null; exportsDir: string }) => void = () => {};
+    this.ready = new Promise((resolve) => {
+      ready = resolve;
+    });
+    this.#worker.on('message', (m: Record<string, unknown>) => {
+      if (m.ready) ready({ notice: (m.notice as string | null) ?? null, exportsDir: m.exportsDir as string });
+      else if (typeof m.event === 'string') {
+        for (const l of this.#listeners.get(m.event as EngineEventName) ?? []) l(m.payload);
+      } else if (typeof m.id === 'number') {
+        const p = this.#pending.get(m.id);
+        if (!p) return;
+        this.#pending.delete(m.id);
+        if ('error' in m) p.reject(new Error(String(m.error)));
+        else p.resolve(m.result);
+      }
+    });
+    this.#worker.on('error', (error) => {
+      for (const p of this.#pending.values()) p.reject(error);
+      this.#pending.clear();
+    });
+  }
+
+  /** Unchecked here on purpose: the worker's dispatcher checks method and arguments. */
+  call(method: ApiMethod | string, params: unknown): Promise<unknown> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, method, params });
+    });
+  }
+
+  on<E extends EngineEventName>(event: E, listener: (payload: EngineEvents[E]) => void): () => void {
+    const set = this.#listeners.get(event) ?? new Set();
+    set.add(listener as (payload: unknown) => void);
+    this.#listeners.set(event, set);
+    return () => set.delete(listener as (payload: unknown) => void);
+  }
+
+  /** Saves and stops the engine, then ends the thread. */
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.#worker.on('message', (m: { stopped?: boolean }) => {
+        if (m.stopped) resolve();
+      });
+      this.#worker.postMessage({ stop: true });
+    });
+    await this.#worker.terminate();
+  }
+}

@@ -1,0 +1,33 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EngineEventName } from '../../shared/engine-api.js';
+import { EngineService, type EngineServiceOptions } from '../engine/engine-service.js';
+import { dispatch } from '../server/api-dispatch.js';
+
+/**
+ * The engine in a worker thread, so heavy ingest never blocks the Electron main thread. It speaks
+ * the same messages as the WebSocket: requests in, responses and pushed events out, and every
+ * request goes through the same dispatcher (checked against the contract).
+ */
+
+const port = parentPort;
+if (!port) throw new Error('engine-worker runs as a worker thread');
+
+const engine = new EngineService(workerData as EngineServiceOptions);
+const events: EngineEventName[] = ['snapshot', 'status', 'quarantine', 'exportProgress'];
+for (const event of events) engine.on(event, (payload) => port.postMessage({ event, payload }));
+
+const started = engine.start().then(({ notice }) => {
+  port.postMessage({ ready: true, notice, exportsDir: engine.exportsDir });
+});
+
+port.on('message', async (message: unknown) => {
+  if ((message as { stop?: boolean }).stop) {
+    await started;
+    await engine.stop();
+    port.postMessage({ stopped: true });
+    return;
+  }
+  await started;
+  const response = await dispatch(engine, message);
+  if (response) port.postMessage(response);
+});
