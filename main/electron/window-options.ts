@@ -29,6 +29,8 @@ export function mainWindowOptions(
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: false,
+      // Middle-click would open links in new windows; the window-open handler denies them anyway.
+      disableBlinkFeatures: 'Auxclick',
     },
   };
 }

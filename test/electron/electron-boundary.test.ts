@@ -3,10 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserWindow, IpcMain, MenuItemConstructorOptions, WebContents } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { menuTemplate, type MenuActions } from '../../main/electron/app-menu.js';
+import { type MenuActions, menuTemplate } from '../../main/electron/app-menu.js';
 import { resolveAppPath } from '../../main/electron/app-protocol.js';
 import { BoothMode } from '../../main/electron/booth-mode.js';
-import { CALL_CHANNEL, EVENT_CHANNEL, handleEngineCall, registerEngineIpc, SHELL_CHANNEL } from '../../main/electron/ipc-bridge.js';
+import {
+  CALL_CHANNEL,
+  EVENT_CHANNEL,
+  handleEngineCall,
+  registerEngineIpc,
+  SHELL_CHANNEL,
+} from '../../main/electron/ipc-bridge.js';
 import { hardenWebContents, isSafeExternalUrl } from '../../main/electron/web-security.js';
 import { mainWindowOptions } from '../../main/electron/window-options.js';
 import { loadWindowState, saveWindowState } from '../../main/electron/window-state.js';
@@ -28,6 +34,7 @@ describe('the window', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
     });
   });
 
@@ -58,7 +65,11 @@ describe('the window', () => {
     expect(openHandler({ url: 'https://kafka.apache.org/documentation/' })).toEqual({ action: 'deny' });
     expect(openHandler({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
     expect(opened).toEqual(['https://kafka.apache.org/documentation/']);
-    expect(['http://x.example', 'https://user:pw@x.example', 'file:///x', 'https://localhost'].map(isSafeExternalUrl)).toEqual([false, false, false, false]);
+    expect(
+      ['http://x.example', 'https://user:pw@x.example', 'file:///x', 'https://localhost'].map(
+        isSafeExternalUrl,
+      ),
+    ).toEqual([false, false, false, false]);
   });
 
   it('serves only files inside the renderer folder over app://', () => {
@@ -83,26 +94,45 @@ describe('IPC', () => {
 
   it('forwards checked calls from the app page to the engine', async () => {
     const e = engine();
-    await expect(handleEngineCall(e, fromApp, 'customer360', { customerId: '42' })).resolves.toEqual({ method: 'customer360' });
+    await expect(handleEngineCall(e, fromApp, 'customer360', { customerId: '42' })).resolves.toEqual({
+      method: 'customer360',
+    });
     expect(e.call).toHaveBeenCalledWith('customer360', { customerId: '42' });
   });
 
   it('refuses a foreign sender, an unknown method and bad arguments before the engine sees them', async () => {
     const e = engine();
-    await expect(handleEngineCall(e, { senderFrame: { url: 'https://evil.example/' } } as never, 'snapshot', {})).rejects.toThrow(/refused: call from https:\/\/evil/);
-    await expect(handleEngineCall(e, { senderFrame: null } as never, 'snapshot', {})).rejects.toThrow(/refused/);
+    await expect(
+      handleEngineCall(e, { senderFrame: { url: 'https://evil.example/' } } as never, 'snapshot', {}),
+    ).rejects.toThrow(/refused: call from https:\/\/evil/);
+    await expect(handleEngineCall(e, { senderFrame: null } as never, 'snapshot', {})).rejects.toThrow(
+      /refused/,
+    );
     await expect(handleEngineCall(e, fromApp, 'exec', {})).rejects.toThrow(/unknown method "exec"/);
-    await expect(handleEngineCall(e, fromApp, 'customer360', { customerId: 42 })).rejects.toThrow(/customerId: Invalid input/);
-    await expect(handleEngineCall(e, fromApp, 'searchCustomers', { query: 'x', extra: 1 })).rejects.toThrow(/searchCustomers/);
+    await expect(handleEngineCall(e, fromApp, 'customer360', { customerId: 42 })).rejects.toThrow(
+      /customerId: Invalid input/,
+    );
+    await expect(handleEngineCall(e, fromApp, 'searchCustomers', { query: 'x', extra: 1 })).rejects.toThrow(
+      /searchCustomers/,
+    );
     expect(e.call).not.toHaveBeenCalled();
   });
 
   it('registers one call channel and pushes engine events to the window', () => {
     const handle = vi.fn();
     const listeners = new Map<string, (p: unknown) => void>();
-    const e = { call: vi.fn(), on: vi.fn((name: string, fn: (p: unknown) => void) => (listeners.set(name, fn), () => listeners.delete(name))) };
+    const e = {
+      call: vi.fn(),
+      on: vi.fn(
+        (name: string, fn: (p: unknown) => void) => (listeners.set(name, fn), () => listeners.delete(name)),
+      ),
+    };
     const send = vi.fn();
-    const stop = registerEngineIpc({ handle, removeHandler: vi.fn() } as unknown as IpcMain, e as never, () => ({ send, isDestroyed: () => false }) as unknown as WebContents);
+    const stop = registerEngineIpc(
+      { handle, removeHandler: vi.fn() } as unknown as IpcMain,
+      e as never,
+      () => ({ send, isDestroyed: () => false }) as unknown as WebContents,
+    );
     expect(handle).toHaveBeenCalledWith(CALL_CHANNEL, expect.any(Function));
     listeners.get('status')?.({ state: 'connected' });
     expect(send).toHaveBeenCalledWith(EVENT_CHANNEL, 'status', { state: 'connected' });
@@ -114,7 +144,17 @@ describe('IPC', () => {
 describe('the menu', () => {
   it('calls the right action for each item', () => {
     const actions = Object.fromEntries(
-      ['exportProfiles', 'exportStatistics', 'toggleBooth', 'toggleFullScreen', 'reload', 'about', 'openDataFolder', 'openLogs', 'quit'].map((k) => [k, vi.fn()]),
+      [
+        'exportProfiles',
+        'exportStatistics',
+        'toggleBooth',
+        'toggleFullScreen',
+        'reload',
+        'about',
+        'openDataFolder',
+        'openLogs',
+        'quit',
+      ].map((k) => [k, vi.fn()]),
     ) as unknown as MenuActions & Record<string, ReturnType<typeof vi.fn>>;
     const template = menuTemplate(actions, false);
     const item = (menu: string, label: string) => {
@@ -144,9 +184,16 @@ describe('the menu', () => {
 describe('booth mode', () => {
   it('toggles kiosk, keeps the display awake, tells the page, and re-asserts kiosk after wake', () => {
     const monitor = new Map<string, () => void>();
-    const window = { setKiosk: vi.fn(), focus: vi.fn(), isDestroyed: () => false, webContents: { send: vi.fn() } };
+    const window = {
+      setKiosk: vi.fn(),
+      focus: vi.fn(),
+      isDestroyed: () => false,
+      webContents: { send: vi.fn() },
+    };
     const power = { start: vi.fn(() => 7), stop: vi.fn(), isStarted: vi.fn(() => true) };
-    const booth = new BoothMode(window as unknown as BrowserWindow, power, { on: (e: string, fn: () => void) => monitor.set(e, fn) } as never);
+    const booth = new BoothMode(window as unknown as BrowserWindow, power, {
+      on: (e: string, fn: () => void) => monitor.set(e, fn),
+    } as never);
     booth.toggle();
     expect(window.setKiosk).toHaveBeenLastCalledWith(true);
     expect(power.start).toHaveBeenCalledWith('prevent-display-sleep');
