@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { Protocol } from 'electron';
+import { contentTypeOf } from '../server/content-types.js';
 import { APP_CSP } from './web-security.js';
 
 /**
@@ -9,15 +10,6 @@ import { APP_CSP } from './web-security.js';
  */
 
 export const APP_SCHEME = 'app';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-};
 
 /** The file a request maps to, or null when it would leave the renderer folder. */
 export function resolveAppPath(rendererDir: string, requestUrl: string): string | null {
@@ -37,7 +29,7 @@ export function serveApp(protocol: Protocol, rendererDir: string): void {
       const body = await readFile(path);
       return new Response(body, {
         headers: {
-          'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
+          'Content-Type': contentTypeOf(path),
           'Content-Security-Policy': APP_CSP,
         },
       });

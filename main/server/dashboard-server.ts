@@ -2,11 +2,12 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ApiPush, EngineEventName } from '../../shared/engine-api.js';
 import type { EngineService } from '../engine/engine-service.js';
 import { dispatch } from './api-dispatch.js';
+import { contentTypeOf } from './content-types.js';
 
 /**
  * `c360 serve`: the built dashboard over HTTP and the engine API over a WebSocket (/api).
@@ -22,17 +23,6 @@ export interface DashboardServerOptions {
   /** Required when not on loopback. */
   token: string | null;
 }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.csv': 'text/csv; charset=utf-8',
-};
 
 /** A client whose socket holds more than this unsent is skipped for snapshots until it drains. */
 const MAX_BUFFERED = 1 << 20;
@@ -166,7 +156,7 @@ export class DashboardServer {
     }
     res.writeHead(200, {
       ...headers,
-      'Content-Type': TYPES[extname(full)] ?? 'application/octet-stream',
+      'Content-Type': contentTypeOf(full),
       'Content-Length': info.size,
       ...(download ? { 'Content-Disposition': `attachment; filename="${join(full).split(sep).pop()}"` } : {}),
       'Cache-Control': full.includes(`${sep}assets${sep}`)

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_FILES } from '../../main/engine/demo/demo-files.js';
 import { describe as describeValues, expectedFromDemoFiles } from '../support/expected-profiles.js';
 import { runCli } from '../support/run-cli.js';
 
 let work: string;
 let demo: string;
-const files = () =>
-  ['tracks.csv', 'clicks.jsonl', 'predictions.jsonl', 'customers.csv'].map((f) => join(demo, f));
+const files = () => Object.values(DEMO_FILES).map((f) => join(demo, f));
 const readCsv = async (path: string) =>
   parse(await readFile(path), { columns: true }) as Record<string, string>[];
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, inject, it } from 'vitest';
+import { DEMO_FILES } from '../../main/engine/demo/demo-files.js';
 import { expectedFromDemoFiles } from '../support/expected-profiles.js';
 import { uniqueTopics } from '../support/kafka-helpers.js';
 import { CLI, runCli } from '../support/run-cli.js';
@@ -18,9 +19,7 @@ describe('(b) a consumer killed mid-stream', () => {
     const demo = join(work, 'demo');
     await runCli(['demo-data', '--out', demo, '--customers', '1500', '--events', '150000', '--seed', '5']);
     const t = uniqueTopics('kill');
-    const files = ['tracks.csv', 'clicks.jsonl', 'predictions.jsonl', 'customers.csv'].map((f) =>
-      join(demo, f),
-    );
+    const files = Object.values(DEMO_FILES).map((f) => join(demo, f));
     expect(
       (
         await runCli([

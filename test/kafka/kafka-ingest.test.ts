@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEMO_FILES } from '../../main/engine/demo/demo-files.js';
 import { expectedFromDemoFiles } from '../support/expected-profiles.js';
 import { createTopics, lagOf, partitionsWithData, sendTo, uniqueTopics } from '../support/kafka-helpers.js';
 import { runCli } from '../support/run-cli.js';
@@ -10,8 +11,7 @@ import { runCli } from '../support/run-cli.js';
 const kafka = inject('kafka');
 let work: string;
 let demo: string;
-const demoFiles = () =>
-  ['tracks.csv', 'clicks.jsonl', 'predictions.jsonl', 'customers.csv'].map((f) => join(demo, f));
+const demoFiles = () => Object.values(DEMO_FILES).map((f) => join(demo, f));
 const readCsv = async (path: string) =>
   parse(await readFile(path), { columns: true }) as Record<string, string>[];
 
