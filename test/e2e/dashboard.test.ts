@@ -143,7 +143,10 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     const rows = page.locator('.at-risk-table tbody tr');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await page.locator('.churn-view canvas').count()).toBeGreaterThanOrEqual(4);
-    const firstId = (await rows.first().locator('button').innerText()).trim();
+    // The list is live: pin one button (rows are keyed by customer), so the id read is the one clicked.
+    const first = await rows.first().locator('button').elementHandle();
+    if (!first) throw new Error('no customer button in the top list');
+    const firstId = (await first.innerText()).trim();
     const risks = (await page.locator('.risk-cell').allInnerTexts()).map(Number);
     expect(risks).toEqual([...risks].sort((a, b) => b - a));
     expect(risks.every((r) => r >= 0.2)).toBe(true);
@@ -163,7 +166,7 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     expect((await engine.getSettings()).churnThreshold).toBe(0.5);
     await page.getByLabel('At risk from').fill('0.2');
     await expect.poll(atRisk, { timeout: 10_000 }).toBeGreaterThanOrEqual(before - 5);
-    await rows.first().locator('button').click();
+    await first.click();
     await expect.poll(() => page.getByTestId('customer-360').getAttribute('data-customer-id')).toBe(firstId);
     await page.close();
   });

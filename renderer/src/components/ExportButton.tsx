@@ -6,20 +6,19 @@ import { useEngine } from '../api/use-engine';
 export function ExportButton({ scope, label }: { scope: ExportScope; label: string }) {
   const engine = useEngine();
   const [exportId, setExportId] = useState<string | null>(null);
-  const [progress, setProgress] = useState<ExportProgress | null>(null);
+  // Progress of every export, kept from the start: a small one can finish before startExport answers.
+  const [progressById, setProgressById] = useState<Record<string, ExportProgress>>({});
   const [error, setError] = useState<string | null>(null);
+  const progress = exportId ? (progressById[exportId] ?? null) : null;
 
   useEffect(
-    () =>
-      engine.on('exportProgress', (p) => {
-        if (p.exportId === exportId) setProgress(p);
-      }),
-    [engine, exportId],
+    () => engine.on('exportProgress', (p) => setProgressById((all) => ({ ...all, [p.exportId]: p }))),
+    [engine],
   );
 
   const start = async () => {
     setError(null);
-    setProgress(null);
+    setExportId(null);
     try {
       const { exportId: id } = await engine.api.startExport({ scope });
       setExportId(id);
