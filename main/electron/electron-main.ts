@@ -18,7 +18,7 @@ import { EngineWorkerClient } from '../engine-host/engine-worker-client.js';
 import { menuTemplate } from './app-menu.js';
 import { APP_SCHEME, serveApp } from './app-protocol.js';
 import { BoothMode } from './booth-mode.js';
-import { registerEngineIpc, registerShellIpc } from './ipc-bridge.js';
+import { registerEngineIpc, registerSaveExportIpc, registerShellIpc } from './ipc-bridge.js';
 import { denyAllPermissions, hardenWebContents, isSafeExternalUrl } from './web-security.js';
 import { mainWindowOptions } from './window-options.js';
 import { loadWindowState, saveWindowState } from './window-state.js';
@@ -94,37 +94,53 @@ if (!app.requestSingleInstanceLock()) {
     win.on('close', remember);
     win.once('ready-to-show', () => win.show());
 
-    /** Runs an export in the engine, then copies the file where the user chose. */
-    const exportTo = async (scope: ExportScope, file: 'live_table.csv' | 'agg_table.csv', title: string) => {
+    /** Asks where, then copies a finished export's file there; false when the user cancels. */
+    const saveExport = async (exportId: string, file: string): Promise<boolean> => {
       const choice = await dialog.showSaveDialog(win, {
-        title,
+        title: `Save ${file}`,
         defaultPath: join(app.getPath('documents'), file),
         filters: [{ name: 'CSV', extensions: ['csv'] }],
       });
-      if (choice.canceled || !choice.filePath) return;
-      const { exportId } = (await engine.call('startExport', { scope })) as { exportId: string };
-      const done = await new Promise<ExportProgress>((resolve) => {
-        const off = engine.on('exportProgress', (p) => {
-          if (p.exportId === exportId && p.finished) {
-            off();
-            resolve(p);
-          }
-        });
-      });
-      if (done.error) {
-        dialog.showErrorBox('Export failed', done.error);
-        return;
-      }
+      if (choice.canceled || !choice.filePath) return false;
       const { exportsDir } = await engine.ready;
       await copyFile(join(exportsDir, exportId, file), choice.filePath);
+      return true;
+    };
+    const stopSave = registerSaveExportIpc(ipcMain, saveExport);
+
+    /** From the menu: runs an export in the engine, then saves the file where the user chooses. */
+    const exportTo = async (scope: ExportScope, file: 'live_table.csv' | 'agg_table.csv') => {
+      // Listen before asking: a small export can finish before startExport answers.
+      const finished = new Map<string, ExportProgress>();
+      let wanted: string | null = null;
+      let resolveDone: (p: ExportProgress) => void = () => {};
+      const done = new Promise<ExportProgress>((resolve) => {
+        resolveDone = resolve;
+      });
+      const off = engine.on('exportProgress', (p) => {
+        if (!p.finished) return;
+        finished.set(p.exportId, p);
+        if (p.exportId === wanted) resolveDone(p);
+      });
+      const { exportId } = (await engine.call('startExport', { scope })) as { exportId: string };
+      wanted = exportId;
+      const early = finished.get(exportId);
+      if (early) resolveDone(early);
+      const result = await done;
+      off();
+      if (result.error) {
+        dialog.showErrorBox('Export failed', result.error);
+        return;
+      }
+      await saveExport(exportId, file);
     };
 
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
         menuTemplate(
           {
-            exportProfiles: () => void exportTo({ kind: 'all' }, 'live_table.csv', 'Export profiles'),
-            exportStatistics: () => void exportTo({ kind: 'all' }, 'agg_table.csv', 'Export statistics'),
+            exportProfiles: () => void exportTo({ kind: 'all' }, 'live_table.csv'),
+            exportStatistics: () => void exportTo({ kind: 'all' }, 'agg_table.csv'),
             toggleBooth: () => booth.toggle(),
             toggleFullScreen: () => win.setFullScreen(!win.isFullScreen()),
             reload: () => win.webContents.reload(),
@@ -150,6 +166,7 @@ if (!app.requestSingleInstanceLock()) {
     app.on('window-all-closed', async () => {
       stopIpc();
       stopShell();
+      stopSave();
       await engine.stop();
       app.quit();
     });

@@ -11,6 +11,29 @@ import { isAppUrl } from './web-security.js';
 export const CALL_CHANNEL = 'c360:call';
 export const EVENT_CHANNEL = 'c360:event';
 export const SHELL_CHANNEL = 'c360:shell';
+export const SAVE_EXPORT_CHANNEL = 'c360:save-export';
+
+const EXPORT_ID = /^\d{8}T\d{6}-[0-9a-f]{6}$/;
+const EXPORT_FILES = ['live_table.csv', 'agg_table.csv'];
+
+/**
+ * "Save…" for a finished export, from the app's page: the export id and file name must be ones the
+ * engine makes, so a page can never name an arbitrary file; where it goes, the user picks.
+ */
+export function registerSaveExportIpc(
+  ipcMain: IpcMain,
+  save: (exportId: string, file: string) => Promise<boolean>,
+): () => void {
+  ipcMain.handle(SAVE_EXPORT_CHANNEL, (event, exportId: unknown, file: unknown) => {
+    if (!isAppUrl(event.senderFrame?.url)) return Promise.reject(new Error('refused: not the app page'));
+    if (typeof exportId !== 'string' || !EXPORT_ID.test(exportId))
+      return Promise.reject(new Error('unknown export'));
+    if (typeof file !== 'string' || !EXPORT_FILES.includes(file))
+      return Promise.reject(new Error('unknown export file'));
+    return save(exportId, file);
+  });
+  return () => ipcMain.removeHandler(SAVE_EXPORT_CHANNEL);
+}
 
 export interface EngineCaller {
   call(method: string, params: unknown): Promise<unknown>;

@@ -7,6 +7,7 @@ type IpcRendererEvent = Electron.IpcRendererEvent;
 const CALL_CHANNEL = 'c360:call';
 const EVENT_CHANNEL = 'c360:event';
 const SHELL_CHANNEL = 'c360:shell';
+const SAVE_EXPORT_CHANNEL = 'c360:save-export';
 
 type Listener = (payload: unknown) => void;
 
@@ -19,6 +20,7 @@ contextBridge.exposeInMainWorld('c360', {
     ipcRenderer.on(EVENT_CHANNEL, handler);
     return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler);
   },
+  saveExport: (exportId: string, file: string) => ipcRenderer.invoke(SAVE_EXPORT_CHANNEL, exportId, file),
   requestShell: (command: 'booth-on' | 'booth-off') => ipcRenderer.send(SHELL_CHANNEL, command),
   onShell: (listener: (command: string) => void) => {
     const handler = (_e: IpcRendererEvent, command: string) => listener(command);

@@ -11,6 +11,7 @@ import {
   EVENT_CHANNEL,
   handleEngineCall,
   registerEngineIpc,
+  registerSaveExportIpc,
   SHELL_CHANNEL,
 } from '../../main/electron/ipc-bridge.js';
 import { hardenWebContents, isSafeExternalUrl } from '../../main/electron/web-security.js';
@@ -138,6 +139,27 @@ describe('IPC', () => {
     expect(send).toHaveBeenCalledWith(EVENT_CHANNEL, 'status', { state: 'connected' });
     stop();
     expect(listeners.size).toBe(0);
+  });
+});
+
+describe('saving an export from the page', () => {
+  it("accepts only the engine's own export ids and file names, from the app page", async () => {
+    let handler: (event: unknown, id: unknown, file: unknown) => Promise<boolean> = async () => false;
+    const save = vi.fn(async () => true);
+    registerSaveExportIpc(
+      { handle: (_c: string, fn: typeof handler) => (handler = fn) } as unknown as IpcMain,
+      save,
+    );
+    await expect(handler(fromApp, '20261121T150000-a1b2c3', 'live_table.csv')).resolves.toBe(true);
+    expect(save).toHaveBeenCalledWith('20261121T150000-a1b2c3', 'live_table.csv');
+    await expect(
+      handler({ senderFrame: { url: 'https://evil.example/' } }, '20261121T150000-a1b2c3', 'live_table.csv'),
+    ).rejects.toThrow(/refused/);
+    await expect(handler(fromApp, '../../../etc', 'live_table.csv')).rejects.toThrow(/unknown export/);
+    await expect(handler(fromApp, '20261121T150000-a1b2c3', '../store.json')).rejects.toThrow(
+      /unknown export file/,
+    );
+    expect(save).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -143,7 +143,7 @@ describe('the Electron main process', () => {
       expect.arrayContaining(['will-navigate', 'will-attach-webview']),
     );
     expect(h.calls.setWindowOpenHandler).toHaveLength(1);
-    expect(h.calls['ipcMain.handle']?.map((c) => c[0])).toEqual(['c360:call']);
+    expect(h.calls['ipcMain.handle']?.map((c) => c[0])).toEqual(['c360:call', 'c360:save-export']);
     expect(h.calls['ipcMain.on']?.map((c) => c[0])).toEqual(['c360:shell']);
     // The menu's Booth mode item puts the window in kiosk mode and tells the page.
     const view = (h.menu?.find((m) => m.label === 'View')?.submenu ?? []) as MenuItemConstructorOptions[];

@@ -30,6 +30,8 @@ export interface PreloadBridge {
   on(event: EngineEventName, listener: (payload: unknown) => void): () => void;
   /** Desktop only: booth mode is the window's kiosk mode, switched by the main process. */
   requestShell?(command: 'booth-on' | 'booth-off'): void;
+  /** Desktop only: saves a finished export's file through a native save dialog. */
+  saveExport?(exportId: string, file: string): Promise<boolean>;
   onShell?(listener: (command: string) => void): () => void;
 }
 

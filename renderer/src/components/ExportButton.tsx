@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { ExportProgress, ExportScope } from '../../../shared/engine-api';
+import { preloadBridge } from '../api/engine-client';
 import { useEngine } from '../api/use-engine';
 
 /** Starts an export and shows its progress, then links to the files. */
 export function ExportButton({ scope, label }: { scope: ExportScope; label: string }) {
   const engine = useEngine();
+  const bridge = preloadBridge();
   const [exportId, setExportId] = useState<string | null>(null);
   // Progress of every export, kept from the start: a small one can finish before startExport answers.
   const [progressById, setProgressById] = useState<Record<string, ExportProgress>>({});
