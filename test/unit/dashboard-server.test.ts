@@ -1,0 +1,82 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { EngineService } from '../../main/engine/engine-service.js';
+import { DashboardServer } from '../../main/server/dashboard-server.js';
+
+/**
+ * Back-pressure: snapshots replace each other, so a client that stops reading misses some instead
+ * of the server queueing them for it without bound. Other clients are not held back.
+ */
+
+type Listener = (payload: unknown) => void;
+
+function fakeEngine() {
+  const listeners = new Map<string, Set<Listener>>();
+  return {
+    engine: {
+      on: (event: string, listener: Listener) => {
+        const set = listeners.get(event) ?? new Set();
+        set.add(listener);
+        listeners.set(event, set);
+        return () => set.delete(listener);
+      },
+      status: async () => ({ state: 'connected' }),
+      exportsDir: '/nonexistent',
+    } as unknown as EngineService,
+    emit: (event: string, payload: unknown) => {
+      for (const l of listeners.get(event) ?? []) l(payload);
+    },
+  };
+}
+
+let server: DashboardServer | null = null;
+afterEach(async () => {
+  await server?.close();
+});
+
+function connect(url: string): Promise<{ ws: WebSocket; snapshots: () => number }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    let snapshots = 0;
+    ws.on('message', (data) => {
+      if (String(data).startsWith('{"event":"snapshot"')) snapshots += 1;
+    });
+    ws.on('open', () => resolve({ ws, snapshots: () => snapshots }));
+  });
+}
+
+describe('the dashboard server under a slow client', () => {
+  it('skips snapshots for a client that stops reading, and still feeds the others', async () => {
+    const { engine, emit } = fakeEngine();
+    server = new DashboardServer(engine, {
+      host: '127.0.0.1',
+      port: 0,
+      rendererDir: '/nonexistent',
+      token: null,
+    });
+    const { url } = await server.listen();
+    const api = `${url.replace('http', 'ws')}api`;
+    const fast = await connect(api);
+    const slow = await connect(api);
+    // The slow client's socket stops reading: the kernel buffers fill, then the server's queue would.
+    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+
+    const SNAPSHOTS = 400;
+    const padding = 'x'.repeat(100_000); // 100 kB each, 40 MB in all
+    for (let i = 0; i < SNAPSHOTS; i++) {
+      emit('snapshot', { seq: i, padding });
+      if (i % 20 === 0) await sleep(5); // let the sockets flush as a real 5/s stream would
+    }
+    await expect.poll(fast.snapshots, { timeout: 20_000 }).toBe(SNAPSHOTS);
+
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await sleep(1500);
+    const received = slow.snapshots();
+    expect(received).toBeGreaterThan(0);
+    // Far fewer than were sent: the rest were skipped, not queued (1 MB backlog ≈ 10 of these).
+    expect(received).toBeLessThan(SNAPSHOTS / 2);
+    fast.ws.close();
+    slow.ws.close();
+  });
+});
