@@ -268,6 +268,79 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('runs on the desktop bridge too: calls, events, native save and kiosk requests go through window.c360', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // Shaped like the preload's API (main/electron/preload.cts); carried over the WebSocket here.
+    await page.addInitScript(
+      (api: string) => {
+        const w = window as unknown as Record<string, unknown>;
+        const saved: unknown[] = [];
+        const shell: string[] = [];
+        const listeners = new Map<string, Set<(p: unknown) => void>>();
+        const pending = new Map<number, (m: { result?: unknown; error?: string }) => void>();
+        let id = 0;
+        const socket = new WebSocket(api);
+        const open = new Promise((resolve) => socket.addEventListener('open', resolve));
+        socket.addEventListener('message', (e) => {
+          const m = JSON.parse(String(e.data));
+          if (m.event) for (const l of listeners.get(m.event) ?? []) l(m.payload);
+          else pending.get(m.id)?.(m);
+        });
+        w.__saved = saved;
+        w.__shell = shell;
+        w.c360 = {
+          call: async (method: string, params: unknown) => {
+            await open;
+            const mine = ++id;
+            const m = await new Promise<{ result?: unknown; error?: string }>((resolve) => {
+              pending.set(mine, resolve);
+              socket.send(JSON.stringify({ id: mine, method, params }));
+            });
+            if (m.error) throw new Error(m.error);
+            return m.result;
+          },
+          on: (event: string, listener: (p: unknown) => void) => {
+            const set = listeners.get(event) ?? new Set();
+            set.add(listener);
+            listeners.set(event, set);
+            return () => set.delete(listener);
+          },
+          saveExport: async (exportId: string, file: string) => {
+            saved.push([exportId, file]);
+            return true;
+          },
+          requestShell: (command: string) => shell.push(command),
+          onShell: () => () => {},
+        };
+      },
+      `${url.replace('http', 'ws')}/api`,
+    );
+    await page.goto(`${url}/?view=flow`);
+    await expect.poll(() => counter(page, 'customers'), { timeout: 15_000 }).toBe(800);
+
+    await page.getByRole('button', { name: 'Export all profiles' }).click();
+    const save = page.getByRole('button', { name: 'Save live_table.csv…' });
+    await save.waitFor({ timeout: 20_000 });
+    await save.click();
+    const saved = (await page.evaluate(
+      () => (window as unknown as { __saved: string[][] }).__saved,
+    )) as string[][];
+    expect(saved).toHaveLength(1);
+    expect(saved[0]?.[0]).toMatch(/^\d{8}T\d{6}-[0-9a-f]{6}$/);
+    expect(saved[0]?.[1]).toBe('live_table.csv');
+    // No download links on the desktop: only the native save.
+    expect(await page.locator('.export-files a').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Booth mode' }).click();
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => (window as unknown as { __shell: string[] }).__shell)).toEqual([
+      'booth-on',
+      'booth-off',
+    ]);
+    await page.close();
+  });
+
   it('raised no errors in the page', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -49,15 +49,27 @@ export function ExportButton({ scope, label }: { scope: ExportScope; label: stri
           <span className="error">Export failed: {progress.error}</span>
         ) : (
           <span className="export-files">
-            {progress.files.map((f) => (
-              <a
-                key={f.name}
-                href={`${f.href}${token ? `?token=${encodeURIComponent(token)}` : ''}`}
-                download={f.name}
-              >
-                {f.name}
-              </a>
-            ))}
+            {progress.files.map((f) =>
+              // On the desktop the file is saved through a native dialog; in a browser it downloads.
+              bridge?.saveExport ? (
+                <button
+                  key={f.name}
+                  type="button"
+                  className="link"
+                  onClick={() => void bridge.saveExport?.(progress.exportId, f.name)}
+                >
+                  Save {f.name}…
+                </button>
+              ) : (
+                <a
+                  key={f.name}
+                  href={`${f.href}${token ? `?token=${encodeURIComponent(token)}` : ''}`}
+                  download={f.name}
+                >
+                  {f.name}
+                </a>
+              ),
+            )}
           </span>
         ))}
       {error && <span className="error">{error}</span>}
