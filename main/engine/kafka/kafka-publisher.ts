@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { type Admin, Kafka, logLevel, Partitioners } from 'kafkajs';
 import { demoLiveRecords } from '../demo/demo-live.js';
 import { DemoWorld } from '../demo/demo-world.js';
 import { describeOrigin } from '../quarantine.js';
@@ -74,6 +74,18 @@ async function* fromDemo(demo: NonNullable<PublishOptions['demo']>): AsyncGenera
   }
 }
 
+/** Until every partition of the new topics has a leader, as the broker sees it. */
+async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+    const ready =
+      meta.length === topics.length &&
+      meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+    if (ready) return;
+    await sleep(100);
+  }
+}
+
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const { settings } = options;
   const result: PublishResult = {
@@ -90,9 +102,11 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
 
   const kafka = new Kafka({ ...kafkaJsConfig(settings), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
+  // New partitions can answer "not hosted here" for a moment after creation: retry patiently.
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: false,
+    retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },
   });
   try {
     try {
@@ -104,6 +118,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
           topics: missing.map((topic) => ({ topic, numPartitions: options.partitions })),
           waitForLeaders: true,
         });
+        await waitForLeaders(admin, missing);
       }
       await producer.connect();
     } catch (error) {
