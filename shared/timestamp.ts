@@ -63,3 +63,8 @@ export function formatWallClock(date: Date): string {
 export function formatUtcWallClock(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
 }
+
+/** ISO 8601 in UTC to the second (`2026-03-04T21:15:07Z`), as click and prediction events carry it. */
+export function formatUtcIso(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

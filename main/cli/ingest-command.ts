@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
 import { IngestSession } from '../engine/ingest-session.js';
-import { churnLabel } from '../engine/profile.js';
+import { isAtRisk } from '../engine/profile.js';
 import { ProfileStore } from '../engine/profile-store.js';
 import { writeQuarantineFile } from '../engine/quarantine-file.js';
 import { ingestDemo } from '../engine/sources/demo-ingest.js';
@@ -93,8 +93,7 @@ async function runDemo(session: IngestSession, flags: IngestFlags, shouldStop: (
       const events = s.counts.listens + s.counts.clicks;
       const rate = Math.round(((events - lastEvents) * 1000) / (now - lastReport));
       let atRisk = 0;
-      for (const p of s.state.profiles.values())
-        if (churnLabel(p, DEFAULT_CHURN_THRESHOLD) === 1) atRisk += 1;
+      for (const p of s.state.profiles.values()) if (isAtRisk(p, DEFAULT_CHURN_THRESHOLD)) atRisk += 1;
       const values = { rate: fmt(rate), customers: fmt(s.state.profiles.size), atRisk: fmt(atRisk) };
       if (bar) bar.update(events, values);
       else

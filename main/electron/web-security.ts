@@ -1,11 +1,11 @@
 import type { Session, WebContents } from 'electron';
+import { contentSecurityPolicy } from '../server/content-security.js';
 
 /** Where the app's pages come from (see app-protocol.ts). */
 export const APP_ORIGIN = 'app://renderer';
 
 /** The Content-Security-Policy of the app's pages: nothing but its own files and no eval. */
-export const APP_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const APP_CSP = contentSecurityPolicy({ websocket: false });
 
 export function isAppUrl(url: string | undefined): boolean {
   return typeof url === 'string' && (url === APP_ORIGIN || url.startsWith(`${APP_ORIGIN}/`));

@@ -19,9 +19,16 @@ import { IngestSession } from './ingest-session.js';
 import type { KafkaSettings } from './kafka/kafka-settings.js';
 import { ingestKafka } from './kafka/kafka-source.js';
 import { CustomerSearch } from './live/customer-search.js';
-import { baseStats, churnOverview, customer360, customerSummary } from './live/customer-views.js';
+import {
+  addBuckets,
+  baseStats,
+  churnOverview,
+  customer360,
+  customerSummary,
+  emptyBuckets,
+} from './live/customer-views.js';
 import { LiveStats } from './live/live-stats.js';
-import { churnLabel, type Profile } from './profile.js';
+import { isAtRisk, type Profile } from './profile.js';
 import { ProfileStore } from './profile-store.js';
 import { ingestDemo } from './sources/demo-ingest.js';
 
@@ -171,13 +178,10 @@ export class EngineService implements EngineApi {
   #snapshot(): DashboardSnapshot {
     const profiles = this.#profiles();
     let atRisk = 0;
-    const buckets = { morning: 0, afternoon: 0, evening: 0, night: 0 };
+    const buckets = emptyBuckets();
     for (const p of profiles.values()) {
-      if (churnLabel(p, this.#threshold) === 1) atRisk += 1;
-      buckets.morning += p.morning;
-      buckets.afternoon += p.afternoon;
-      buckets.evening += p.evening;
-      buckets.night += p.night;
+      if (isAtRisk(p, this.#threshold)) atRisk += 1;
+      addBuckets(buckets, p);
     }
     const t = this.#live.totals;
     return {
@@ -265,7 +269,7 @@ export class EngineService implements EngineApi {
       const { ids } = this.#search.search(scope.query, Number.MAX_SAFE_INTEGER);
       chosen = ids.flatMap((id) => profiles.get(id) ?? []);
     } else if (scope.kind === 'at-risk') {
-      chosen = [...profiles.values()].filter((p) => churnLabel(p, this.#threshold) === 1);
+      chosen = [...profiles.values()].filter((p) => isAtRisk(p, this.#threshold));
     } else {
       chosen = [...profiles.values()];
     }

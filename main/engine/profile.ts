@@ -83,3 +83,8 @@ export function churnLabel(p: Profile, threshold: number): 0 | 1 | null {
   if (p.churn.risk !== null) return p.churn.risk >= threshold ? 1 : 0;
   return p.churn.label;
 }
+
+/** At risk: churn label 1 at this threshold (what live_table.csv's churn_label says). */
+export function isAtRisk(p: Profile, threshold: number): boolean {
+  return churnLabel(p, threshold) === 1;
+}

@@ -7,6 +7,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { ApiPush, EngineEventName } from '../../shared/engine-api.js';
 import type { EngineService } from '../engine/engine-service.js';
 import { dispatch } from './api-dispatch.js';
+import { contentSecurityPolicy } from './content-security.js';
 import { contentTypeOf } from './content-types.js';
 
 /**
@@ -111,8 +112,7 @@ export class DashboardServer {
     const security = {
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
-      'Content-Security-Policy':
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'",
+      'Content-Security-Policy': contentSecurityPolicy({ websocket: true }),
     };
     if (url.pathname.startsWith('/exports/')) {
       if (!isLoopback(this.#options.host) && url.searchParams.get('token') !== this.#options.token) {

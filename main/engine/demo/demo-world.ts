@@ -1,5 +1,5 @@
 import { base, en, en_US, Faker, generateMersenne53Randomizer } from '@faker-js/faker';
-import { formatUtcWallClock } from '../../../shared/timestamp.js';
+import { formatUtcIso, formatUtcWallClock } from '../../../shared/timestamp.js';
 import { CUSTOMERS_CSV_HEADER } from '../decode/customers-csv.js';
 import {
   type BehaviourState,
@@ -234,7 +234,7 @@ export class DemoWorld {
     return {
       type: 'click',
       customerId: c.id,
-      ts: new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      ts: formatUtcIso(epochMs),
       os: this.faker.helpers.arrayElement(OSES),
       browser: this.faker.helpers.arrayElement(BROWSERS),
       responseTimeMs,
@@ -249,7 +249,7 @@ export class DemoWorld {
       customerId: c.id,
       churnRisk: demoChurnRisk(features, this.normal()),
       model: DEMO_MODEL_NAME,
-      ts: new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      ts: formatUtcIso(epochMs),
     };
   }
 }

@@ -6,8 +6,9 @@ import type {
   GroupRisk,
   RecentActivity,
 } from '../../../shared/engine-api.js';
+import type { TimeOfDayBucket } from '../../../shared/time-of-day.js';
 import { baseStatistics } from '../base-statistics.js';
-import { churnLabel, hasEvents, type Profile } from '../profile.js';
+import { churnLabel, hasEvents, isAtRisk, type Profile } from '../profile.js';
 
 /** The engine API's read models, built from profiles by plain functions. */
 
@@ -61,8 +62,22 @@ export function customer360(p: Profile, threshold: number, recent: RecentActivit
   };
 }
 
+export type BucketCounts = Record<TimeOfDayBucket, number>;
+
+export function emptyBuckets(): BucketCounts {
+  return { morning: 0, afternoon: 0, evening: 0, night: 0 };
+}
+
+/** Adds a profile's listens by time-of-day bucket into a running total. */
+export function addBuckets(into: BucketCounts, p: Profile): void {
+  into.morning += p.morning;
+  into.afternoon += p.afternoon;
+  into.evening += p.evening;
+  into.night += p.night;
+}
+
 export function baseStats(profiles: Iterable<Profile>): BaseStats {
-  const buckets = { morning: 0, afternoon: 0, evening: 0, night: 0 };
+  const buckets = emptyBuckets();
   const dayHour = new Array<number>(168).fill(0);
   let customers = 0;
   let active = 0;
@@ -72,10 +87,7 @@ export function baseStats(profiles: Iterable<Profile>): BaseStats {
     list.push(p);
     if (!hasEvents(p)) continue;
     active += 1;
-    buckets.morning += p.morning;
-    buckets.afternoon += p.afternoon;
-    buckets.evening += p.evening;
-    buckets.night += p.night;
+    addBuckets(buckets, p);
     for (let i = 0; i < 168; i++) dayHour[i] = (dayHour[i] as number) + (p.dayHour[i] ?? 0);
   }
   return { customers, active, columns: baseStatistics(list), buckets, dayHour };
@@ -87,7 +99,7 @@ function groupRisk(profiles: Profile[], field: string, threshold: number): Group
     const key = text(p.crm?.[field]) ?? 'unknown';
     const g = groups.get(key) ?? { key, customers: 0, atRisk: 0 };
     g.customers += 1;
-    if (churnLabel(p, threshold) === 1) g.atRisk += 1;
+    if (isAtRisk(p, threshold)) g.atRisk += 1;
     groups.set(key, g);
   }
   return [...groups.values()].sort((a, b) => a.key.localeCompare(b.key));
