@@ -26,17 +26,47 @@ function daysInMonth(year: number, month: number): number {
 
 /** Parses `YYYY-MM-DD HH:MM[:SS[.fff]]` with `T` or space and an optional `Z`/offset; null if invalid. */
 export function parseWrittenTime(text: string): WrittenTime | null {
+  return parseCommonForm(text) ?? parseAnyForm(text);
+}
+
+/** Two ASCII digits at `i` as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The form nearly every record uses, `YYYY-MM-DD HH:MM:SS` (or `T`, or a trailing `Z`), read by
+ * character codes: the regex and its match array were a tenth of batch ingest (CPU profile).
+ * Anything else, valid or not, is left to parseAnyForm, so both accept exactly the same texts.
+ */
+function parseCommonForm(text: string): WrittenTime | null {
+  const n = text.length;
+  if (n !== 19 && !((n === 20 && text.charCodeAt(19) === 90) /* Z */)) return null;
+  const sep = text.charCodeAt(10);
+  if (
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    (sep !== 32 && sep !== 84) ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58
+  )
+    return null;
+  const century = twoDigits(text, 0);
+  const yy = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if ((century | yy | month | day | hour | minute | second) < 0) return null;
+  return fromFields(text, century * 100 + yy, month, day, hour, minute, second, 0);
+}
+
+function parseAnyForm(text: string): WrittenTime | null {
   const m = TIMESTAMP.exec(text);
   if (!m) return null;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = m[6] === undefined ? 0 : Number(m[6]);
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return null;
-  if (day < 1 || day > daysInMonth(year, month)) return null;
-  const dayStart = Date.UTC(year, month - 1, day);
   let offsetMinutes = 0;
   const zone = m[7];
   if (zone !== undefined && zone !== 'Z') {
@@ -47,6 +77,41 @@ export function parseWrittenTime(text: string): WrittenTime | null {
     if (oh > 18 || om > 59) return null;
     offsetMinutes = sign * (oh * 60 + om);
   }
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  return fromFields(
+    text,
+    Number(m[1]),
+    Number(m[2]),
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    second,
+    offsetMinutes,
+  );
+}
+
+// Consecutive events mostly share a date; remembering the last one skips Date.UTC.
+let lastDateKey = -1;
+let lastDayStart = 0;
+
+function fromFields(
+  text: string,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  offsetMinutes: number,
+): WrittenTime | null {
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return null;
+  if (day < 1 || day > daysInMonth(year, month)) return null;
+  const dateKey = year * 10_000 + month * 100 + day;
+  if (dateKey !== lastDateKey) {
+    lastDayStart = Date.UTC(year, month - 1, day);
+    lastDateKey = dateKey;
+  }
+  const dayStart = lastDayStart;
   const epochMs = dayStart + ((hour * 60 + minute) * 60 + second) * 1000 - offsetMinutes * 60_000;
   // 1970-01-01 was a Thursday (3 counting from Monday); no Date object on this hot path.
   const dayOfWeek = (((Math.floor(dayStart / 86_400_000) + 3) % 7) + 7) % 7;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { C360Event } from '../../../shared/events.js';
 import { CUSTOMER_ID_FIELDS, normaliseCrmFields } from './crm-fields.js';
+import { fastClick, fastListen, fastPrediction } from './fast-paths.js';
 import {
   clickSchema,
   describeZodError,
@@ -23,6 +24,8 @@ export type RecordKind = 'any' | 'clickstream' | 'predictions' | 'customers';
 export const MAX_RECORD_BYTES = 64 * 1024;
 
 const fail = (reason: string): DecodeResult => ({ ok: false, reason });
+/** A fast path's event as a result; null when the fast path left the record to its schema. */
+const ok = (event: C360Event | null): DecodeResult | null => (event ? { ok: true, event } : null);
 
 export function decodeJsonRecord(text: string, kind: RecordKind = 'any'): DecodeResult {
   if (text.length > MAX_RECORD_BYTES)
@@ -42,12 +45,16 @@ export function decodeRecordObject(value: unknown, kind: RecordKind = 'any'): De
 
   if (kind === 'customers' || obj.type === 'customer') return decodeCustomerObject(obj);
   if (kind !== 'predictions') {
-    if (obj.type === 'listen') return viaSchema(listenSchema, obj);
-    if (obj.type === 'click') return viaSchema(clickSchema, obj);
+    if (obj.type === 'listen')
+      return (
+        ok(fastListen(obj.eventId, obj.customerId, obj.trackId, obj.ts, obj.mobile, obj.zip)) ??
+        viaSchema(listenSchema, obj)
+      );
+    if (obj.type === 'click') return ok(fastClick(obj)) ?? viaSchema(clickSchema, obj);
     if ('user_id' in obj && 'datetime' in obj) return viaSchema(legacyClickSchema, obj);
   }
   if (kind !== 'clickstream') {
-    if ('churnRisk' in obj) return viaSchema(predictionSchema, obj);
+    if ('churnRisk' in obj) return ok(fastPrediction(obj)) ?? viaSchema(predictionSchema, obj);
     if ('churn_risk' in obj) return viaSchema(legacyRiskSchema, obj);
     if ('prediction' in obj) return viaSchema(legacyLabelSchema, obj);
   }

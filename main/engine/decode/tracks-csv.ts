@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { fastListen } from './fast-paths.js';
 import { type DecodeResult, viaSchema } from './record-decoder.js';
 import { listenSchema } from './record-schemas.js';
 
@@ -28,5 +29,7 @@ export function decodeTracksCsvLine(line: string): DecodeResult {
     string,
     string,
   ];
+  const event = fastListen(eventId, customerId, trackId, ts, mobile, zip);
+  if (event) return { ok: true, event };
   return viaSchema(listenSchema, { type: 'listen', eventId, customerId, trackId, ts, mobile, zip });
 }
