@@ -1,7 +1,7 @@
 import type { C360Event, RecordOrigin } from '../../shared/events.js';
 import type { DecodeResult } from './decode/record-decoder.js';
 import type { EngineState } from './engine-state.js';
-import { aggregateBatch, mergeInto } from './profile-aggregator.js';
+import { applyEvent } from './profile-aggregator.js';
 import type { CheckpointStats, ProfileStore } from './profile-store.js';
 import { emptyQuarantine, mergeQuarantine, quarantineRecord } from './quarantine.js';
 
@@ -76,7 +76,11 @@ export class IngestSession {
       }
     }
     this.counts.quarantined += quarantine.total;
-    mergeInto(this.state.profiles, aggregateBatch(events));
+    // In place: the batch, its quarantine and its position are applied in this one synchronous
+    // step, so nothing sees (or checkpoints) half a batch. Folding into partial profiles first
+    // and merging gives the same profiles (tested) but cost a third of ingest at 100k customers.
+    const profiles = this.state.profiles;
+    for (const event of events) applyEvent(profiles, event);
     mergeQuarantine(this.state.quarantine, quarantine);
     advance(this.state);
     this.onApplied?.(events);

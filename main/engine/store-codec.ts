@@ -37,6 +37,9 @@ export interface StoreData {
   quarantine: QuarantineState;
 }
 
+/** Just the text and instant: in memory a profile may hold the event's whole WrittenTime. */
+const seenAt = (s: SeenAt | null): SeenAt | null => s && { text: s.text, epochMs: s.epochMs };
+
 export function encodeProfile(p: Profile): StoredProfile {
   const dayHour: number[] = [];
   p.dayHour.forEach((n, cell) => {
@@ -49,9 +52,9 @@ export function encodeProfile(p: Profile): StoredProfile {
     tod: [p.morning, p.afternoon, p.evening, p.night],
     mobile: p.mobile,
     dayHour,
-    firstSeen: p.firstSeen,
-    lastSeen: p.lastSeen,
-    listenZip: p.listenZip,
+    firstSeen: seenAt(p.firstSeen),
+    lastSeen: seenAt(p.lastSeen),
+    listenZip: p.listenZip && { text: p.listenZip.text, epochMs: p.listenZip.epochMs, zip: p.listenZip.zip },
     clicks: p.clicks,
     responseTimes: p.responseTimes,
     products: p.products,
