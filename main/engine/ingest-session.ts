@@ -4,6 +4,7 @@ import type { EngineState } from './engine-state.js';
 import { applyEvent } from './profile-aggregator.js';
 import type { CheckpointStats, ProfileStore } from './profile-store.js';
 import { emptyQuarantine, mergeQuarantine, quarantineRecord } from './quarantine.js';
+import { StoreSnapshot } from './store-snapshot.js';
 
 /** One record as a source read it: where it came from, what decoding made of it, and (if rejected) its raw text. */
 export interface DecodedRecord {
@@ -24,9 +25,12 @@ export interface IngestTimings {
   /** Decoding time where the source measures it separately (Kafka); file sources decode as they read. */
   decodeMs: number;
   aggregateMs: number;
+  /** Wall time of checkpoints, snapshot to renamed file; ingest goes on during most of it. */
   checkpointMs: number;
   checkpoints: number;
   longestCheckpointMs: number;
+  /** The longest single step a checkpoint held ingest up for (snapshot, one slice, copy on write). */
+  longestCheckpointStallMs: number;
 }
 
 export interface CheckpointPolicy {
@@ -46,11 +50,18 @@ export class IngestSession {
     checkpointMs: 0,
     checkpoints: 0,
     longestCheckpointMs: 0,
+    longestCheckpointStallMs: 0,
   };
+  /** The latest checkpoint on disk. */
+  saved: CheckpointStats | null = null;
   /** Sees every applied batch's events (live statistics, search); called after the merge. */
   onApplied: ((events: readonly C360Event[]) => void) | null = null;
   #sinceCheckpoint = 0;
   #lastCheckpoint = performance.now();
+  /** The checkpoint being written, if any, and its snapshot (for copy on write). */
+  #writing: Promise<CheckpointStats> | null = null;
+  #snapshot: StoreSnapshot | null = null;
+  #failure: Error | null = null;
 
   constructor(
     readonly store: ProfileStore,
@@ -80,6 +91,13 @@ export class IngestSession {
     // step, so nothing sees (or checkpoints) half a batch. Folding into partial profiles first
     // and merging gives the same profiles (tested) but cost a third of ingest at 100k customers.
     const profiles = this.state.profiles;
+    const snapshot = this.#snapshot;
+    if (snapshot) {
+      const t = performance.now();
+      for (const event of events) snapshot.beforeChange(event.customerId, profiles.get(event.customerId));
+      this.#noteStall(performance.now() - t);
+      this.#noteStall(snapshot.takeSliceMs());
+    }
     for (const event of events) applyEvent(profiles, event);
     mergeQuarantine(this.state.quarantine, quarantine);
     advance(this.state);
@@ -92,25 +110,76 @@ export class IngestSession {
     return this.counts.listens + this.counts.clicks + this.counts.predictions + this.counts.customers;
   }
 
-  /** True when records were applied since the last checkpoint. */
-  get unsaved(): boolean {
-    return this.#sinceCheckpoint > 0;
+  /** True while a checkpoint is being written. */
+  get writing(): boolean {
+    return this.#writing !== null;
   }
 
-  async maybeCheckpoint(): Promise<CheckpointStats | null> {
+  /** True when records were applied since the last checkpoint, or one is still being written. */
+  get unsaved(): boolean {
+    return this.#sinceCheckpoint > 0 || this.#writing !== null;
+  }
+
+  /**
+   * Starts a checkpoint when one is due and none is being written, and returns at once: the
+   * write goes on between batches. A failed write is thrown here (or by checkpoint()) next time.
+   */
+  async maybeCheckpoint(): Promise<void> {
+    this.#throwFailure();
+    if (this.#writing) return;
     const due =
       this.#sinceCheckpoint >= this.policy.everyRecords ||
       performance.now() - this.#lastCheckpoint >= this.policy.everyMs;
-    return due && this.#sinceCheckpoint > 0 ? this.checkpoint() : null;
+    if (due && this.#sinceCheckpoint > 0) void this.#start().catch(() => {});
   }
 
+  /** Waits for any checkpoint being written, then writes one of the state as it is now. */
   async checkpoint(): Promise<CheckpointStats> {
-    const stats = await this.store.checkpoint(this.state);
-    this.timings.checkpoints += 1;
-    this.timings.checkpointMs += stats.ms;
-    this.timings.longestCheckpointMs = Math.max(this.timings.longestCheckpointMs, stats.ms);
+    if (this.#writing) await this.#writing.catch(() => {});
+    this.#throwFailure();
+    return this.#start();
+  }
+
+  #start(): Promise<CheckpointStats> {
+    const t = performance.now();
+    const snapshot = new StoreSnapshot(this.state);
+    this.#noteStall(performance.now() - t);
+    this.#snapshot = snapshot;
     this.#sinceCheckpoint = 0;
     this.#lastCheckpoint = performance.now();
-    return stats;
+    const writing = this.store
+      .write(snapshot)
+      .then(
+        (stats) => {
+          this.timings.checkpoints += 1;
+          this.timings.checkpointMs += stats.ms;
+          this.timings.longestCheckpointMs = Math.max(this.timings.longestCheckpointMs, stats.ms);
+          this.saved = stats;
+          return stats;
+        },
+        (error: Error) => {
+          this.#failure = error;
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.#noteStall(snapshot.takeSliceMs());
+        this.#snapshot = null;
+        this.#writing = null;
+      });
+    this.#writing = writing;
+    return writing;
+  }
+
+  #throwFailure(): void {
+    const failure = this.#failure;
+    if (failure) {
+      this.#failure = null;
+      throw failure;
+    }
+  }
+
+  #noteStall(ms: number): void {
+    this.timings.longestCheckpointStallMs = Math.max(this.timings.longestCheckpointStallMs, ms);
   }
 }

@@ -1,6 +1,14 @@
 import type { C360Event } from '../../shared/events.js';
 import { bucketOfHour, dayHourIndex } from '../../shared/time-of-day.js';
-import { CHURN_HISTORY_LIMIT, type ChurnPoint, emptyProfile, type Profile, type SeenAt } from './profile.js';
+import {
+  addToCell,
+  CHURN_HISTORY_LIMIT,
+  type ChurnPoint,
+  emptyProfile,
+  type Profile,
+  type SeenAt,
+} from './profile.js';
+import { internTrackId } from './track-ids.js';
 
 /**
  * Aggregation as plain functions. A batch is folded into fresh partial profiles, which are then
@@ -48,7 +56,7 @@ export function applyEvent(map: ProfileMap, event: C360Event): void {
   switch (event.kind) {
     case 'listen': {
       p.listens += 1;
-      p.tracks.add(event.trackId);
+      p.tracks.add(internTrackId(event.trackId));
       const at = event.at;
       // A switch, not p[bucket] += 1: the computed-key store was the slowest line of ingest.
       switch (bucketOfHour(at.hour)) {
@@ -66,8 +74,7 @@ export function applyEvent(map: ProfileMap, event: C360Event): void {
           break;
       }
       if (event.mobile) p.mobile += 1;
-      const cell = dayHourIndex(at.dayOfWeek, at.hour);
-      p.dayHour[cell] = (p.dayHour[cell] ?? 0) + 1;
+      addToCell(p, dayHourIndex(at.dayOfWeek, at.hour), 1);
       // Same rules as earlier()/later(). The event's own time is kept (never mutated), so the
       // hot path allocates nothing; the store codec writes only its text and instant.
       const epochMs = at.epochMs;
@@ -120,7 +127,7 @@ export function mergeProfile(into: Profile, next: Profile): void {
   into.night += next.night;
   into.mobile += next.mobile;
   if (next.listens > 0)
-    for (let i = 0; i < 168; i++) into.dayHour[i] = (into.dayHour[i] ?? 0) + (next.dayHour[i] ?? 0);
+    for (let i = 0; i < 168; i++) if (next.dayHour[i]) addToCell(into, i, next.dayHour[i] as number);
   into.firstSeen = earlier(into.firstSeen, next.firstSeen);
   into.lastSeen = later(into.lastSeen, next.lastSeen);
   into.listenZip = later(into.listenZip, next.listenZip);

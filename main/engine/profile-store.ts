@@ -1,10 +1,12 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
 import { z } from 'zod';
-import { type EngineState, emptyEngineState } from './engine-state.js';
-import { decodeState, encodeState, STORE_FORMAT, STORE_VERSION, type StoreData } from './store-codec.js';
+import { type EngineState, emptyEngineState, newStoreId, type SourceProgress } from './engine-state.js';
+import type { Profile } from './profile.js';
+import { decodeProfile, STORE_FORMAT, STORE_VERSION, type StoredProfile } from './store-codec.js';
+import { StoreFileAdapter, type StoreImage } from './store-file.js';
+import { StoreSnapshot } from './store-snapshot.js';
 
 /**
  * The store (DESIGN §7): one lowdb JSON file holding profiles, source offsets and the quarantine,
@@ -13,13 +15,11 @@ import { decodeState, encodeState, STORE_FORMAT, STORE_VERSION, type StoreData }
 
 export const STORE_FILE = 'store.json';
 
-/** Enough of the shape to tell a store from a damaged or foreign file; profiles are checked on decode. */
-const storeShape = z.object({
+/** Enough of the shape to tell a store from a damaged or foreign file. */
+const headerShape = z.object({
   format: z.literal(STORE_FORMAT),
   version: z.literal(STORE_VERSION),
-  profiles: z.array(
-    z.object({ id: z.string(), tracks: z.array(z.string()), tod: z.array(z.number()).length(4) }).loose(),
-  ),
+  storeId: z.string().optional(),
   sources: z.object({ files: z.record(z.string(), z.unknown()), kafka: z.record(z.string(), z.string()) }),
   quarantine: z.object({
     total: z.number(),
@@ -27,6 +27,23 @@ const storeShape = z.object({
     recent: z.array(z.unknown()),
   }),
 });
+
+/** The same check for each profile, by hand: zod over a million profiles took seconds at start-up. */
+function checkedProfile(value: unknown): StoredProfile {
+  const s = value as Partial<StoredProfile> | null;
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    typeof s.id !== 'string' ||
+    !Array.isArray(s.tracks) ||
+    !Array.isArray(s.tod) ||
+    s.tod.length !== 4 ||
+    !Array.isArray(s.dayHour) ||
+    !Array.isArray(s.churnHistory)
+  )
+    throw new Error('a profile is not in the store format');
+  return s as StoredProfile;
+}
 
 export interface OpenedStore {
   store: ProfileStore;
@@ -36,21 +53,20 @@ export interface OpenedStore {
 }
 
 export interface CheckpointStats {
+  /** Wall time from the snapshot to the renamed file; ingest goes on during most of it. */
   ms: number;
   profiles: number;
+  /** The source positions this checkpoint holds (what a Kafka source may commit). */
+  sources: SourceProgress;
 }
 
 export class ProfileStore {
   readonly path: string;
-  readonly #db: Low<StoreData | null>;
+  readonly #db: Low<StoreImage | null>;
 
   private constructor(readonly dataDir: string) {
     this.path = join(dataDir, STORE_FILE);
-    // Compact JSON: lowdb's JSONFile pretty-prints, which triples the size of a large store.
-    this.#db = new Low<StoreData | null>(
-      new DataFile(this.path, { parse: JSON.parse, stringify: JSON.stringify }),
-      null,
-    );
+    this.#db = new Low<StoreImage | null>(new StoreFileAdapter(this.path), null);
   }
 
   static async open(dataDir: string): Promise<OpenedStore> {
@@ -59,11 +75,27 @@ export class ProfileStore {
     let problem: string | null = null;
     try {
       await store.#db.read();
-      const data = store.#db.data;
-      if (data === null) return { store, state: emptyEngineState(), notice: null };
-      const shape = storeShape.safeParse(data);
-      if (shape.success) return { store, state: decodeState(data), notice: null };
-      problem = `not a Customer 360 store (${shape.error.issues[0]?.path.join('.') || 'root'}: ${shape.error.issues[0]?.message})`;
+      const image = store.#db.data;
+      store.#db.data = null;
+      if (image === null) return { store, state: emptyEngineState(), notice: null };
+      const header = headerShape.safeParse(image.header);
+      if (header.success) {
+        const profiles = new Map<string, Profile>();
+        for await (const lines of image.profiles)
+          for (const line of lines) {
+            const p = decodeProfile(checkedProfile(JSON.parse(line)));
+            profiles.set(p.customerId, p);
+          }
+        const { storeId, sources, quarantine } = header.data;
+        const state = {
+          storeId: storeId ?? newStoreId(),
+          profiles,
+          sources: sources as SourceProgress,
+          quarantine: quarantine as EngineState['quarantine'],
+        };
+        return { store, state, notice: null };
+      }
+      problem = `not a Customer 360 store (${header.error.issues[0]?.path.join('.') || 'root'}: ${header.error.issues[0]?.message})`;
     } catch (error) {
       problem = (error as Error).message;
     }
@@ -79,11 +111,19 @@ export class ProfileStore {
 
   /** Writes profiles, offsets and quarantine together; a crash leaves the previous checkpoint intact. */
   async checkpoint(state: EngineState): Promise<CheckpointStats> {
+    return this.write(new StoreSnapshot(state));
+  }
+
+  /** Writes a snapshot taken earlier; the state may change meanwhile (see StoreSnapshot). */
+  async write(snapshot: StoreSnapshot): Promise<CheckpointStats> {
     const started = performance.now();
-    this.#db.data = encodeState(state);
-    await this.#db.write();
-    this.#db.data = null; // the encoded copy is only needed for the write
-    return { ms: performance.now() - started, profiles: state.profiles.size };
+    this.#db.data = { header: snapshot.header, profiles: snapshot.encoded() };
+    try {
+      await this.#db.write();
+    } finally {
+      this.#db.data = null; // the image is only needed for the write
+    }
+    return { ms: performance.now() - started, profiles: snapshot.profileCount, sources: snapshot.sources };
   }
 
   async sizeBytes(): Promise<number> {

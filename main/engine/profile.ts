@@ -31,8 +31,11 @@ export interface Profile {
   evening: number;
   night: number;
   mobile: number;
-  /** 7×24 listens by day of week (Monday first) × hour, day-major. */
-  dayHour: Uint32Array;
+  /**
+   * 7×24 listens by day of week (Monday first) × hour, day-major. 16-bit cells halve the largest
+   * part of a profile's memory; a cell about to pass 65,535 widens the whole array (addToCell).
+   */
+  dayHour: Uint16Array | Uint32Array;
   firstSeen: SeenAt | null;
   lastSeen: SeenAt | null;
   /** Zip of the latest listen that carried one, shown when the CRM has none. */
@@ -59,7 +62,7 @@ export function emptyProfile(customerId: string): Profile {
     evening: 0,
     night: 0,
     mobile: 0,
-    dayHour: new Uint32Array(168),
+    dayHour: new Uint16Array(168),
     firstSeen: null,
     lastSeen: null,
     listenZip: null,
@@ -70,6 +73,13 @@ export function emptyProfile(customerId: string): Profile {
     churnHistory: [],
     crm: null,
   };
+}
+
+/** Adds `n` listens to one day×hour cell, widening the cells first if 16 bits would overflow. */
+export function addToCell(p: Profile, cell: number, n: number): void {
+  const next = (p.dayHour[cell] ?? 0) + n;
+  if (next > 0xffff && p.dayHour instanceof Uint16Array) p.dayHour = Uint32Array.from(p.dayHour);
+  p.dayHour[cell] = next;
 }
 
 /** A customer counts in base statistics once any clickstream event arrived (DESIGN §4). */

@@ -1,7 +1,15 @@
 import type { CrmValue } from '../../shared/events.js';
-import { type EngineState, newStoreId, type SourceProgress } from './engine-state.js';
-import type { ChurnPoint, Profile, ResponseTimes, SeenAt } from './profile.js';
+import type { EngineState, SourceProgress } from './engine-state.js';
+import {
+  addToCell,
+  type ChurnPoint,
+  emptyProfile,
+  type Profile,
+  type ResponseTimes,
+  type SeenAt,
+} from './profile.js';
 import type { QuarantineState } from './quarantine.js';
+import { internTrackId } from './track-ids.js';
 
 /** The store file's JSON shape, and the conversion between it and in-memory profiles. */
 
@@ -64,20 +72,20 @@ export function encodeProfile(p: Profile): StoredProfile {
 }
 
 export function decodeProfile(s: StoredProfile): Profile {
-  const dayHour = new Uint32Array(168);
+  const profile = emptyProfile(s.id);
   for (let i = 0; i + 1 < s.dayHour.length; i += 2)
-    dayHour[s.dayHour[i] as number] = s.dayHour[i + 1] as number;
+    addToCell(profile, s.dayHour[i] as number, s.dayHour[i + 1] as number);
   const [morning, afternoon, evening, night] = s.tod;
   return {
     customerId: s.id,
     listens: s.listens,
-    tracks: new Set(s.tracks),
+    tracks: new Set(s.tracks.map(internTrackId)),
     morning,
     afternoon,
     evening,
     night,
     mobile: s.mobile,
-    dayHour,
+    dayHour: profile.dayHour,
     firstSeen: s.firstSeen,
     lastSeen: s.lastSeen,
     listenZip: s.listenZip,
@@ -90,23 +98,16 @@ export function decodeProfile(s: StoredProfile): Profile {
   };
 }
 
-export function encodeState(state: EngineState): StoreData {
+/** Everything in the store but the profiles. */
+export type StoreHeader = Omit<StoreData, 'profiles'>;
+
+export function storeHeader(state: EngineState): StoreHeader {
   return {
     format: STORE_FORMAT,
     version: STORE_VERSION,
     storeId: state.storeId,
     savedAt: new Date().toISOString(),
-    profiles: Array.from(state.profiles.values(), encodeProfile),
     sources: state.sources,
     quarantine: state.quarantine,
-  };
-}
-
-export function decodeState(data: StoreData): EngineState {
-  return {
-    storeId: data.storeId ?? newStoreId(),
-    profiles: new Map(data.profiles.map((s) => [s.id, decodeProfile(s)])),
-    sources: data.sources,
-    quarantine: data.quarantine,
   };
 }

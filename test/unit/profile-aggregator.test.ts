@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { churnLabel, type Profile } from '../../main/engine/profile.js';
-import { aggregateBatch, mergeInto, type ProfileMap } from '../../main/engine/profile-aggregator.js';
+import { addToCell, churnLabel, type Profile } from '../../main/engine/profile.js';
+import {
+  aggregateBatch,
+  applyEvent,
+  mergeInto,
+  mergeProfile,
+  type ProfileMap,
+} from '../../main/engine/profile-aggregator.js';
 import { encodeProfile } from '../../main/engine/store-codec.js';
 import type { C360Event } from '../../shared/events.js';
 import { click, event, listen, prediction } from '../support/events.js';
@@ -45,7 +51,18 @@ describe('listen aggregates', () => {
     ]);
     expect(p.dayHour[0 * 24 + 7]).toBe(2);
     expect(p.dayHour[6 * 24 + 23]).toBe(1);
-    expect(p.dayHour.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(Array.from(p.dayHour).reduce((a, b) => a + b, 0)).toBe(3);
+  });
+
+  it('widens a day × hour cell past 65,535 listens instead of wrapping to zero', () => {
+    const p = only([listen('1', '2026-03-02 07:10:00')]);
+    addToCell(p, 7, 65_534);
+    expect(p.dayHour[7]).toBe(65_535);
+    applyEvent(new Map([['1', p]]), listen('1', '2026-03-02 07:20:00'));
+    expect(p.dayHour[7]).toBe(65_536);
+    const other = only([listen('1', '2026-03-02 07:10:00')]);
+    mergeProfile(other, p);
+    expect(other.dayHour[7]).toBe(65_537);
   });
 
   it('takes the zip from the latest listen that has one', () => {

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyEngineState } from '../../main/engine/engine-state.js';
+import { IngestSession } from '../../main/engine/ingest-session.js';
+import type { Profile } from '../../main/engine/profile.js';
 import { aggregateBatch, mergeInto } from '../../main/engine/profile-aggregator.js';
 import { ProfileStore } from '../../main/engine/profile-store.js';
 import { quarantineRecord } from '../../main/engine/quarantine.js';
 import { encodeProfile } from '../../main/engine/store-codec.js';
+import type { C360Event } from '../../shared/events.js';
 import { click, event, listen, prediction } from '../support/events.js';
 
 const tempDir = () => mkdtemp(join(tmpdir(), 'c360-store-'));
@@ -76,5 +79,105 @@ describe('the store', () => {
     await expect(store.checkpoint(bad)).rejects.toThrow();
     const reopened = await ProfileStore.open(dir);
     expect(reopened.state.profiles.get('1')?.listens).toBe(1);
+  });
+});
+
+describe('the store at scale', () => {
+  /** 20,000 customers with a few listens each: enough for a checkpoint to take many slices. */
+  const populated = async (dir: string) => {
+    const opened = await ProfileStore.open(dir);
+    const events = [];
+    for (let i = 0; i < 20_000; i++)
+      events.push(listen(String(i), '2026-03-02 07:10:00', { trackId: `t${i % 50}` }));
+    mergeInto(opened.state.profiles, aggregateBatch(events));
+    return opened;
+  };
+
+  it('writes one JSON document, a profile a line, that any JSON reader can read', async () => {
+    const dir = await tempDir();
+    const { store, state } = await populated(dir);
+    await store.checkpoint(state);
+    const text = await readFile(join(dir, 'store.json'), 'utf8');
+    expect(text.split('\n').length).toBeGreaterThan(20_000);
+    const doc = JSON.parse(text);
+    expect(doc.format).toBe('customer360-store');
+    expect(doc.profiles).toHaveLength(20_000);
+  });
+
+  it('holds exactly the state at the moment of the checkpoint while batches go on being applied', async () => {
+    const dir = await tempDir();
+    const { store, state } = await populated(dir);
+    state.sources.kafka['clickstream:0'] = '20000';
+    const session = new IngestSession(store, state, { everyMs: 0, everyRecords: 1 });
+    const expected = new Map([...state.profiles].map(([id, p]) => [id, encodeProfile(p)]));
+    const record = (e: C360Event) => ({
+      origin: { demo: true as const, seq: 0 },
+      raw: '',
+      result: { ok: true as const, event: e },
+    });
+    // One record starts the checkpoint; then batches change old profiles and add new ones until it is on disk.
+    session.apply([record(listen('0', '2026-03-02 08:00:00'))], (s) => {
+      s.sources.kafka['clickstream:0'] = '20001';
+    });
+    expected.set('0', encodeProfile(state.profiles.get('0') as Profile));
+    await session.maybeCheckpoint();
+    let batches = 0;
+    let offset = 20_001;
+    while (session.saved === null) {
+      const changed = [
+        listen(String(batches * 7), '2026-03-09 09:00:00', { trackId: 'new' }),
+        listen(`new-${batches}`, '2026-03-09 09:00:00'),
+      ];
+      session.apply(changed.map(record), (s) => {
+        offset += 2;
+        s.sources.kafka['clickstream:0'] = String(offset);
+      });
+      batches += 1;
+      await new Promise((r) => setImmediate(r));
+    }
+    // The write really overlapped ingest, and every changed profile is in the file as it was.
+    expect(batches).toBeGreaterThan(3);
+    expect(session.saved.sources.kafka['clickstream:0']).toBe('20001');
+    const reopened = await ProfileStore.open(dir);
+    expect(reopened.state.sources.kafka['clickstream:0']).toBe('20001');
+    expect(reopened.state.profiles.size).toBe(20_000);
+    for (const [id, p] of reopened.state.profiles) expect(encodeProfile(p)).toEqual(expected.get(id));
+    expect(state.profiles.get('7')?.listens).toBe(2); // the live state did move on
+  });
+
+  it('still reads a store written as one line', async () => {
+    const dir = await tempDir();
+    const { store, state } = await populated(dir);
+    await store.checkpoint(state);
+    const doc = JSON.parse(await readFile(join(dir, 'store.json'), 'utf8'));
+    await writeFile(join(dir, 'store.json'), JSON.stringify(doc));
+    const again = await ProfileStore.open(dir);
+    expect(again.notice).toBeNull();
+    expect(again.state.profiles.size).toBe(20_000);
+  });
+
+  it('moves a truncated store aside', async () => {
+    const dir = await tempDir();
+    const { store, state } = await populated(dir);
+    await store.checkpoint(state);
+    const text = await readFile(join(dir, 'store.json'), 'utf8');
+    await writeFile(join(dir, 'store.json'), text.slice(0, Math.floor(text.length / 2)));
+    const again = await ProfileStore.open(dir);
+    expect(again.notice).toMatch(/could not be read/);
+    expect(again.state.profiles.size).toBe(0);
+  });
+
+  it('keeps the previous checkpoint and leaves no temporary file when a profile cannot be written', async () => {
+    const dir = await tempDir();
+    const { store, state } = await populated(dir);
+    await store.checkpoint(state);
+    // Deep in the profile list, so part of the new file is written before it fails.
+    const late = state.profiles.get('19990') as Profile;
+    late.crm = { broken: 1n as unknown as number };
+    await expect(store.checkpoint(state)).rejects.toThrow(/BigInt/);
+    expect(await readdir(dir)).toEqual(['store.json']);
+    const reopened = await ProfileStore.open(dir);
+    expect(reopened.state.profiles.size).toBe(20_000);
+    expect(reopened.state.profiles.get('19990')?.crm).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import { type Admin, type Consumer, type EachBatchPayload, Kafka, logLevel, type
 import type { SourceState, SourceStatus } from '../../../shared/source-status.js';
 import type { RecordKind } from '../decode/record-decoder.js';
 import type { IngestSession } from '../ingest-session.js';
+import type { CheckpointStats } from '../profile-store.js';
 import { UserError } from '../user-error.js';
 import { decodeKafkaMessage } from './kafka-record.js';
 import { type KafkaSettings, kafkaJsConfig } from './kafka-settings.js';
@@ -97,6 +98,8 @@ export class KafkaSource {
   readonly #highWatermarks = new Map<string, bigint>();
   #kinds = new Map<string, RecordKind>();
   #messages = 0;
+  /** The checkpoint whose offsets were last committed to the group. */
+  #committed: CheckpointStats | null = null;
   #deadLetters: Producer | null = null;
   /** When the last attempt got connected: failures and the give-up clock count from there. */
   #healthyAt = Date.now();
@@ -350,7 +353,8 @@ export class KafkaSource {
     await this.#sendDeadLetters(records);
     resolveOffset(last);
     this.#options.onBatch?.(this.#session);
-    if (await this.#session.maybeCheckpoint()) await this.#commitToGroup(consumer);
+    await this.#session.maybeCheckpoint();
+    if (this.#session.saved !== this.#committed) await this.#commitToGroup(consumer);
     await heartbeat();
   }
 
@@ -360,7 +364,11 @@ export class KafkaSource {
 
   /** After a checkpoint, so lag tools see what the store holds; the store stays the truth. */
   async #commitToGroup(consumer: Consumer): Promise<void> {
-    const offsets = Object.entries(this.#session.state.sources.kafka)
+    const saved = this.#session.saved;
+    this.#committed = saved;
+    if (!saved) return;
+    // The offsets of the checkpoint on disk: ingest may have read further since.
+    const offsets = Object.entries(saved.sources.kafka)
       .map(([k, offset]) => {
         const at = k.lastIndexOf(':');
         return { topic: k.slice(0, at), partition: Number(k.slice(at + 1)), offset };

@@ -34,7 +34,6 @@ async function* readLines(path: string, format: FileFormat, skip: number): Async
   const decode = format === 'tracks-csv' ? decodeTracksCsvLine : decodeJsonRecord;
   let line = 0;
   let bytesRead = 0;
-  let carry = '';
   let records: DecodedRecord[] = [];
   const take = (text: string) => {
     line += 1;
@@ -45,21 +44,24 @@ async function* readLines(path: string, format: FileFormat, skip: number): Async
     // The raw text is kept only where the quarantine needs it.
     records.push({ origin: { file: path, line }, raw: result.ok ? '' : raw, result });
   };
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const text = carry + (chunk as string);
-    bytesRead += Buffer.byteLength(chunk as string);
+  let carry: Buffer | null = null;
+  for await (const read of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const chunk: Buffer = carry ? Buffer.concat([carry, read as Buffer]) : (read as Buffer);
+    bytesRead += (read as Buffer).length;
     let start = 0;
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      take(text.slice(start, nl));
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      // A fresh string per line: a slice of one big chunk string would keep the whole megabyte
+      // alive for as long as any profile holds a piece of it (a last-seen time, a track id).
+      take(chunk.toString('utf8', start, nl));
       start = nl + 1;
       if (records.length >= FILE_BATCH_SIZE) {
         yield { records, position: line, bytesRead };
         records = [];
       }
     }
-    carry = text.slice(start);
+    carry = start < chunk.length ? chunk.subarray(start) : null;
   }
-  if (carry !== '') take(carry);
+  if (carry) take(carry.toString('utf8'));
   yield { records, position: line, bytesRead };
 }
 

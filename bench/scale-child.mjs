@@ -1,0 +1,85 @@
+// Scale: N customers × 20 listens each, through the real decoder, session and store, in a fresh
+// process (run with --expose-gc). Prints memory per customer, checkpoint time, the longest gap in
+// ingest a checkpoint causes, and the store file size, as JSON.
+// Usage: node --expose-gc bench/scale-child.mjs DATA_DIR CUSTOMERS
+import { rm } from 'node:fs/promises';
+import { decodeTracksCsvLine } from '../dist/main/engine/decode/tracks-csv.js';
+import { IngestSession } from '../dist/main/engine/ingest-session.js';
+import { ProfileStore } from '../dist/main/engine/profile-store.js';
+
+const [dataDir, customersArg] = process.argv.slice(2);
+const CUSTOMERS = Number(customersArg);
+const PER_CUSTOMER = 20;
+const BATCH = 4096;
+const TRACKS = 200_000;
+
+await rm(dataDir, { recursive: true, force: true });
+const { store, state } = await ProfileStore.open(dataDir);
+// Checkpoints on the usual clock, not by count, as a live engine would.
+const session = new IngestSession(store, state, { everyMs: 2000, everyRecords: Number.POSITIVE_INFINITY });
+
+const memory = () => {
+  global.gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+const before = memory();
+
+// A cheap deterministic generator: every customer gets 20 listens spread over a week.
+let seed = 1;
+const rand = (n) => {
+  seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+  return seed % n;
+};
+const pad = (n) => String(n).padStart(2, '0');
+function line(i) {
+  const customer = i % CUSTOMERS;
+  const day = 1 + rand(28);
+  return `e${i},c${customer},t${rand(TRACKS)},2026-02-${pad(day)} ${pad(rand(24))}:${pad(rand(60))}:${pad(rand(60))},${rand(2)},${10_000 + (customer % 90_000)}`;
+}
+
+const total = CUSTOMERS * PER_CUSTOMER;
+// Cross-check of the session's own stall figure: the longest gap between two batches while a
+// checkpoint was being written, against the longest gap while none was.
+let longestGapWriting = 0;
+let longestGapIdle = 0;
+let previous = performance.now();
+const started = performance.now();
+for (let i = 0; i < total; i += BATCH) {
+  const records = [];
+  for (let j = i; j < Math.min(total, i + BATCH); j++)
+    records.push({ origin: { demo: true, seq: j }, raw: '', result: decodeTracksCsvLine(line(j)) });
+  let writing = session.writing;
+  session.apply(records, () => {});
+  await session.maybeCheckpoint();
+  // Let I/O (the checkpoint's writes) in between batches, as a real source's reads would.
+  await new Promise((r) => setImmediate(r));
+  const now = performance.now();
+  writing ||= session.writing;
+  if (writing) longestGapWriting = Math.max(longestGapWriting, now - previous);
+  else longestGapIdle = Math.max(longestGapIdle, now - previous);
+  previous = now;
+}
+const ingestMs = performance.now() - started;
+const during = { ...session.timings };
+// The checkpoint on its own, nothing else running: its time is the cost of saving this many.
+const last = await session.checkpoint();
+const after = memory();
+process.stdout.write(
+  JSON.stringify({
+    customers: state.profiles.size,
+    events: session.events,
+    ingestMs,
+    eventsPerSecond: Math.round((session.events * 1000) / ingestMs),
+    bytesPerCustomer: Math.round((after - before) / state.profiles.size),
+    checkpointsDuringIngest: during.checkpoints,
+    longestCheckpointDuringIngestMs: during.longestCheckpointMs,
+    checkpointMs: last.ms,
+    longestStallMs: session.timings.longestCheckpointStallMs,
+    longestBatchGapWritingMs: longestGapWriting,
+    longestBatchGapIdleMs: longestGapIdle,
+    storeBytes: await store.sizeBytes(),
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  }),
+);
+

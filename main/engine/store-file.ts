@@ -1,0 +1,128 @@
+import { createReadStream } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Adapter } from 'lowdb';
+
+/**
+ * The store file as a lowdb adapter. It is one JSON document, as before, laid out so it can be
+ * written and read a profile at a time:
+ *
+ *   {"format":…,"sources":…,"quarantine":…,"profiles":[
+ *   {profile},
+ *   {profile}
+ *   ]}
+ *
+ * lowdb's own file adapters write the document as one string, and V8 cannot make a string over
+ * 512 MiB: a million-customer store is larger than that. Writing goes to a temporary file that
+ * replaces the store by rename, so a crash leaves the previous checkpoint whole.
+ */
+
+export interface StoreImage {
+  /** Every top-level field except `profiles`. */
+  header: Record<string, unknown>;
+  /** JSON-encoded profiles, one a string, a batch at a time (one await per profile cost seconds at 1M). */
+  profiles: AsyncIterable<string[]>;
+}
+
+const PROFILES_OPEN = '"profiles":[';
+/** Writes are gathered to about this size, so a million profiles are not a million writes. */
+const WRITE_CHUNK = 1 << 20;
+
+/** `null` is "no store yet", as lowdb models an absent file. */
+export class StoreFileAdapter implements Adapter<StoreImage | null> {
+  constructor(readonly path: string) {}
+
+  async read(): Promise<StoreImage | null> {
+    const lines = readLines(this.path);
+    const first = await lines.next();
+    if (first.done) return null; // no file yet
+    const [line, ...more] = first.value as [string, ...string[]];
+    if (!line.endsWith(PROFILES_OPEN)) return wholeDocument([line, ...more], lines);
+    const header = JSON.parse(`${line}]}`) as Record<string, unknown>;
+    delete header.profiles;
+    return { header, profiles: profileLines(more, lines) };
+  }
+
+  async write(image: StoreImage | null): Promise<void> {
+    if (image === null) return;
+    const head = JSON.stringify(image.header);
+    if (!head.endsWith('}')) throw new Error('the store header must be a JSON object');
+    const temp = join(dirname(this.path), `.${basename(this.path)}.tmp`);
+    const file = await open(temp, 'w');
+    try {
+      let pending = `${head.slice(0, -1)}${head === '{}' ? '' : ','}${PROFILES_OPEN}\n`;
+      let first = true;
+      for await (const batch of image.profiles) {
+        if (batch.length === 0) continue;
+        pending += `${first ? '' : ',\n'}${batch.join(',\n')}`;
+        first = false;
+        if (pending.length >= WRITE_CHUNK) {
+          await file.write(pending);
+          pending = '';
+        }
+      }
+      await file.write(`${pending}\n]}\n`);
+    } catch (error) {
+      await file.close();
+      await rm(temp, { force: true });
+      throw error;
+    }
+    await file.close();
+    await rename(temp, this.path);
+  }
+}
+
+/** A store written as one line (before this layout, or by hand): read whole, as it always was. */
+async function wholeDocument(first: string[], rest: AsyncGenerator<string[]>): Promise<StoreImage> {
+  let text = first.join('\n');
+  for await (const lines of rest) text += `\n${lines.join('\n')}`;
+  const doc = JSON.parse(text) as Record<string, unknown>;
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
+  const profiles = Array.isArray(doc.profiles) ? (doc.profiles as unknown[]) : [];
+  delete doc.profiles;
+  return {
+    header: doc,
+    profiles: (async function* () {
+      yield profiles.map((p) => JSON.stringify(p));
+    })(),
+  };
+}
+
+async function* profileLines(first: string[], rest: AsyncGenerator<string[]>): AsyncGenerator<string[]> {
+  let ended = false;
+  const take = (lines: string[]): string[] => {
+    const profiles: string[] = [];
+    for (const line of lines) {
+      if (ended) throw new Error('text after the end of the store');
+      if (line === ']}') ended = true;
+      else profiles.push(line.endsWith(',') ? line.slice(0, -1) : line);
+    }
+    return profiles;
+  };
+  yield take(first);
+  for await (const lines of rest) yield take(lines);
+  if (!ended) throw new Error('the store file ends before its last profile (truncated)');
+}
+
+/** Non-empty lines of a file, without their line breaks, a chunk's worth at a time; none for a missing file. */
+async function* readLines(path: string): AsyncGenerator<string[]> {
+  let carry: Buffer | null = null;
+  try {
+    for await (const read of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      const chunk: Buffer = carry ? Buffer.concat([carry, read as Buffer]) : (read as Buffer);
+      const lines: string[] = [];
+      let start = 0;
+      for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+        // Fresh strings: a slice of the chunk would pin a megabyte behind each profile's ids.
+        if (nl > start) lines.push(chunk.toString('utf8', start, nl));
+        start = nl + 1;
+      }
+      carry = start < chunk.length ? chunk.subarray(start) : null;
+      if (lines.length > 0) yield lines;
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (carry && carry.length > 0) yield [carry.toString('utf8')];
+}
