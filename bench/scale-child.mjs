@@ -82,4 +82,3 @@ process.stdout.write(
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   }),
 );
-
