@@ -25,11 +25,15 @@ process.stdout.write(
     eventsPerSecond: Math.round((session.events * 1000) / ms),
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     peakHeapMiB: peakHeap / 2 ** 20,
-    // apply() covers aggregation and merge; the rest of the loop is reading, hashing and decoding.
+    hashMs: t.planMs,
+    decodeMs: t.decodeMs,
+    // apply() covers aggregation, the position, and copy on write during a checkpoint.
     aggregateMs: t.aggregateMs,
-    checkpointMs: t.checkpointMs,
     checkpoints: t.checkpoints,
-    longestCheckpointMs: t.longestCheckpointMs,
-    readDecodeMs: ms - t.aggregateMs - t.checkpointMs,
+    // Checkpoints are written between batches: wall time, and the longest they held ingest up.
+    checkpointWallMs: t.checkpointMs,
+    longestCheckpointStallMs: t.longestCheckpointStallMs,
+    // Waiting for the disk, the final checkpoint, and everything else.
+    otherMs: ms - t.planMs - t.decodeMs - t.aggregateMs,
   }),
 );

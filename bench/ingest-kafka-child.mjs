@@ -50,11 +50,11 @@ if (bare === '--bare') {
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
       decodeMs: t.decodeMs,
       aggregateMs: t.aggregateMs,
-      checkpointMs: t.checkpointMs,
       checkpoints: t.checkpoints,
-      longestCheckpointMs: t.longestCheckpointMs,
-      // Everything else: connecting, fetching and kafkajs's own work per batch.
-      fetchMs: ms - t.decodeMs - t.aggregateMs - t.checkpointMs,
+      checkpointWallMs: t.checkpointMs,
+      longestCheckpointStallMs: t.longestCheckpointStallMs,
+      // Everything else: connecting, fetching, kafkajs's own work per batch, the final checkpoint.
+      fetchMs: ms - t.decodeMs - t.aggregateMs,
     }),
   );
 }

@@ -53,104 +53,163 @@ async function listenFile() {
   return path;
 }
 
-function runChild(script, args) {
+/** Runs one measurement in a fresh process (so memory figures are its own) and reads its JSON. */
+function runChild(script, args, nodeFlags = []) {
   return JSON.parse(
-    execFileSync(process.execPath, [join(here, script), ...args], { encoding: 'utf8', maxBuffer: 1 << 24 }),
+    execFileSync(process.execPath, [...nodeFlags, join(here, script), ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
   );
 }
+
+/** Which groups to run: all by default, or those named (`npm run bench -- scale desk`). */
+const GROUPS = ['batch', 'kafka', 'scale', 'desk', 'dashboard', 'startup'];
+const asked = process.argv.slice(2);
+for (const g of asked)
+  if (!GROUPS.includes(g)) throw new Error(`unknown group "${g}"; groups: ${GROUPS.join(', ')}`);
+const wanted = (g) => asked.length === 0 || asked.includes(g);
+
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const num = (n) => Math.round(n).toLocaleString('en-US');
+const verdict = (ok) => (ok ? 'met' : 'MISSED');
+/** Rows of [measure, figure, target, verdict]; a group appends its own. */
+const rows = [];
+const results = { when: new Date().toISOString(), node: process.version, cores: cpus().length };
 
 await mkdir(cache, { recursive: true });
-const file = await listenFile();
-const dataDir = join(cache, 'store-batch');
-await rm(dataDir, { recursive: true, force: true });
-const batch = runChild('ingest-files-child.mjs', [dataDir, file]);
-if (batch.events !== LISTENS || batch.quarantined !== 0)
-  throw new Error(`expected ${LISTENS} clean events, got ${JSON.stringify(batch)}`);
+const file = wanted('batch') || wanted('kafka') ? await listenFile() : null;
 
-// Kafka: the same 1M listens, published to 3 partitions of a real broker, then ingested.
-const { KafkaBroker, kafkaVersion } = await import('../scripts/kafka/kafka-broker.mjs');
-const broker = await KafkaBroker.create(join(cache, 'kafka-broker'));
-let kafkaRun;
-let bare;
-let publishMs;
-try {
-  const topics = 'bench-clickstream,bench-predictions,bench-customers';
-  const publishStarted = performance.now();
-  execFileSync(
-    process.execPath,
-    [cli, 'produce', '--brokers', broker.brokers, '--topics', topics, '--partitions', '3', file],
-    { stdio: 'pipe' },
+if (wanted('batch')) {
+  const dataDir = join(cache, 'store-batch');
+  await rm(dataDir, { recursive: true, force: true });
+  const batch = runChild('ingest-files-child.mjs', [dataDir, file]);
+  if (batch.events !== LISTENS || batch.quarantined !== 0)
+    throw new Error(`expected ${LISTENS} clean events, got ${JSON.stringify(batch)}`);
+  results.batch = batch;
+  rows.push(
+    [
+      '1. batch ingest: 1M listens from a tracks CSV, 5k customers',
+      `${num(batch.eventsPerSecond)} events/s`,
+      '≥ 1,000,000 events/s',
+      verdict(batch.eventsPerSecond >= 1e6),
+    ],
+    ['   wall time', s(batch.ms)],
+    ['   hashing the file (decides skip/resume)', s(batch.hashMs)],
+    ['   splitting lines + decoding', s(batch.decodeMs)],
+    ['   aggregating', s(batch.aggregateMs)],
+    ['   disk waits, final checkpoint, other', s(batch.otherMs)],
+    [
+      '   checkpoints (written between batches)',
+      `${batch.checkpoints}, longest stall ${batch.longestCheckpointStallMs.toFixed(0)} ms`,
+    ],
+    ['   peak memory', `${num(batch.peakRssMiB)} MiB RSS, ${num(batch.peakHeapMiB)} MiB heap`],
   );
-  publishMs = performance.now() - publishStarted;
-  const kafkaStore = join(cache, 'store-kafka');
-  await rm(kafkaStore, { recursive: true, force: true });
-  kafkaRun = runChild('ingest-kafka-child.mjs', [broker.brokers, topics, kafkaStore]);
-  bare = runChild('ingest-kafka-child.mjs', [broker.brokers, topics, '-', '--bare', String(LISTENS)]);
-} finally {
-  await broker.stop();
 }
-if (kafkaRun.events !== LISTENS) throw new Error(`Kafka ingest counted ${kafkaRun.events} of ${LISTENS}`);
 
-const rows = [
-  [
-    'batch ingest: 1M listens from a tracks CSV, 5k customers',
-    `${batch.eventsPerSecond.toLocaleString('en-US')} events/s`,
-    '≥ 1,000,000 events/s (issue 6)',
-  ],
-  ['  wall time', `${(batch.ms / 1000).toFixed(2)} s`, ''],
-  ['  read + hash + decode', `${(batch.readDecodeMs / 1000).toFixed(2)} s`, ''],
-  ['  aggregate + merge', `${(batch.aggregateMs / 1000).toFixed(2)} s`, ''],
-  [
-    '  checkpoints',
-    `${batch.checkpoints} in ${(batch.checkpointMs / 1000).toFixed(2)} s (longest ${batch.longestCheckpointMs.toFixed(0)} ms)`,
-    '',
-  ],
-  ['  peak memory', `${batch.peakRssMiB.toFixed(0)} MiB RSS, ${batch.peakHeapMiB.toFixed(0)} MiB heap`, ''],
-  [
-    `Kafka ${kafkaVersion()} ingest: 1M listens on 3 partitions, checkpointed`,
-    `${kafkaRun.eventsPerSecond.toLocaleString('en-US')} events/s`,
-    '≥ 250,000 events/s (issue 6)',
-  ],
-  ['  wall time', `${(kafkaRun.ms / 1000).toFixed(2)} s`, ''],
-  ['  fetch (kafkajs, network, waiting)', `${(kafkaRun.fetchMs / 1000).toFixed(2)} s`, ''],
-  ['  decode', `${(kafkaRun.decodeMs / 1000).toFixed(2)} s`, ''],
-  ['  aggregate + merge', `${(kafkaRun.aggregateMs / 1000).toFixed(2)} s`, ''],
-  [
-    '  checkpoints',
-    `${kafkaRun.checkpoints} in ${(kafkaRun.checkpointMs / 1000).toFixed(2)} s (longest ${kafkaRun.longestCheckpointMs.toFixed(0)} ms)`,
-    '',
-  ],
-  ['  peak memory', `${kafkaRun.peakRssMiB.toFixed(0)} MiB RSS`, ''],
-  [
-    'bare kafkajs consumer, same topic, counting only',
-    `${bare.messagesPerSecond.toLocaleString('en-US')} messages/s`,
-    '',
-  ],
-  [
-    '  ingest ÷ bare consumer',
-    (kafkaRun.eventsPerSecond / bare.messagesPerSecond).toFixed(2),
-    '≥ 0.7 (issue 6)',
-  ],
-  [
-    'publishing the 1M listens (c360 produce)',
-    `${Math.round((LISTENS * 1000) / publishMs).toLocaleString('en-US')} messages/s`,
-    '',
-  ],
-];
+if (wanted('kafka')) {
+  // The same 1M listens, published to 3 partitions of a real broker, then ingested.
+  const { KafkaBroker, kafkaVersion } = await import('../scripts/kafka/kafka-broker.mjs');
+  const broker = await KafkaBroker.create(join(cache, 'kafka-broker'));
+  let kafkaRun;
+  let bare;
+  let publishMs;
+  try {
+    const topics = 'bench-clickstream,bench-predictions,bench-customers';
+    const publishStarted = performance.now();
+    execFileSync(
+      process.execPath,
+      [cli, 'produce', '--brokers', broker.brokers, '--topics', topics, '--partitions', '3', file],
+      { stdio: 'pipe' },
+    );
+    publishMs = performance.now() - publishStarted;
+    const kafkaStore = join(cache, 'store-kafka');
+    await rm(kafkaStore, { recursive: true, force: true });
+    kafkaRun = runChild('ingest-kafka-child.mjs', [broker.brokers, topics, kafkaStore]);
+    bare = runChild('ingest-kafka-child.mjs', [broker.brokers, topics, '-', '--bare', String(LISTENS)]);
+  } finally {
+    await broker.stop();
+  }
+  if (kafkaRun.events !== LISTENS) throw new Error(`Kafka ingest counted ${kafkaRun.events} of ${LISTENS}`);
+  const ratio = kafkaRun.eventsPerSecond / bare.messagesPerSecond;
+  results.kafka = { version: kafkaVersion(), ingest: kafkaRun, bareConsumer: bare, publishMs };
+  rows.push(
+    [
+      `2. Kafka ${kafkaVersion()} ingest: 1M listens on 3 partitions, checkpointed`,
+      `${num(kafkaRun.eventsPerSecond)} events/s`,
+      '≥ 250,000 events/s',
+      verdict(kafkaRun.eventsPerSecond >= 250_000),
+    ],
+    ['   bare kafkajs consumer, same topic, counting only', `${num(bare.messagesPerSecond)} messages/s`],
+    ['   ingest ÷ bare consumer', ratio.toFixed(2), '≥ 0.7', verdict(ratio >= 0.7)],
+    ['   wall time', s(kafkaRun.ms)],
+    ['   fetch (kafkajs, network, waiting) + other', s(kafkaRun.fetchMs)],
+    ['   decoding', s(kafkaRun.decodeMs)],
+    ['   aggregating', s(kafkaRun.aggregateMs)],
+    [
+      '   checkpoints (written between batches)',
+      `${kafkaRun.checkpoints}, longest stall ${kafkaRun.longestCheckpointStallMs.toFixed(0)} ms`,
+    ],
+    ['   peak memory', `${num(kafkaRun.peakRssMiB)} MiB RSS`],
+    ['   publishing the 1M listens (c360 produce)', `${num((LISTENS * 1000) / publishMs)} messages/s`],
+  );
+}
+
+if (wanted('scale')) {
+  results.scale = [];
+  for (const customers of [100_000, 1_000_000]) {
+    const r = runChild(
+      'scale-child.mjs',
+      [join(cache, `store-scale-${customers}`), String(customers)],
+      ['--expose-gc', '--max-old-space-size=16384'],
+    );
+    results.scale.push(r);
+    const label = customers === 100_000 ? '100k' : '1M';
+    rows.push(
+      [
+        `3. scale: ${label} customers × 20 listens, memory per customer`,
+        `${num(r.bytesPerCustomer)} bytes`,
+        '≤ 2 KB',
+        verdict(r.bytesPerCustomer <= 2048),
+      ],
+      [
+        '   checkpoint (the whole store, nothing else running)',
+        s(r.checkpointMs),
+        customers === 100_000 ? '≤ 1 s' : '',
+        customers === 100_000 ? verdict(r.checkpointMs <= 1000) : '',
+      ],
+      [
+        '   longest ingest stall a checkpoint caused',
+        `${r.longestStallMs.toFixed(0)} ms`,
+        '≤ 50 ms',
+        verdict(r.longestStallMs <= 50),
+      ],
+      [
+        '   (cross-check: longest gap between batches, writing / not)',
+        `${r.longestBatchGapWritingMs.toFixed(0)} / ${r.longestBatchGapIdleMs.toFixed(0)} ms`,
+      ],
+      ['   store file', `${(r.storeBytes / 2 ** 20).toFixed(0)} MiB`],
+      [
+        '   ingest while checkpointing',
+        `${num(r.eventsPerSecond)} events/s, peak ${num(r.peakRssMiB)} MiB RSS`,
+      ],
+    );
+  }
+}
+
+// ---- 4–6 are added below ----
+
 const width = Math.max(...rows.map((r) => r[0].length));
 const valueWidth = Math.max(...rows.map((r) => r[1].length));
+const targetWidth = Math.max(...rows.map((r) => (r[2] ?? '').length));
 process.stdout.write(
   `\nCustomer 360 benchmarks (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version})\n\n`,
 );
-for (const [name, value, target] of rows)
-  process.stdout.write(`${name.padEnd(width)}  ${value.padEnd(valueWidth)}  ${target}\n`);
-
-const results = {
-  when: new Date().toISOString(),
-  node: process.version,
-  cores: cpus().length,
-  batch,
-  kafka: { version: kafkaVersion(), ingest: kafkaRun, bareConsumer: bare, publishMs },
-};
+for (const [name, value, target = '', met = ''] of rows)
+  process.stdout.write(
+    `${name.padEnd(width)}  ${value.padEnd(valueWidth)}  ${target.padEnd(targetWidth)}  ${met}\n`.trimEnd() +
+      '\n',
+  );
 await writeFile(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`\nWritten to bench/results.json\n`);

@@ -22,8 +22,10 @@ export interface IngestCounts {
 }
 
 export interface IngestTimings {
-  /** Decoding time where the source measures it separately (Kafka); file sources decode as they read. */
+  /** Time spent decoding records (for files: splitting lines and decoding, not disk waits). */
   decodeMs: number;
+  /** Batch files: reading each file once to hash it (decides skip, resume or force). */
+  planMs: number;
   aggregateMs: number;
   /** Wall time of checkpoints, snapshot to renamed file; ingest goes on during most of it. */
   checkpointMs: number;
@@ -46,6 +48,7 @@ export class IngestSession {
   readonly counts: IngestCounts = { listens: 0, clicks: 0, predictions: 0, customers: 0, quarantined: 0 };
   readonly timings: IngestTimings = {
     decodeMs: 0,
+    planMs: 0,
     aggregateMs: 0,
     checkpointMs: 0,
     checkpoints: 0,

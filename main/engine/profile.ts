@@ -75,6 +75,19 @@ export function emptyProfile(customerId: string): Profile {
   };
 }
 
+/** A copy that later changes to `p` do not reach (first/last seen and churn points are replaced, never changed). */
+export function copyProfile(p: Profile): Profile {
+  return {
+    ...p,
+    tracks: new Set(p.tracks),
+    dayHour: p.dayHour.slice(),
+    responseTimes: p.responseTimes && { ...p.responseTimes },
+    products: { ...p.products },
+    churnHistory: [...p.churnHistory],
+    crm: p.crm && { ...p.crm },
+  };
+}
+
 /** Adds `n` listens to one day×hour cell, widening the cells first if 16 bits would overflow. */
 export function addToCell(p: Profile, cell: number, n: number): void {
   const next = (p.dayHour[cell] ?? 0) + n;

@@ -109,7 +109,9 @@ describe('the store at scale', () => {
     const { store, state } = await populated(dir);
     state.sources.kafka['clickstream:0'] = '20000';
     const session = new IngestSession(store, state, { everyMs: 0, everyRecords: 1 });
-    const expected = new Map([...state.profiles].map(([id, p]) => [id, encodeProfile(p)]));
+    // As JSON: encodeProfile shares the live profile's objects, which go on changing.
+    const frozen = (p: Profile) => JSON.parse(JSON.stringify(encodeProfile(p)));
+    const expected = new Map([...state.profiles].map(([id, p]) => [id, frozen(p)]));
     const record = (e: C360Event) => ({
       origin: { demo: true as const, seq: 0 },
       raw: '',
@@ -119,17 +121,22 @@ describe('the store at scale', () => {
     session.apply([record(listen('0', '2026-03-02 08:00:00'))], (s) => {
       s.sources.kafka['clickstream:0'] = '20001';
     });
-    expected.set('0', encodeProfile(state.profiles.get('0') as Profile));
+    expected.set('0', frozen(state.profiles.get('0') as Profile));
     await session.maybeCheckpoint();
     let batches = 0;
     let offset = 20_001;
     while (session.saved === null) {
+      const id = String(batches * 7);
+      // Every kind of change a profile can see: its listens, clicks, predictions and CRM fields.
       const changed = [
-        listen(String(batches * 7), '2026-03-09 09:00:00', { trackId: 'new' }),
+        listen(id, '2026-03-09 09:00:00', { trackId: 'new' }),
+        click(id, '2026-03-09T09:00:00Z', { responseTimeMs: 120, product: 'gift_card' }),
+        prediction(id, 0.9, { model: 'm@2' }),
+        event({ type: 'customer', customerId: id, name: 'Changed' }),
         listen(`new-${batches}`, '2026-03-09 09:00:00'),
       ];
       session.apply(changed.map(record), (s) => {
-        offset += 2;
+        offset += changed.length;
         s.sources.kafka['clickstream:0'] = String(offset);
       });
       batches += 1;

@@ -53,7 +53,9 @@ export async function ingestFiles(
   paths: string[],
   options: FileIngestOptions = {},
 ): Promise<FileResult[]> {
+  const hashing = performance.now();
   const planned = await planFiles(paths);
+  session.timings.planMs += performance.now() - hashing;
   const totalBytes = planned.reduce((n, f) => n + f.bytes, 0);
   const results: FileResult[] = [];
   const seenThisRun = new Set<string>();
@@ -84,6 +86,7 @@ export async function ingestFiles(
     const startedAt = new Date().toISOString();
     let records = 0;
     for await (const batch of readFileBatches(file.path, file.format, skip)) {
+      session.timings.decodeMs += batch.decodeMs;
       session.apply(batch.records, (state) => {
         state.sources.files[file.sha] = {
           path: file.path,
