@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { C360Event, RecordOrigin } from '../../shared/events.js';
 import type { DecodeResult } from './decode/record-decoder.js';
 import type { EngineState } from './engine-state.js';
@@ -128,6 +129,9 @@ export class IngestSession {
    * write goes on between batches. A failed write is thrown here (or by checkpoint()) next time.
    */
   async maybeCheckpoint(): Promise<void> {
+    // One turn of the event loop per batch: a source that never waits for I/O (the unpaced demo)
+    // would otherwise starve the checkpoint's writes, the dashboard server and the window's calls.
+    await yieldToEventLoop();
     this.#throwFailure();
     if (this.#writing) return;
     const due =
