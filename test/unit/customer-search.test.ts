@@ -126,14 +126,19 @@ const limit = fc.oneof(
   fc.constant(Number.MAX_SAFE_INTEGER), // a search-scoped export
   fc.integer({ min: -3, max: -1 }),
 );
+// Rebuild the joined string after a few changes or many; read likely blocks never, or always.
+const options = fc.record({
+  minPending: fc.integer({ min: 0, max: 6 }),
+  blockShare: fc.constantFrom(0, 0.4, 2),
+});
 type Step = { update: Customer } | { query: string; limit: number };
 const step: fc.Arbitrary<Step> = fc.oneof(fc.record({ update: customer }), fc.record({ query, limit }));
 
 describe('customer search', () => {
   it('answers as the plain full scan does, through any updates and new customers', () => {
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 80 }), fc.integer({ min: 0, max: 6 }), (steps, minPending) => {
-        const search = new CustomerSearch(minPending);
+      fc.property(fc.array(step, { maxLength: 80 }), options, (steps, chosen) => {
+        const search = new CustomerSearch(chosen);
         const reference = new ReferenceSearch();
         for (const s of steps) {
           if ('update' in s) {
@@ -214,7 +219,7 @@ describe('customer search', () => {
   });
 
   it('ranks the exact id first, then field or word starts, then anywhere, by first occurrence', () => {
-    const search = new CustomerSearch(0);
+    const search = new CustomerSearch({ minPending: 0 });
     const add = (id: string, name: string, phone?: string) =>
       search.update(profile({ id, crm: { name, ...(phone ? { phone } : {}) }, listenZip: null }));
     add('7', 'Barb Annis');
@@ -231,7 +236,7 @@ describe('customer search', () => {
   });
 
   it('never matches across two customers', () => {
-    const search = new CustomerSearch(0);
+    const search = new CustomerSearch({ minPending: 0 });
     search.update(profile({ id: 'x', crm: { name: 'ab' }, listenZip: null }));
     search.update(profile({ id: 'y', crm: { name: 'cd' }, listenZip: null }));
     expect(search.search('b\u0001y', 10)).toEqual({ ids: [], total: 0 });
