@@ -1,0 +1,197 @@
+// The support desk's latency: customer search and the 360 view over 100,000 customers, idle and
+// while the demo stream ingests at full speed on the same thread. Prints its figures as JSON.
+// Usage (after `npm run build`): node bench/desk-child.mjs DATA_DIR
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EngineService } from '../dist/main/engine/engine-service.js';
+import { IngestSession } from '../dist/main/engine/ingest-session.js';
+
+const CUSTOMERS = 100_000;
+const HISTORY = 200_000;
+const SEED = 3;
+const LIMIT = 25; // what the customer view asks for
+
+const [dataDir] = process.argv.slice(2);
+if (!dataDir) {
+  process.stderr.write('usage: node bench/desk-child.mjs DATA_DIR\n');
+  process.exit(2);
+}
+const storeDir = join(dataDir, 'desk-store');
+await rm(storeDir, { recursive: true, force: true });
+await mkdir(storeDir, { recursive: true });
+const log = (text) => process.stderr.write(`${text}\n`);
+
+// An unpaced source never leaves the microtask queue, so nothing else would run until it stops.
+// After each batch it now lets the event loop turn once (microseconds against a batch's
+// milliseconds): the desk's calls then land between batches, as calls from the window would.
+let applied = 0;
+const apply = IngestSession.prototype.apply;
+IngestSession.prototype.apply = function (records, advance) {
+  applied += records.length;
+  return apply.call(this, records, advance);
+};
+const maybeCheckpoint = IngestSession.prototype.maybeCheckpoint;
+IngestSession.prototype.maybeCheckpoint = async function () {
+  await new Promise(setImmediate);
+  return maybeCheckpoint.call(this);
+};
+
+/** Seeded, so every run asks the same questions of the same customers. */
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = mulberry32(42);
+const int = (n) => Math.floor(random() * n);
+const randomId = () => String(1 + int(CUSTOMERS));
+
+function percentiles(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (p) => s[Math.max(0, Math.ceil(p * s.length) - 1)];
+  const round = (ms) => Math.round(ms * 1000) / 1000;
+  return { n: s.length, p50Ms: round(at(0.5)), p99Ms: round(at(0.99)), maxMs: round(s[s.length - 1]) };
+}
+
+/** Typing a word: every prefix from one letter on, as the view asks on every keystroke. */
+const typed = (word, from = 1, upTo = 8) =>
+  Array.from({ length: Math.min(word.length, upTo) - from + 1 }, (_, i) => word.slice(0, from + i));
+
+async function queryMix(engine) {
+  const crms = [];
+  while (crms.length < 60) {
+    const c = await engine.customer360({ customerId: randomId() });
+    if (c?.crm.name && c.crm.email) crms.push(c.crm);
+  }
+  const q = [];
+  for (const crm of crms.slice(0, 12)) {
+    const [first, last = ''] = String(crm.name).split(' ');
+    q.push(...typed(first), `${first} ${last.slice(0, 1)}`, `${first} ${last.slice(0, 3)}`, String(crm.name));
+  }
+  for (const crm of crms.slice(12, 20)) q.push(...typed(String(crm.name).split(' ').at(-1), 2, 6));
+  for (const crm of crms.slice(20, 32)) {
+    const email = String(crm.email);
+    const [local, domain = ''] = email.split('@');
+    q.push(local.slice(0, 3), local.slice(0, 6), `@${domain.slice(0, 5)}`, domain, email);
+  }
+  for (const crm of crms.slice(32, 48).filter((c) => c.phone)) {
+    const phone = String(crm.phone);
+    const digits = phone.replace(/\D/g, '');
+    q.push(phone, digits, digits.slice(-4), digits.slice(-7), `${digits.slice(-7, -4)}-${digits.slice(-4)}`);
+    q.push(`(${digits.slice(0, 3)}) ${digits.slice(3, 6)}`, `${digits.slice(0, 3)} ${digits.slice(3, 5)}`);
+  }
+  for (let i = 0; i < 25; i++) q.push(randomId());
+  for (let i = 0; i < 6; i++) q.push(...typed(randomId()));
+  for (const crm of crms.slice(48, 60)) {
+    const zip = String(crm.zip ?? '');
+    q.push(zip, zip.slice(0, 3));
+  }
+  q.push(
+    'qzx',
+    'zzzz',
+    'xq',
+    'nobody@nowhere.test',
+    '000-000-0000',
+    'customer 360',
+    'ÿ',
+    '@@',
+    'jqk',
+    '999999999',
+  );
+  return q;
+}
+
+/** The engine's own time for a call: both methods do their work before their first await. */
+function timed(call) {
+  const started = performance.now();
+  const result = call();
+  return { ms: performance.now() - started, result };
+}
+
+async function measure(engine, queries, { rounds, between }) {
+  const search = [];
+  const view = [];
+  let matched = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (const query of queries) {
+      const s = timed(() => engine.searchCustomers({ query, limit: LIMIT }));
+      search.push(s.ms);
+      if ((await s.result).total > 0) matched += 1;
+      await between();
+      const v = timed(() => engine.customer360({ customerId: randomId() }));
+      view.push(v.ms);
+      await v.result;
+      await between();
+    }
+  }
+  return { search, view, matched };
+}
+
+async function eventTotal(engine) {
+  return (await engine.snapshot()).events.total;
+}
+
+// 1. A store of CUSTOMERS customers with CRM fields and some history, then an idle engine.
+let started = performance.now();
+const idle = new EngineService({
+  dataDir: storeDir,
+  source: { kind: 'demo', rate: 1, customers: CUSTOMERS, seed: SEED, history: HISTORY },
+});
+await idle.start();
+for (let last = -1; ; ) {
+  await sleep(1000);
+  const total = await eventTotal(idle);
+  // Seeding is done once the history is in and only the 1 event/s live stream still trickles.
+  if (total >= HISTORY && total - last < 10) break;
+  last = total;
+}
+const customers = (await idle.snapshot()).customers;
+log(`seeded ${customers} customers in ${Math.round(performance.now() - started)} ms`);
+
+const queries = await queryMix(idle);
+await measure(idle, queries, { rounds: 1, between: async () => {} }); // warm-up: the engine is warm in use
+const quiet = await measure(idle, queries, { rounds: 2, between: async () => {} });
+log(`idle search done; ${quiet.matched} of ${quiet.search.length} queries matched`);
+started = performance.now();
+await idle.stop();
+log(`stopped (checkpoint) in ${Math.round(performance.now() - started)} ms`);
+
+// 2. The same store, the demo stream unpaced: it first sends every CRM record again (search
+// updates for all customers), then events as fast as the thread allows, one call between batches.
+started = performance.now();
+const busy = new EngineService({
+  dataDir: storeDir,
+  source: { kind: 'demo', rate: 0, customers: CUSTOMERS, seed: SEED },
+});
+await busy.start();
+log(`reopened in ${Math.round(performance.now() - started)} ms`);
+const before = applied;
+started = performance.now();
+const loaded = await measure(busy, queries, { rounds: 2, between: () => new Promise(setImmediate) });
+const ingestMs = performance.now() - started;
+const ingested = applied - before;
+await busy.stop();
+
+process.stdout.write(
+  JSON.stringify({
+    customers,
+    queries: queries.length,
+    limit: LIMIT,
+    search: percentiles(quiet.search),
+    view360: percentiles(quiet.view),
+    searchWhileIngesting: percentiles(loaded.search),
+    view360WhileIngesting: percentiles(loaded.view),
+    ingestWhileMeasuring: {
+      records: ingested,
+      ms: Math.round(ingestMs),
+      recordsPerSecond: Math.round((ingested * 1000) / ingestMs),
+    },
+  }),
+);
+process.stdout.write('\n');
