@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { preloadBridge } from './api/engine-client';
 import { useLiveState } from './api/use-engine';
 import { ExportButton } from './components/ExportButton';
 import { StatusBar } from './components/StatusBar';
+import { markFirstSnapshot } from './first-frame-mark';
 import { ChurnView } from './views/ChurnView';
 import { CustomerView } from './views/CustomerView';
 import { FlowView } from './views/FlowView';
@@ -75,6 +76,12 @@ export function App() {
     }, CYCLE_SECONDS * 1000);
     return () => clearInterval(timer);
   }, [booth]);
+
+  // Layout effect: runs after the snapshot is in the DOM and before that frame is painted.
+  useLayoutEffect(() => {
+    if (live.snapshot)
+      markFirstSnapshot({ customers: live.snapshot.customers, events: live.snapshot.events.total });
+  }, [live.snapshot]);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
