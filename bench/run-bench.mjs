@@ -198,7 +198,72 @@ if (wanted('scale')) {
   }
 }
 
-// ---- 4–6 are added below ----
+if (wanted('desk')) {
+  const desk = runChild('desk-child.mjs', [join(cache, 'desk')]);
+  results.desk = desk;
+  rows.push(
+    [
+      `4. desk: search over ${num(desk.customers)} customers, p50 / p99`,
+      `${desk.search.p50Ms} / ${desk.search.p99Ms} ms`,
+      'p99 ≤ 10 ms',
+      verdict(desk.search.p99Ms <= 10),
+    ],
+    [
+      '   the same while the demo ingests unpaced',
+      `${desk.searchWhileIngesting.p50Ms} / ${desk.searchWhileIngesting.p99Ms} ms`,
+    ],
+    [
+      "   one customer's 360 view, p50 / p99",
+      `${desk.view360.p50Ms} / ${desk.view360.p99Ms} ms`,
+      'p99 ≤ 20 ms',
+      verdict(desk.view360.p99Ms <= 20),
+    ],
+    [
+      '   the same while the demo ingests unpaced',
+      `${desk.view360WhileIngesting.p50Ms} / ${desk.view360WhileIngesting.p99Ms} ms`,
+    ],
+  );
+}
+
+if (wanted('dashboard')) {
+  const { dashboardBench } = await import('./dashboard-bench.mjs');
+  const d = await dashboardBench();
+  results.dashboard = d;
+  rows.push(
+    [
+      `5. dashboard: Flow view in Chromium at ${num(d.engine.allEventsPerSecond)} events/s, frames/s (median / worst 10 s)`,
+      `${d.fps.median} / ${d.fps.worstWindow}`,
+      '≥ 55 frames/s',
+      verdict(d.fps.worstWindow >= 55),
+    ],
+    ['   longest frame gap', `${d.fps.longestFrameGapMs} ms`],
+    [
+      '   on the wire (WebSocket to the page)',
+      `${num(d.wire.bytesPerSecond)} bytes/s, ${d.wire.messagesPerSecond} messages/s`,
+    ],
+    [
+      `   renderer heap over ${d.setup.minutes} min (forced GC)`,
+      `${d.heap.firstMiB} → ${d.heap.lastMiB} MiB, ${d.heap.slopeMiBPerHour} MiB/h`,
+      'no upward trend',
+      verdict(d.heap.verdict === 'no upward trend'),
+    ],
+  );
+}
+
+if (wanted('startup')) {
+  const { startupBench } = await import('./startup-bench.mjs');
+  const st = await startupBench();
+  results.startup = st;
+  const row = (label, r) => [
+    label,
+    `${num(r.medianMs.firstFrame)} ms (listening ${num(r.medianMs.listening)} ms)`,
+  ];
+  rows.push(
+    ['6. start-up to first data frame, median: empty store', row('', st.emptyStore)[1]],
+    ['   empty store, writing the demo history first', row('', st.emptyStoreWithHistory)[1]],
+    ['   100k-customer store', row('', st.store100k)[1]],
+  );
+}
 
 const width = Math.max(...rows.map((r) => r[0].length));
 const valueWidth = Math.max(...rows.map((r) => r[1].length));
