@@ -101,7 +101,24 @@ const crmValue: fc.Arbitrary<CrmValue> = fc.oneof(
   { weight: 1, arbitrary: fc.boolean() },
 );
 const ids = fc.oneof(
-  fc.constantFrom('1', '2', '12', '21', '123', '3', 'a', 'A', 'ab', 'AB', 'aΣ', 'AΣ', 'İ', 'b 1'),
+  fc.constantFrom(
+    '1',
+    '2',
+    '12',
+    '21',
+    '123',
+    '3',
+    'a',
+    'A',
+    'ab',
+    'AB',
+    'aΣ',
+    'AΣ',
+    'İ',
+    'b 1',
+    '\u0001',
+    'a\u0001',
+  ),
   text(4),
 );
 const customer: fc.Arbitrary<Customer> = fc.record({
@@ -235,12 +252,14 @@ describe('customer search', () => {
     expect(search.search('   ', 10)).toEqual({ ids: [], total: 0 });
   });
 
-  it('never matches across two customers', () => {
+  it('never matches across two customers, and takes the separator in a query literally', () => {
     const search = new CustomerSearch({ minPending: 0 });
     search.update(profile({ id: 'x', crm: { name: 'ab' }, listenZip: null }));
     search.update(profile({ id: 'y', crm: { name: 'cd' }, listenZip: null }));
     expect(search.search('b\u0001y', 10)).toEqual({ ids: [], total: 0 });
     expect(search.search('\u0001y', 10)).toEqual({ ids: ['y'], total: 1 });
     expect(search.search('x\u0001ab', 10)).toEqual({ ids: ['x'], total: 1 });
+    search.update(profile({ id: '\u0001', crm: null, listenZip: null }));
+    expect(search.search('\u0001', 10)).toEqual({ ids: ['\u0001', 'x', 'y'], total: 3 });
   });
 });

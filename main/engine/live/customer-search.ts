@@ -36,15 +36,21 @@ class Hits {
   prefix: number[] = [];
   anywhere: number[] = [];
   total = 0;
+  readonly #separated: boolean;
 
   constructor(
     readonly needle: string,
     readonly cap: number,
-  ) {}
+  ) {
+    this.#separated = needle.includes('\u0001');
+  }
 
-  /** `before`: the character before the customer's first match. */
-  add(ordinal: number, exact: boolean, before: number): void {
+  /** `at`: where the customer's first match starts in its haystack; `before`: the character before. */
+  add(ordinal: number, lowerId: string, at: number, before: number): void {
     this.total += 1;
+    // The id is the first field, so an exact id's first match is right after the leading \u0001
+    // (unless the needle holds a \u0001): checking that first spares a string comparison per match.
+    const exact = (at === 1 || this.#separated) && lowerId === this.needle;
     const list = exact ? this.exact : before === FIELD || before === SPACE ? this.prefix : this.anywhere;
     if (list.length < this.cap) list.push(ordinal);
   }
@@ -208,66 +214,65 @@ export class CustomerSearch {
     const digits = q.replace(/[\s()+-]/g, '');
     const needle = /^\d+$/.test(digits) && digits !== q ? digits : q;
     const cap = limit < 0 ? Number.POSITIVE_INFINITY : limit;
-    let hits = new Hits(needle, cap);
-    if (needle.length >= 3 && this.#scanLikelyBlocks(hits)) {
-      // done: the blocks are read in order, one customer after another
-    } else if (needle.includes('\u0001')) {
-      // Such a match could run from one customer into the next in the joined string.
-      this.#scanOneByOne(hits, 0, this.#ids.length);
-    } else {
-      this.#scanJoined(hits);
-      if (this.#changed.length > 0 || this.#built < this.#ids.length) {
-        if (!this.#changedSorted) {
-          this.#changed.sort((a, b) => a - b);
-          this.#changedSorted = true;
-        }
-        const fresh = new Hits(needle, cap);
-        for (const ordinal of this.#changed) this.#scanOneByOne(fresh, ordinal, ordinal + 1);
-        this.#scanOneByOne(fresh, this.#built, this.#ids.length);
-        hits = Hits.merge(hits, fresh);
-      }
-    }
+    const hits =
+      (needle.length >= 3 && this.#scanLikelyBlocks(needle, cap)) ||
+      // A needle with a \u0001 could match from one customer into the next in the joined string.
+      (needle.includes('\u0001') ? this.#scanOneByOne(needle, cap) : this.#scanJoined(needle, cap));
     const ordinals = [...hits.exact, ...hits.prefix, ...hits.anywhere].slice(0, limit);
     return { ids: ordinals.map((o) => this.#ids[o] as string), total: hits.total };
   }
 
   /** Reads the customers of the blocks that have all the needle's trigrams, unless too many do. */
-  #scanLikelyBlocks(hits: Hits): boolean {
+  #scanLikelyBlocks(needle: string, cap: number): Hits | null {
     const size = this.#ids.length;
-    const { found, groups, count } = this.#trigrams.find(hits.needle, (size + BLOCK - 1) >> BLOCK_SHIFT);
-    if (count * BLOCK >= size * this.#blockShare) return false;
+    const { found, groups, count } = this.#trigrams.find(needle, (size + BLOCK - 1) >> BLOCK_SHIFT);
+    if (count * BLOCK >= size * this.#blockShare) return null;
+    const hits = new Hits(needle, cap);
     for (let g = 0; g < groups; g++) {
       for (let bits = found[g] as number; bits !== 0; bits &= bits - 1) {
         const block = (g << 5) + 31 - Math.clz32(bits & -bits); // the lowest bit set
-        this.#scanOneByOne(hits, block << BLOCK_SHIFT, Math.min((block + 1) << BLOCK_SHIFT, size));
+        this.#scanRange(hits, block << BLOCK_SHIFT, Math.min((block + 1) << BLOCK_SHIFT, size));
       }
     }
-    return true;
+    return hits;
   }
 
-  #scanJoined(hits: Hits): void {
-    const { needle } = hits;
+  #scanOneByOne(needle: string, cap: number): Hits {
+    const hits = new Hits(needle, cap);
+    this.#scanRange(hits, 0, this.#ids.length);
+    return hits;
+  }
+
+  /** The joined string, then the customers added or changed since it was built. */
+  #scanJoined(needle: string, cap: number): Hits {
+    const hits = new Hits(needle, cap);
     const joined = this.#joined;
     const starts = this.#starts;
     let ordinal = 0;
     for (let at = joined.indexOf(needle); at !== -1; ) {
       while ((starts[ordinal + 1] as number) <= at) ordinal += 1;
-      if (this.#stale[ordinal] === 0) {
-        // The id is the first field, so an exact id is a first match right after the leading
-        // \u0001; checking the position first spares a string comparison per match.
-        const exact = at === (starts[ordinal] as number) + 1 && this.#lowerIds[ordinal] === needle;
-        hits.add(ordinal, exact, joined.charCodeAt(at - 1));
-      }
+      const start = starts[ordinal] as number;
+      if (this.#stale[ordinal] === 0)
+        hits.add(ordinal, this.#lowerIds[ordinal] as string, at - start, joined.charCodeAt(at - 1));
       // Only a customer's first match counts: go on from the next customer.
       at = joined.indexOf(needle, starts[ordinal + 1]);
     }
+    if (this.#changed.length === 0 && this.#built === this.#ids.length) return hits;
+    if (!this.#changedSorted) {
+      this.#changed.sort((a, b) => a - b);
+      this.#changedSorted = true;
+    }
+    const fresh = new Hits(needle, cap);
+    for (const ordinal of this.#changed) this.#scanRange(fresh, ordinal, ordinal + 1);
+    this.#scanRange(fresh, this.#built, this.#ids.length);
+    return Hits.merge(hits, fresh);
   }
 
-  #scanOneByOne(hits: Hits, from: number, to: number): void {
+  #scanRange(hits: Hits, from: number, to: number): void {
     for (let ordinal = from; ordinal < to; ordinal++) {
       const hay = this.#hays[ordinal] as string;
       const at = hay.indexOf(hits.needle);
-      if (at !== -1) hits.add(ordinal, this.#lowerIds[ordinal] === hits.needle, hay.charCodeAt(at - 1));
+      if (at !== -1) hits.add(ordinal, this.#lowerIds[ordinal] as string, at, hay.charCodeAt(at - 1));
     }
   }
 
