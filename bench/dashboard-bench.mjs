@@ -265,6 +265,8 @@ export async function dashboardBench({
       const w = await page.evaluate(() => window.__c360Frames.take());
       const after = await metrics();
       windows.push({
+        atS: (performance.now() - started) / 1000,
+        load1m: loadavg()[0],
         fps: (w.frames * 1000) / w.ms,
         maxGapMs: w.maxGapMs,
         gapsOver50ms: w.gapsOver50ms,
@@ -339,6 +341,13 @@ export async function dashboardBench({
         gapsOver50ms: windows.reduce((s, w) => s + w.gapsOver50ms, 0),
         mainThreadBusyMedian: round(median(windows.map((w) => w.mainThreadBusy)), 3),
         scriptShareMedian: round(median(windows.map((w) => w.scriptShare)), 3),
+        // Per window: [s since start, frames/s, main-thread busy share, machine load average (1 min)].
+        series: windows.map((w) => [
+          round(w.atS, 0),
+          round(w.fps),
+          round(w.mainThreadBusy, 2),
+          round(w.load1m, 2),
+        ]),
       },
       chromiumCpuCores: chromiumCpuShare,
       wire: {
