@@ -136,7 +136,7 @@ export class IngestSession {
     if (this.#writing) return;
     const due =
       this.#sinceCheckpoint >= this.policy.everyRecords ||
-      performance.now() - this.#lastCheckpoint >= this.policy.everyMs;
+      performance.now() - this.#lastCheckpoint >= this.#interval();
     if (due && this.#sinceCheckpoint > 0) void this.#start().catch(() => {});
   }
 
@@ -176,6 +176,15 @@ export class IngestSession {
       });
     this.#writing = writing;
     return writing;
+  }
+
+  /**
+   * At least `everyMs`, and at least ten times the last checkpoint's length: rewriting a
+   * 100,000-customer store every 2 s took a third of a core even with a quiet stream. How often
+   * only decides how much a crash replays, never whether anything counts twice.
+   */
+  #interval(): number {
+    return Math.max(this.policy.everyMs, 10 * (this.saved?.ms ?? 0));
   }
 
   #throwFailure(): void {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { emptyEngineState } from '../../main/engine/engine-state.js';
+import { type DecodedRecord, IngestSession } from '../../main/engine/ingest-session.js';
+import type { ProfileStore } from '../../main/engine/profile-store.js';
+import type { StoreSnapshot } from '../../main/engine/store-snapshot.js';
+import { listen } from '../support/events.js';
+
+/** A store whose writes take as long as it is told, and which counts them. */
+function fakeStore(writeMs: number) {
+  const store = {
+    writes: 0,
+    async write(snapshot: StoreSnapshot) {
+      store.writes += 1;
+      for await (const _ of snapshot.encoded()) {
+        // drain, as the real adapter does
+      }
+      return { ms: writeMs, profiles: snapshot.profileCount, sources: snapshot.sources };
+    },
+  };
+  return store;
+}
+
+const record = (id: string): DecodedRecord => ({
+  origin: { demo: true, seq: 0 },
+  raw: '',
+  result: { ok: true, event: listen(id, '2026-03-02 07:10:00') },
+});
+
+describe('checkpoint pacing', () => {
+  it('waits at least ten times the last checkpoint before the next one', async () => {
+    const store = fakeStore(60_000);
+    const session = new IngestSession(store as unknown as ProfileStore, emptyEngineState(), {
+      everyMs: 0,
+      everyRecords: Number.POSITIVE_INFINITY,
+    });
+    session.apply([record('1')], () => {});
+    await session.checkpoint();
+    session.apply([record('2')], () => {});
+    await session.maybeCheckpoint();
+    // The last one "took" a minute: the next is not due for ten.
+    expect(session.writing).toBe(false);
+    expect(store.writes).toBe(1);
+  });
+
+  it('checkpoints on the plain interval when checkpoints are quick', async () => {
+    const store = fakeStore(0);
+    const session = new IngestSession(store as unknown as ProfileStore, emptyEngineState(), {
+      everyMs: 0,
+      everyRecords: Number.POSITIVE_INFINITY,
+    });
+    session.apply([record('1')], () => {});
+    await session.checkpoint();
+    session.apply([record('2')], () => {});
+    await session.maybeCheckpoint();
+    expect(store.writes).toBe(2);
+  });
+});
