@@ -181,7 +181,7 @@ if (wanted('scale')) {
       ],
       [
         '   longest ingest stall a checkpoint caused',
-        `${r.longestStallMs.toFixed(0)} ms`,
+        `${r.longestStallMs.toFixed(0)} ms (${r.longestStallStep})`,
         '≤ 50 ms',
         verdict(r.longestStallMs <= 50),
       ],

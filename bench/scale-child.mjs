@@ -76,6 +76,7 @@ process.stdout.write(
     longestCheckpointDuringIngestMs: during.longestCheckpointMs,
     checkpointMs: last.ms,
     longestStallMs: session.timings.longestCheckpointStallMs,
+    longestStallStep: session.timings.longestCheckpointStallStep,
     longestBatchGapWritingMs: longestGapWriting,
     longestBatchGapIdleMs: longestGapIdle,
     storeBytes: await store.sizeBytes(),

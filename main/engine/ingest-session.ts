@@ -34,6 +34,8 @@ export interface IngestTimings {
   longestCheckpointMs: number;
   /** The longest single step a checkpoint held ingest up for (snapshot, one slice, copy on write). */
   longestCheckpointStallMs: number;
+  /** Which step that was, to know where to look. */
+  longestCheckpointStallStep: string | null;
 }
 
 export interface CheckpointPolicy {
@@ -55,6 +57,7 @@ export class IngestSession {
     checkpoints: 0,
     longestCheckpointMs: 0,
     longestCheckpointStallMs: 0,
+    longestCheckpointStallStep: null,
   };
   /** The latest checkpoint on disk. */
   saved: CheckpointStats | null = null;
@@ -99,8 +102,8 @@ export class IngestSession {
     if (snapshot) {
       const t = performance.now();
       for (const event of events) snapshot.beforeChange(event.customerId, profiles.get(event.customerId));
-      this.#noteStall(performance.now() - t);
-      this.#noteStall(snapshot.takeSliceMs());
+      this.#noteStall(performance.now() - t, 'copying profiles a batch changes');
+      this.#noteStall(snapshot.takeSliceMs(), 'encoding a slice');
     }
     for (const event of events) applyEvent(profiles, event);
     mergeQuarantine(this.state.quarantine, quarantine);
@@ -150,7 +153,7 @@ export class IngestSession {
   #start(): Promise<CheckpointStats> {
     const t = performance.now();
     const snapshot = new StoreSnapshot(this.state);
-    this.#noteStall(performance.now() - t);
+    this.#noteStall(performance.now() - t, 'taking the snapshot');
     this.#snapshot = snapshot;
     this.#sinceCheckpoint = 0;
     this.#lastCheckpoint = performance.now();
@@ -170,7 +173,7 @@ export class IngestSession {
         },
       )
       .finally(() => {
-        this.#noteStall(snapshot.takeSliceMs());
+        this.#noteStall(snapshot.takeSliceMs(), 'encoding a slice');
         this.#snapshot = null;
         this.#writing = null;
       });
@@ -195,7 +198,9 @@ export class IngestSession {
     }
   }
 
-  #noteStall(ms: number): void {
-    this.timings.longestCheckpointStallMs = Math.max(this.timings.longestCheckpointStallMs, ms);
+  #noteStall(ms: number, step: string): void {
+    if (ms <= this.timings.longestCheckpointStallMs) return;
+    this.timings.longestCheckpointStallMs = ms;
+    this.timings.longestCheckpointStallStep = step;
   }
 }
