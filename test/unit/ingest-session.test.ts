@@ -27,8 +27,9 @@ const record = (id: string): DecodedRecord => ({
 });
 
 describe('checkpoint pacing', () => {
-  it('waits at least ten times the last checkpoint before the next one', async () => {
-    const store = fakeStore(60_000);
+  /** A session that has checkpointed once (the store says it took `writeMs`) and applied more since. */
+  async function afterOneCheckpoint(writeMs: number) {
+    const store = fakeStore(writeMs);
     const session = new IngestSession(store as unknown as ProfileStore, emptyEngineState(), {
       everyMs: 0,
       everyRecords: Number.POSITIVE_INFINITY,
@@ -37,21 +38,18 @@ describe('checkpoint pacing', () => {
     await session.checkpoint();
     session.apply([record('2')], () => {});
     await session.maybeCheckpoint();
+    return { store, session };
+  }
+
+  it('waits at least ten times the last checkpoint before the next one', async () => {
+    const { store, session } = await afterOneCheckpoint(60_000);
     // The last one "took" a minute: the next is not due for ten.
     expect(session.writing).toBe(false);
     expect(store.writes).toBe(1);
   });
 
   it('checkpoints on the plain interval when checkpoints are quick', async () => {
-    const store = fakeStore(0);
-    const session = new IngestSession(store as unknown as ProfileStore, emptyEngineState(), {
-      everyMs: 0,
-      everyRecords: Number.POSITIVE_INFINITY,
-    });
-    session.apply([record('1')], () => {});
-    await session.checkpoint();
-    session.apply([record('2')], () => {});
-    await session.maybeCheckpoint();
+    const { store } = await afterOneCheckpoint(0);
     expect(store.writes).toBe(2);
   });
 });
