@@ -53,3 +53,26 @@ describe('checkpoint pacing', () => {
     expect(store.writes).toBe(2);
   });
 });
+
+describe('a checkpoint that fails in the background', () => {
+  it('is reported on the next call, and its records stay unsaved until a checkpoint succeeds', async () => {
+    let fail = true;
+    const store = {
+      async write(snapshot: StoreSnapshot) {
+        if (fail) throw new Error('disk full');
+        return { ms: 0, profiles: snapshot.profileCount, sources: snapshot.sources };
+      },
+    };
+    const session = new IngestSession(store as unknown as ProfileStore, emptyEngineState(), {
+      everyMs: 0,
+      everyRecords: 1,
+    });
+    session.apply([record('1')], () => {});
+    await session.maybeCheckpoint(); // starts the write, which fails
+    await expect(session.checkpoint()).rejects.toThrow('disk full');
+    expect(session.unsaved).toBe(true);
+    fail = false;
+    await expect(session.checkpoint()).resolves.toMatchObject({ profiles: 1 });
+    expect(session.unsaved).toBe(false);
+  });
+});
