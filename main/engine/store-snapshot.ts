@@ -5,10 +5,10 @@ import { encodeProfile, storeHeader } from './store-codec.js';
 
 /**
  * The state at one instant, written while ingest goes on. Encoding a 100,000-customer store in
- * one go held ingest up for 1.5–4 s (`npm run bench`, scale group); here it is encoded a slice at
+ * one go held ingest up for 2–4.4 s (`npm run bench`, scale group); here it is encoded a slice at
  * a time between batches. Copy on write keeps the image exact: before a batch changes a profile
- * the image has not reached yet, the session asks for that profile to be encoded first, as it
- * still is. Profiles created after the instant are not in the image; their events are not in its
+ * the image has not reached yet, the session has it copied as it still is, and the copy is
+ * written. Profiles created after the instant are not in the image; their events are not in its
  * offsets either.
  */
 export class StoreSnapshot {
