@@ -78,7 +78,7 @@ export class ProfileStore {
       const image = store.#db.data;
       store.#db.data = null;
       if (image === null) return { store, state: emptyEngineState(), notice: null };
-      const header = headerShape.safeParse(image.header);
+      const header = headerShape.safeParse(JSON.parse(image.header));
       if (header.success) {
         const profiles = new Map<string, Profile>();
         for await (const lines of image.profiles)

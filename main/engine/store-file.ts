@@ -18,8 +18,8 @@ import type { Adapter } from 'lowdb';
  */
 
 export interface StoreImage {
-  /** Every top-level field except `profiles`. */
-  header: Record<string, unknown>;
+  /** Every top-level field except `profiles`, as the text of one JSON object. */
+  header: string;
   /** JSON-encoded profiles, one a string, a batch at a time (one await per profile cost seconds at 1M). */
   profiles: AsyncIterable<string[]>;
 }
@@ -38,15 +38,17 @@ export class StoreFileAdapter implements Adapter<StoreImage | null> {
     if (first.done) return null; // no file yet
     const [line, ...more] = first.value as [string, ...string[]];
     if (!line.endsWith(PROFILES_OPEN)) return wholeDocument([line, ...more], lines);
-    const header = JSON.parse(`${line}]}`) as Record<string, unknown>;
-    delete header.profiles;
+    // `{…,"profiles":[` → `{…}`: the writer puts profiles last, so the rest is the header.
+    const rest = line.slice(0, -PROFILES_OPEN.length);
+    const header = rest.endsWith(',') ? `${rest.slice(0, -1)}}` : `${rest}}`;
     return { header, profiles: profileLines(more, lines) };
   }
 
   async write(image: StoreImage | null): Promise<void> {
     if (image === null) return;
-    const head = JSON.stringify(image.header);
-    if (!head.endsWith('}')) throw new Error('the store header must be a JSON object');
+    const head = image.header;
+    if (!head.startsWith('{') || !head.endsWith('}'))
+      throw new Error('the store header must be a JSON object');
     const temp = join(dirname(this.path), `.${basename(this.path)}.tmp`);
     const file = await open(temp, 'w');
     try {
@@ -81,7 +83,7 @@ async function wholeDocument(first: string[], rest: AsyncGenerator<string[]>): P
   const profiles = Array.isArray(doc.profiles) ? (doc.profiles as unknown[]) : [];
   delete doc.profiles;
   return {
-    header: doc,
+    header: JSON.stringify(doc),
     profiles: (async function* () {
       yield profiles.map((p) => JSON.stringify(p));
     })(),

@@ -12,8 +12,8 @@ import { encodeProfile, storeHeader } from './store-codec.js';
  * offsets either.
  */
 export class StoreSnapshot {
-  /** What the header (offsets, quarantine) said at the instant, encoded then. */
-  readonly header: Record<string, unknown>;
+  /** What the header (offsets, quarantine) said at the instant, encoded then, once. */
+  readonly header: string;
   /** Source positions at the instant: what a Kafka source may commit once this is saved. */
   readonly sources: SourceProgress;
   readonly profileCount: number;
@@ -26,18 +26,16 @@ export class StoreSnapshot {
   #longestSliceMs = 0;
 
   constructor(state: EngineState) {
-    // A JSON round trip is the copy: these parts are small and must not move under the writer.
-    this.header = JSON.parse(JSON.stringify(storeHeader(state))) as Record<string, unknown>;
-    this.sources = this.header.sources as SourceProgress;
+    // Encoded now, as they must not move under the writer; the offsets are also kept as a copy.
+    this.header = JSON.stringify(storeHeader(state));
+    this.sources = structuredClone(state.sources);
     this.#order = Array.from(state.profiles.values());
     this.profileCount = this.#order.length;
   }
 
-  /** The longest slice since last asked: how long encoding held the event loop in one go. */
-  takeSliceMs(): number {
-    const ms = this.#longestSliceMs;
-    this.#longestSliceMs = 0;
-    return ms;
+  /** The longest slice: how long encoding held the event loop in one go. */
+  get longestSliceMs(): number {
+    return this.#longestSliceMs;
   }
 
   /**
