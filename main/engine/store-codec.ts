@@ -1,13 +1,6 @@
 import type { CrmValue } from '../../shared/events.js';
 import type { EngineState, SourceProgress } from './engine-state.js';
-import {
-  addToCell,
-  type ChurnPoint,
-  emptyProfile,
-  type Profile,
-  type ResponseTimes,
-  type SeenAt,
-} from './profile.js';
+import { addToCell, type ChurnPoint, type Profile, type ResponseTimes, type SeenAt } from './profile.js';
 import type { QuarantineState } from './quarantine.js';
 import { internTrackId } from './track-ids.js';
 
@@ -72,11 +65,8 @@ export function encodeProfile(p: Profile): StoredProfile {
 }
 
 export function decodeProfile(s: StoredProfile): Profile {
-  const profile = emptyProfile(s.id);
-  for (let i = 0; i + 1 < s.dayHour.length; i += 2)
-    addToCell(profile, s.dayHour[i] as number, s.dayHour[i + 1] as number);
   const [morning, afternoon, evening, night] = s.tod;
-  return {
+  const profile: Profile = {
     customerId: s.id,
     listens: s.listens,
     tracks: new Set(s.tracks.map(internTrackId)),
@@ -85,7 +75,7 @@ export function decodeProfile(s: StoredProfile): Profile {
     evening,
     night,
     mobile: s.mobile,
-    dayHour: profile.dayHour,
+    dayHour: new Uint16Array(168),
     firstSeen: s.firstSeen,
     lastSeen: s.lastSeen,
     listenZip: s.listenZip,
@@ -96,6 +86,9 @@ export function decodeProfile(s: StoredProfile): Profile {
     churnHistory: s.churnHistory,
     crm: s.crm,
   };
+  for (let i = 0; i + 1 < s.dayHour.length; i += 2)
+    addToCell(profile, s.dayHour[i] as number, s.dayHour[i + 1] as number);
+  return profile;
 }
 
 /** Everything in the store but the profiles. */
