@@ -104,7 +104,6 @@ export class IngestSession {
       const t = performance.now();
       for (const event of events) snapshot.beforeChange(event.customerId, profiles.get(event.customerId));
       this.#noteStall(performance.now() - t, 'copying profiles a batch changes');
-      this.#noteStall(snapshot.takeSliceMs(), 'encoding a slice');
     }
     for (const event of events) applyEvent(profiles, event);
     mergeQuarantine(this.state.quarantine, quarantine);
@@ -177,7 +176,7 @@ export class IngestSession {
         },
       )
       .finally(() => {
-        this.#noteStall(snapshot.takeSliceMs(), 'encoding a slice');
+        this.#noteStall(snapshot.longestSliceMs, 'encoding a slice');
         this.#snapshot = null;
         this.#writing = null;
       });
