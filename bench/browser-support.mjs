@@ -1,32 +1,20 @@
 // Shared by the dashboard and start-up benches: `c360 serve` as a child process, and Chromium
-// launched the way test/support/browser.ts launches it (Debian's binary, never a downloaded one).
+// launched as the e2e tests launch it (scripts/chromium.mjs).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../scripts/chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const CLI = join(here, '..', 'dist', 'main', 'cli', 'c360.js');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// --disable-gpu: canvas and compositing are done in software, so frame rates here are CPU-bound.
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
+export { launchChromium };
+
+export const CLI = join(here, '..', 'dist', 'main', 'cli', 'c360.js');
 export function checkBuilt() {
   if (!existsSync(CLI) || !existsSync(join(here, '..', 'dist', 'renderer', 'index.html')))
     throw new Error('dist/ is missing: run "npm run build" first');
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}`);
-}
-
-export function launchChromium() {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 /**
