@@ -1,3 +1,4 @@
+import type { Dict } from './dict.js';
 import type { WrittenTime } from './timestamp.js';
 
 /** Events after decoding: one shape per kind, whatever format they arrived in (DESIGN §3). */
@@ -40,8 +41,8 @@ export type CrmValue = string | number | boolean;
 export interface CustomerRecordEvent {
   kind: 'customer';
   customerId: string;
-  /** Normalised CRM fields (snake_case names); unknown fields are kept. */
-  fields: Record<string, CrmValue>;
+  /** Normalised CRM fields (snake_case names); unknown fields are kept. Prototype-free. */
+  fields: Dict<CrmValue>;
 }
 
 export type C360Event = ListenEvent | ClickEvent | PredictionEvent | CustomerRecordEvent;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { exportAggTable, exportLiveTable } from '../engine/csv-export.js';
 import { ProfileStore, STORE_FILE } from '../engine/profile-store.js';
 import { UserError } from '../engine/user-error.js';
-import { fmt, progressBar } from './cli-output.js';
+import { count, progressBar } from './cli-output.js';
 
 export interface ExportFlags {
   out: string;
@@ -44,6 +44,6 @@ export async function runExport(flags: ExportFlags): Promise<void> {
     bar?.stop();
   }
   process.stdout.write(
-    `Wrote ${fmt(profiles.length)} customers to ${live}\nWrote base statistics to ${agg}\n`,
+    `Wrote ${count(profiles.length, 'customer')} to ${live}\nWrote base statistics to ${agg}\n`,
   );
 }

@@ -11,10 +11,27 @@ import {
   aggTableRows,
   type Cell,
   compareCustomerIds,
+  formatNumber,
   liveTableHeader,
   liveTableRow,
-  spreadsheetSafe,
 } from './profile-table.js';
+
+/**
+ * RFC 4180 with CRLF record ends, by csv-stringify:
+ * - any CR or LF inside a cell is quoted (csv-stringify stops doing that by itself once the
+ *   record delimiter is set, hence quote_record_delimiter);
+ * - a cell with leading or trailing whitespace is quoted, so no reader trims it;
+ * - DESIGN §5: a text cell starting with `=`, `+`, `-`, `@`, tab or CR (or their full-width forms)
+ *   gets a leading `'`, so a spreadsheet shows it instead of running it; numbers are left alone,
+ *   as `-3` is a number, not a formula. Nothing else about a value is changed.
+ */
+const CSV_OPTIONS = {
+  record_delimiter: '\r\n',
+  quote_record_delimiter: true,
+  quoted_match: /^\s|\s$/,
+  escape_formulas: true,
+  cast: { number: formatNumber },
+} as const;
 
 /** Writes rows to `path` through a temp file and a rename, so a reader never sees half a file. */
 export async function writeCsvAtomically(
@@ -26,13 +43,13 @@ export async function writeCsvAtomically(
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const out = createWriteStream(temp);
-  const csv = stringify({ record_delimiter: '\r\n', quoted_match: /^\s|\s$/ });
+  const csv = stringify(CSV_OPTIONS);
   csv.pipe(out);
   try {
     csv.write(header);
     let written = 0;
     for (const row of rows) {
-      if (!csv.write(row.map(spreadsheetSafe))) await once(csv, 'drain');
+      if (!csv.write(row)) await once(csv, 'drain');
       written += 1;
       if (onRow && written % 1000 === 0) onRow(written);
     }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type Dict, dict } from '../../shared/dict.js';
 import type { ProfileMap } from './profile-aggregator.js';
 import { emptyQuarantine, type QuarantineState } from './quarantine.js';
 
@@ -16,9 +17,9 @@ export interface FileProgress {
 
 export interface SourceProgress {
   /** By sha256 of the file's content. */
-  files: Record<string, FileProgress>;
+  files: Dict<FileProgress>;
   /** Next offset to read, by `topic:partition`. */
-  kafka: Record<string, string>;
+  kafka: Dict<string>;
 }
 
 export interface EngineState {
@@ -37,7 +38,7 @@ export function emptyEngineState(): EngineState {
   return {
     storeId: newStoreId(),
     profiles: new Map(),
-    sources: { files: {}, kafka: {} },
+    sources: { files: dict(), kafka: dict() },
     quarantine: emptyQuarantine(),
   };
 }

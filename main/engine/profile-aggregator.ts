@@ -1,3 +1,4 @@
+import { dict } from '../../shared/dict.js';
 import type { C360Event } from '../../shared/events.js';
 import { bucketOfHour, dayHourIndex } from '../../shared/time-of-day.js';
 import {
@@ -105,7 +106,8 @@ export function applyEvent(map: ProfileMap, event: C360Event): void {
       pushChurn(p, [{ risk: event.churnRisk, label: event.label, model: event.model, ts: event.ts }]);
       return;
     case 'customer':
-      p.crm = { ...(p.crm ?? {}), ...event.fields };
+      // A new object, not changed in place: a checkpoint may still be writing the old one.
+      p.crm = Object.assign(dict(p.crm), event.fields);
       return;
   }
 }
@@ -144,10 +146,10 @@ export function mergeProfile(into: Profile, next: Profile): void {
       a.max = Math.max(a.max, b.max);
     }
   }
-  for (const [product, n] of Object.entries(next.products))
-    into.products[product] = (into.products[product] ?? 0) + n;
+  for (const product of Object.keys(next.products))
+    into.products[product] = (into.products[product] ?? 0) + (next.products[product] as number);
   pushChurn(into, next.churnHistory);
-  if (next.crm) into.crm = { ...(into.crm ?? {}), ...next.crm };
+  if (next.crm) into.crm = Object.assign(dict(into.crm), next.crm);
 }
 
 /** Merges a batch's partial profiles into the state in place. */

@@ -1,3 +1,4 @@
+import { own } from '../../shared/dict.js';
 import {
   KNOWN_CRM_COLUMNS,
   LIVE_TABLE_LEADING_COLUMNS,
@@ -36,25 +37,46 @@ export function liveTableHeader(profiles: Iterable<Profile>): string[] {
   return [...LIVE_TABLE_LEADING_COLUMNS, ...KNOWN_CRM_COLUMNS, ...others];
 }
 
+/** A profile's own columns; anything else in the header is a CRM field. */
+function profileCell(p: Profile, column: string, threshold: number): Cell | undefined {
+  switch (column) {
+    case 'customer_id':
+      return p.customerId;
+    case 'listens':
+      return p.listens;
+    case 'unique_tracks':
+      return p.tracks.size;
+    case 'morning':
+      return p.morning;
+    case 'afternoon':
+      return p.afternoon;
+    case 'evening':
+      return p.evening;
+    case 'night':
+      return p.night;
+    case 'mobile':
+      return p.mobile;
+    case 'clicks':
+      return p.clicks;
+    case 'churn_risk':
+      return p.churn?.risk ?? null;
+    case 'churn_label':
+      return churnLabel(p, threshold);
+    case 'first_seen':
+      return p.firstSeen?.text ?? null;
+    case 'last_seen':
+      return p.lastSeen?.text ?? null;
+    default:
+      return undefined;
+  }
+}
+
 export function liveTableRow(p: Profile, header: string[], threshold: number): Cell[] {
-  const fixed: Record<string, Cell> = {
-    customer_id: p.customerId,
-    listens: p.listens,
-    unique_tracks: p.tracks.size,
-    morning: p.morning,
-    afternoon: p.afternoon,
-    evening: p.evening,
-    night: p.night,
-    mobile: p.mobile,
-    clicks: p.clicks,
-    churn_risk: p.churn?.risk ?? null,
-    churn_label: churnLabel(p, threshold),
-    first_seen: p.firstSeen?.text ?? null,
-    last_seen: p.lastSeen?.text ?? null,
-  };
   return header.map((column) => {
-    if (column in fixed) return fixed[column] ?? null;
-    const value = p.crm?.[column];
+    const fixed = profileCell(p, column, threshold);
+    if (fixed !== undefined) return fixed;
+    // own(): a CRM field is read only if the customer has it (`constructor` is a column like any other).
+    const value = own(p.crm, column);
     if (column === 'zip' && value === undefined) return p.listenZip?.zip ?? null;
     return value === undefined ? null : typeof value === 'boolean' ? String(value) : value;
   });
@@ -66,13 +88,6 @@ export function aggTableHeader(): string[] {
 
 export function aggTableRows(stats: BaseStatistics): Cell[][] {
   return STATISTICS.map((statistic) => [statistic, ...STATISTIC_COLUMNS.map((c) => stats[c][statistic])]);
-}
-
-/** DESIGN §5: a cell a spreadsheet would run as a formula gets a leading apostrophe. */
-export function spreadsheetSafe(cell: Cell): string {
-  if (cell === null) return '';
-  const text = typeof cell === 'number' ? formatNumber(cell) : cell;
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
 /** Integers as integers; other numbers with up to 10 significant decimals, no exponent noise. */

@@ -1,3 +1,4 @@
+import { type Dict, dict } from '../../shared/dict.js';
 import type { CrmValue } from '../../shared/events.js';
 
 /** One customer's aggregates (DESIGN §4). Plain data: no methods, no references to other profiles. */
@@ -42,12 +43,14 @@ export interface Profile {
   listenZip: (SeenAt & { zip: string }) | null;
   clicks: number;
   responseTimes: ResponseTimes | null;
-  products: Record<string, number>;
+  /** Clicks by product; prototype-free, as product names are data. */
+  products: Dict<number>;
   /** Latest prediction received (predictions are keyed by customer, so arrival order is per customer). */
   churn: ChurnPoint | null;
   /** Most recent predictions, oldest first, at most CHURN_HISTORY_LIMIT. */
   churnHistory: ChurnPoint[];
-  crm: Record<string, CrmValue> | null;
+  /** Prototype-free: field names are data (`constructor` is a field like any other). */
+  crm: Dict<CrmValue> | null;
 }
 
 export const CHURN_HISTORY_LIMIT = 50;
@@ -68,7 +71,7 @@ export function emptyProfile(customerId: string): Profile {
     listenZip: null,
     clicks: 0,
     responseTimes: null,
-    products: {},
+    products: dict(),
     churn: null,
     churnHistory: [],
     crm: null,
@@ -82,9 +85,9 @@ export function copyProfile(p: Profile): Profile {
     tracks: new Set(p.tracks),
     dayHour: p.dayHour.slice(),
     responseTimes: p.responseTimes && { ...p.responseTimes },
-    products: { ...p.products },
+    products: dict(p.products),
     churnHistory: [...p.churnHistory],
-    crm: p.crm && { ...p.crm },
+    crm: p.crm && dict(p.crm),
   };
 }
 

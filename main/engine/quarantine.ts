@@ -1,3 +1,4 @@
+import { type Dict, dict } from '../../shared/dict.js';
 import type { QuarantinedRecord, RecordOrigin } from '../../shared/events.js';
 
 /**
@@ -10,13 +11,13 @@ const RAW_KEEP = 500;
 
 export interface QuarantineState {
   total: number;
-  byReason: Record<string, number>;
+  byReason: Dict<number>;
   /** Most recent last. */
   recent: QuarantinedRecord[];
 }
 
 export function emptyQuarantine(): QuarantineState {
-  return { total: 0, byReason: {}, recent: [] };
+  return { total: 0, byReason: dict(), recent: [] };
 }
 
 /** Groups reasons that differ only in the quoted value, so the counts stay readable. */

@@ -4,9 +4,21 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { exportAggTable, exportLiveTable } from '../../main/engine/csv-export.js';
+import { decodeJsonRecord } from '../../main/engine/decode/record-decoder.js';
+import { emptyProfile, type Profile } from '../../main/engine/profile.js';
 import { aggregateBatch } from '../../main/engine/profile-aggregator.js';
-import { compareCustomerIds, spreadsheetSafe } from '../../main/engine/profile-table.js';
+import { compareCustomerIds } from '../../main/engine/profile-table.js';
+import { dict } from '../../shared/dict.js';
+import type { C360Event } from '../../shared/events.js';
 import { event, listen, prediction } from '../support/events.js';
+import { readRfc4180 } from '../support/rfc4180.js';
+
+/** Writes live_table.csv for `profiles` and reads it back with an independent RFC 4180 reader. */
+async function exportAndRead(profiles: Profile[]): Promise<string[][]> {
+  const path = join(await mkdtemp(join(tmpdir(), 'c360-export-')), 'live_table.csv');
+  await exportLiveTable(profiles, path, { threshold: 0.2 });
+  return readRfc4180(await readFile(path, 'utf8'));
+}
 
 describe('live_table.csv', () => {
   it('orders numeric ids numerically, then other ids, and writes the DESIGN columns first', async () => {
@@ -43,17 +55,43 @@ describe('live_table.csv', () => {
     expect(await readdir(dir)).toEqual(['live_table.csv']); // no temp file left behind
   });
 
-  it('makes formula-like cells safe and leaves plain ones alone', () => {
-    expect(['=1+1', '+33 1', '-2', '@SUM', '\tx', '\rx', 'plain', 5, null].map(spreadsheetSafe)).toEqual([
+  it('makes formula-like text safe, changes nothing else, and leaves numbers alone', async () => {
+    const values = ['=1+1', '+33 1', '-2', '@SUM', '\tx', '\rx', '\uFF1DHYPERLINK()', 'plain', ' =padded'];
+    const profile = emptyProfile('1');
+    profile.crm = dict(values.map((v, i) => [`f${i}`, v] as const));
+    profile.crm.balance = -3;
+    const [header, row] = await exportAndRead([profile]);
+    const cell = (name: string) => row?.[header?.indexOf(name) ?? -1];
+    expect(values.map((_, i) => cell(`f${i}`))).toEqual([
       "'=1+1",
       "'+33 1",
       "'-2",
       "'@SUM",
       "'\tx",
       "'\rx",
+      "'\uFF1DHYPERLINK()",
       'plain',
-      '5',
-      '',
+      ' =padded',
+    ]);
+    expect(cell('balance')).toBe('-3');
+  });
+
+  it('keeps line breaks, tabs and quotes inside a cell (issue: a CRM value split rows)', async () => {
+    const [line] = [
+      '{"type":"customer","customerId":"1","Name":"a\\nb","Address":"x\\ry","Note":"\\t=1+1","Quote":"say \\"hi\\"\\r\\n"}',
+    ];
+    const decoded = decodeJsonRecord(line as string);
+    expect(decoded.ok).toBe(true);
+    const profiles = aggregateBatch([(decoded as { event: C360Event }).event]);
+    const rows = await exportAndRead([...profiles.values()]);
+    expect(rows).toHaveLength(2);
+    const [header, row] = rows as [string[], string[]];
+    const cell = (name: string) => row[header.indexOf(name)];
+    expect([cell('name'), cell('address'), cell('note'), cell('quote')]).toEqual([
+      'a\nb',
+      'x\ry',
+      "'\t=1+1",
+      'say "hi"\r\n',
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { type Dict, dict } from '../../../shared/dict.js';
 import type { CrmValue } from '../../../shared/events.js';
 
 /**
@@ -51,38 +52,53 @@ function decodeSignDate(value: CrmValue): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** Longer values and names are refused, not cut: a cut value would be wrong without saying so. */
+export const MAX_CRM_VALUE = 8192;
+const MAX_CRM_NAME = 128;
+
 /**
  * Normalises one CRM record's fields (without the id). Empty values are left out: a customer
- * simply does not have that field. Throws with a readable reason on a bad coded value.
+ * simply does not have that field. Values are kept exactly as written (a spreadsheet-safe form
+ * is the export's business, not the store's). Throws with a readable reason on a bad coded value,
+ * a number JSON cannot hold, or a field too long to be a CRM value.
  */
-export function normaliseCrmFields(raw: Record<string, unknown>): Record<string, CrmValue> {
-  const fields: Record<string, CrmValue> = {};
-  for (const [key, value] of Object.entries(raw)) {
+export function normaliseCrmFields(raw: Record<string, unknown>): Dict<CrmValue> {
+  const fields = dict<CrmValue>();
+  for (const key of Object.keys(raw)) {
+    const value = raw[key];
     if (CUSTOMER_ID_FIELDS.includes(key)) continue;
-    if (value === null || value === undefined || value === '') continue;
+    if (value === null || value === undefined) continue;
+    if (typeof value === 'string' && value.trim() === '') continue;
     const name = snakeCase(key);
     if (!name || name === 'type') continue;
+    if (name.length > MAX_CRM_NAME) throw new Error(`field name longer than ${MAX_CRM_NAME} characters`);
+    let kept: CrmValue;
     if (typeof value === 'object') {
       // Nested CRM values are kept as JSON text so they are still shown and exported.
-      fields[name] = JSON.stringify(value).slice(0, 2048);
-      continue;
-    }
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
+      kept = JSON.stringify(value);
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new Error(`${name}: not a finite number`);
+      kept = value;
+    } else if (typeof value === 'string' || typeof value === 'boolean') {
+      kept = value;
+    } else continue;
+    if (typeof kept === 'string' && kept.length > MAX_CRM_VALUE)
+      throw new Error(`${name}: ${kept.length} characters, over the ${MAX_CRM_VALUE} a CRM field may hold`);
     switch (name) {
       case 'level':
-        fields.level = decodeCode(value, LEVELS, 'level');
+        fields.level = decodeCode(kept, LEVELS, 'level');
         break;
       case 'campaign':
-        fields.campaign = decodeCode(value, CAMPAIGNS, 'campaign');
+        fields.campaign = decodeCode(kept, CAMPAIGNS, 'campaign');
         break;
       case 'status':
-        fields.status = decodeCode(value, STATUSES, 'status');
+        fields.status = decodeCode(kept, STATUSES, 'status');
         break;
       case 'sign_date':
-        fields.sign_date = decodeSignDate(value);
+        fields.sign_date = decodeSignDate(kept);
         break;
       default:
-        fields[name] = typeof value === 'string' ? value.trim().slice(0, 2048) : value;
+        fields[name] = kept;
     }
   }
   return fields;

@@ -1,3 +1,4 @@
+import { own } from '../../../shared/dict.js';
 import type { Profile } from '../profile.js';
 
 /**
@@ -21,9 +22,16 @@ const FIELD = 1; // \u0001, before every field: a match right after it starts a 
 const SPACE = 32;
 
 function haystack(p: Profile): string {
-  const c = p.crm ?? {};
-  const phone = String(c.phone ?? '');
-  const fields = [p.customerId, c.name, c.email, phone, phone.replace(/\D/g, ''), c.zip ?? p.listenZip?.zip];
+  const field = (name: string) => own(p.crm, name);
+  const phone = String(field('phone') ?? '');
+  const fields = [
+    p.customerId,
+    field('name'),
+    field('email'),
+    phone,
+    phone.replace(/\D/g, ''),
+    field('zip') ?? p.listenZip?.zip,
+  ];
   return `\u0001${fields
     .filter((f) => f !== undefined && f !== null && f !== '')
     .join('\u0001')
