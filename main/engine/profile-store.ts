@@ -2,11 +2,14 @@ import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
+import { dict } from '../../shared/dict.js';
 import { type EngineState, emptyEngineState, newStoreId, type SourceProgress } from './engine-state.js';
 import type { Profile } from './profile.js';
-import { decodeProfile, STORE_FORMAT, STORE_VERSION, type StoredProfile } from './store-codec.js';
+import { decodeProfile, STORE_FORMAT, STORE_VERSION } from './store-codec.js';
+import { StoreDamage } from './store-damage.js';
 import { StoreFileAdapter, type StoreImage } from './store-file.js';
 import { StoreSnapshot } from './store-snapshot.js';
+import { UserError } from './user-error.js';
 
 /**
  * The store (DESIGN §7): one lowdb JSON file holding profiles, source offsets and the quarantine,
@@ -15,35 +18,57 @@ import { StoreSnapshot } from './store-snapshot.js';
 
 export const STORE_FILE = 'store.json';
 
-/** Enough of the shape to tell a store from a damaged or foreign file. */
+const kafkaKey = /^.+:\d+$/;
+const isoTime = z.string().max(40);
+
+/**
+ * Everything but the profiles, checked whole: offsets, file positions and quarantined records are
+ * used as they are read (to seek, to skip lines, to show), so none is taken on trust.
+ */
 const headerShape = z.object({
   format: z.literal(STORE_FORMAT),
   version: z.literal(STORE_VERSION),
-  storeId: z.string().optional(),
-  sources: z.object({ files: z.record(z.string(), z.unknown()), kafka: z.record(z.string(), z.string()) }),
+  storeId: z
+    .string()
+    .regex(/^[0-9a-f]{1,32}$/)
+    .optional(),
+  savedAt: isoTime.optional(),
+  sources: z.object({
+    files: z.record(
+      z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256'),
+      z.object({
+        path: z.string(),
+        bytes: z.number().int().nonnegative(),
+        records: z.number().int().nonnegative(),
+        complete: z.boolean(),
+        startedAt: isoTime,
+        completedAt: isoTime.nullable(),
+      }),
+    ),
+    kafka: z.record(
+      z.string().regex(kafkaKey, 'not topic:partition'),
+      z.string().regex(/^\d{1,19}$/, 'not an offset'),
+    ),
+  }),
   quarantine: z.object({
-    total: z.number(),
-    byReason: z.record(z.string(), z.number()),
-    recent: z.array(z.unknown()),
+    total: z.number().int().nonnegative(),
+    byReason: z.record(z.string(), z.number().int().nonnegative()),
+    recent: z.array(
+      z.object({
+        origin: z.union([
+          z.object({ file: z.string(), line: z.number().int().nonnegative() }).strict(),
+          z
+            .object({ topic: z.string(), partition: z.number().int().nonnegative(), offset: z.string() })
+            .strict(),
+          z.object({ demo: z.literal(true), seq: z.number().int().nonnegative() }).strict(),
+        ]),
+        reason: z.string(),
+        raw: z.string(),
+        at: isoTime,
+      }),
+    ),
   }),
 });
-
-/** The same check for each profile, by hand: zod over a million profiles took seconds at start-up. */
-function checkedProfile(value: unknown): StoredProfile {
-  const s = value as Partial<StoredProfile> | null;
-  if (
-    typeof s !== 'object' ||
-    s === null ||
-    typeof s.id !== 'string' ||
-    !Array.isArray(s.tracks) ||
-    !Array.isArray(s.tod) ||
-    s.tod.length !== 4 ||
-    !Array.isArray(s.dayHour) ||
-    !Array.isArray(s.churnHistory)
-  )
-    throw new Error('a profile is not in the store format');
-  return s as StoredProfile;
-}
 
 export interface OpenedStore {
   store: ProfileStore;
@@ -70,35 +95,23 @@ export class ProfileStore {
   }
 
   static async open(dataDir: string): Promise<OpenedStore> {
-    await mkdir(dataDir, { recursive: true });
-    const store = new ProfileStore(dataDir);
-    let problem: string | null = null;
     try {
-      await store.#db.read();
-      const image = store.#db.data;
-      store.#db.data = null;
-      if (image === null) return { store, state: emptyEngineState(), notice: null };
-      const header = headerShape.safeParse(JSON.parse(image.header));
-      if (header.success) {
-        const profiles = new Map<string, Profile>();
-        for await (const lines of image.profiles)
-          for (const line of lines) {
-            const p = decodeProfile(checkedProfile(JSON.parse(line)));
-            profiles.set(p.customerId, p);
-          }
-        const { storeId, sources, quarantine } = header.data;
-        const state = {
-          storeId: storeId ?? newStoreId(),
-          profiles,
-          sources: sources as SourceProgress,
-          quarantine: quarantine as EngineState['quarantine'],
-        };
-        return { store, state, notice: null };
-      }
-      problem = `not a Customer 360 store (${header.error.issues[0]?.path.join('.') || 'root'}: ${header.error.issues[0]?.message})`;
+      await mkdir(dataDir, { recursive: true });
     } catch (error) {
-      problem = (error as Error).message;
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new UserError(`cannot use the data folder ${dataDir} (${code}); choose another one`);
     }
+    const store = new ProfileStore(dataDir);
+    let problem: string;
+    try {
+      const state = await store.#read();
+      if (state) return { store, state, notice: null };
+      return { store, state: emptyEngineState(), notice: null };
+    } catch (error) {
+      if (!(error instanceof StoreDamage) && !(error instanceof SyntaxError)) throw error;
+      problem = error.message;
+    }
+    // Never overwritten, never half-trusted: the file goes aside whole, and a new store starts.
     const aside = `${store.path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     await rename(store.path, aside);
     store.#db.data = null;
@@ -106,6 +119,44 @@ export class ProfileStore {
       store,
       state: emptyEngineState(),
       notice: `The store ${store.path} could not be read (${problem}); it was moved to ${aside} and a new, empty store was started.`,
+    };
+  }
+
+  /** The state the file holds; null when there is no file. Throws StoreDamage for anything else. */
+  async #read(): Promise<EngineState | null> {
+    const size = await stat(this.path).then(
+      (s) => s.size,
+      () => null,
+    );
+    if (size === null) return null;
+    if (size === 0)
+      throw new StoreDamage(
+        'the file is empty (0 bytes), as a write cut short by a full disk or a crash leaves it',
+      );
+    await this.#db.read();
+    const image = this.#db.data;
+    this.#db.data = null;
+    if (image === null) throw new StoreDamage('the file holds only blank lines');
+    const header = headerShape.safeParse(JSON.parse(image.header));
+    if (!header.success) {
+      const issue = header.error.issues[0];
+      throw new StoreDamage(
+        `not a Customer 360 store (${issue?.path.join('.') || 'root'}: ${issue?.message})`,
+      );
+    }
+    const profiles = new Map<string, Profile>();
+    for await (const lines of image.profiles)
+      for (const line of lines) {
+        const p = decodeProfile(JSON.parse(line));
+        if (profiles.has(p.customerId)) throw new StoreDamage(`customer ${p.customerId} has two profiles`);
+        profiles.set(p.customerId, p);
+      }
+    const { storeId, sources, quarantine } = header.data;
+    return {
+      storeId: storeId ?? newStoreId(),
+      profiles,
+      sources: { files: dict(sources.files), kafka: dict(sources.kafka) },
+      quarantine: { total: quarantine.total, byReason: dict(quarantine.byReason), recent: quarantine.recent },
     };
   }
 

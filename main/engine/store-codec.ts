@@ -1,7 +1,17 @@
+import { type Dict, dict } from '../../shared/dict.js';
 import type { CrmValue } from '../../shared/events.js';
+import { isCleanId } from './decode/record-ids.js';
 import type { EngineState, SourceProgress } from './engine-state.js';
-import { addToCell, type ChurnPoint, type Profile, type ResponseTimes, type SeenAt } from './profile.js';
+import {
+  addToCell,
+  CHURN_HISTORY_LIMIT,
+  type ChurnPoint,
+  type Profile,
+  type ResponseTimes,
+  type SeenAt,
+} from './profile.js';
 import type { QuarantineState } from './quarantine.js';
+import { StoreDamage } from './store-damage.js';
 import { internTrackId } from './track-ids.js';
 
 /** The store file's JSON shape, and the conversion between it and in-memory profiles. */
@@ -22,9 +32,9 @@ export interface StoredProfile {
   listenZip: (SeenAt & { zip: string }) | null;
   clicks: number;
   responseTimes: ResponseTimes | null;
-  products: Record<string, number>;
+  products: Dict<number>;
   churnHistory: ChurnPoint[];
-  crm: Record<string, CrmValue> | null;
+  crm: Dict<CrmValue> | null;
 }
 
 export interface StoreData {
@@ -39,7 +49,7 @@ export interface StoreData {
 }
 
 /** Just the text and instant: in memory a profile may hold the event's whole WrittenTime. */
-const seenAt = (s: SeenAt | null): SeenAt | null => s && { text: s.text, epochMs: s.epochMs };
+const plainSeenAt = (s: SeenAt | null): SeenAt | null => s && { text: s.text, epochMs: s.epochMs };
 
 export function encodeProfile(p: Profile): StoredProfile {
   const dayHour: number[] = [];
@@ -53,8 +63,8 @@ export function encodeProfile(p: Profile): StoredProfile {
     tod: [p.morning, p.afternoon, p.evening, p.night],
     mobile: p.mobile,
     dayHour,
-    firstSeen: seenAt(p.firstSeen),
-    lastSeen: seenAt(p.lastSeen),
+    firstSeen: plainSeenAt(p.firstSeen),
+    lastSeen: plainSeenAt(p.lastSeen),
     listenZip: p.listenZip && { text: p.listenZip.text, epochMs: p.listenZip.epochMs, zip: p.listenZip.zip },
     clicks: p.clicks,
     responseTimes: p.responseTimes,
@@ -64,31 +74,165 @@ export function encodeProfile(p: Profile): StoredProfile {
   };
 }
 
-export function decodeProfile(s: StoredProfile): Profile {
-  const [morning, afternoon, evening, night] = s.tod;
+/**
+ * A profile as read from the store, checked field by field before it is trusted: a store is
+ * input like any other (edited by hand, written by another version, damaged on disk). Types,
+ * ranges and the sums that must agree (buckets and day×hour cells add up to listens) are checked
+ * by hand: zod over a million profiles took seconds at start-up. Throws a StoreDamage naming the
+ * customer and the field.
+ */
+export function decodeProfile(value: unknown): Profile {
+  const s = value as StoredProfile;
+  if (typeof s !== 'object' || s === null || Array.isArray(s))
+    throw new StoreDamage('a profile is not an object');
+  if (!isCleanId(s.id)) throw new StoreDamage(`a profile has no readable id (${preview(s.id)})`);
+  const bad = (field: string, what: string, v: unknown) =>
+    new StoreDamage(`profile ${s.id}: ${field} ${what} (${preview(v)})`);
+  const count = (field: string, v: unknown, max = Number.MAX_SAFE_INTEGER): number => {
+    if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) > max)
+      throw bad(
+        field,
+        max === Number.MAX_SAFE_INTEGER ? 'is not a whole number' : `is not a whole number up to ${max}`,
+        v,
+      );
+    return v as number;
+  };
+  const listens = count('listens', s.listens);
+  if (!Array.isArray(s.tracks) || s.tracks.length > listens)
+    throw bad('tracks', 'is not a list of at most listens ids', s.tracks);
+  const tracks = new Set<string>();
+  for (const t of s.tracks) {
+    if (!isCleanId(t)) throw bad('tracks', 'holds an unreadable track id', t);
+    tracks.add(internTrackId(t));
+  }
+  if (tracks.size !== s.tracks.length) throw bad('tracks', 'holds a track twice', s.tracks);
+  if (!Array.isArray(s.tod) || s.tod.length !== 4) throw bad('tod', 'is not four bucket counts', s.tod);
+  const [morning, afternoon, evening, night] = s.tod.map((n, i) => count(`tod[${i}]`, n));
+  if ((morning as number) + (afternoon as number) + (evening as number) + (night as number) !== listens)
+    throw bad('tod', 'does not add up to listens', s.tod);
+  const mobile = count('mobile', s.mobile, listens);
+  if (!Array.isArray(s.dayHour) || s.dayHour.length % 2 !== 0)
+    throw bad('dayHour', 'is not cell, count pairs', s.dayHour);
+  const firstSeen = readSeenAt(s.firstSeen, 'firstSeen', bad);
+  const lastSeen = readSeenAt(s.lastSeen, 'lastSeen', bad);
+  if ((firstSeen === null || lastSeen === null) !== (listens === 0))
+    throw bad('firstSeen', 'disagrees with listens', s.firstSeen);
+  const zipAt = readSeenAt(s.listenZip, 'listenZip', bad);
+  const zip = s.listenZip?.zip;
+  if (zipAt !== null && typeof zip !== 'string') throw bad('listenZip.zip', 'is not text', zip);
+  const listenZip = zipAt && { ...zipAt, zip: zip as string };
+  const clicks = count('clicks', s.clicks);
+  const products = dict<number>();
+  if (typeof s.products !== 'object' || s.products === null || Array.isArray(s.products))
+    throw bad('products', 'is not an object', s.products);
+  for (const product of Object.keys(s.products))
+    products[product] = count(`products.${product}`, s.products[product], clicks);
   const profile: Profile = {
     customerId: s.id,
-    listens: s.listens,
-    tracks: new Set(s.tracks.map(internTrackId)),
-    morning,
-    afternoon,
-    evening,
-    night,
-    mobile: s.mobile,
+    listens,
+    tracks,
+    morning: morning as number,
+    afternoon: afternoon as number,
+    evening: evening as number,
+    night: night as number,
+    mobile,
     dayHour: new Uint16Array(168),
-    firstSeen: s.firstSeen,
-    lastSeen: s.lastSeen,
-    listenZip: s.listenZip,
-    clicks: s.clicks,
-    responseTimes: s.responseTimes,
-    products: s.products,
-    churn: s.churnHistory[s.churnHistory.length - 1] ?? null,
-    churnHistory: s.churnHistory,
-    crm: s.crm,
+    firstSeen,
+    lastSeen,
+    listenZip,
+    clicks,
+    responseTimes: responseTimes(s.responseTimes, clicks, bad),
+    products,
+    churn: null,
+    churnHistory: churnHistory(s.churnHistory, bad),
+    crm: crm(s.crm, bad),
   };
-  for (let i = 0; i + 1 < s.dayHour.length; i += 2)
-    addToCell(profile, s.dayHour[i] as number, s.dayHour[i + 1] as number);
+  profile.churn = profile.churnHistory[profile.churnHistory.length - 1] ?? null;
+  let cells = 0;
+  let previous = -1;
+  for (let i = 0; i + 1 < s.dayHour.length; i += 2) {
+    const cell = count('dayHour', s.dayHour[i], 167);
+    if (cell <= previous) throw bad('dayHour', 'repeats or disorders a cell', s.dayHour);
+    previous = cell;
+    const n = count('dayHour', s.dayHour[i + 1], listens);
+    cells += n;
+    addToCell(profile, cell, n);
+  }
+  if (cells !== listens) throw bad('dayHour', 'does not add up to listens', s.dayHour);
   return profile;
+}
+
+type Bad = (field: string, what: string, v: unknown) => StoreDamage;
+
+function preview(v: unknown): string {
+  const text = v === undefined ? 'missing' : (JSON.stringify(v) ?? String(v));
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+function readSeenAt(v: unknown, field: string, bad: Bad): SeenAt | null {
+  if (v === null) return null;
+  const s = v as SeenAt;
+  if (typeof s !== 'object' || typeof s.text !== 'string' || !Number.isFinite(s.epochMs))
+    throw bad(field, 'is not a time', v);
+  return { text: s.text, epochMs: s.epochMs };
+}
+
+function responseTimes(v: unknown, clicks: number, bad: Bad): ResponseTimes | null {
+  if (v === null) return null;
+  const r = v as ResponseTimes;
+  const finite = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  if (
+    typeof r !== 'object' ||
+    !Number.isSafeInteger(r.count) ||
+    r.count < 1 ||
+    r.count > clicks ||
+    !finite(r.sum) ||
+    !finite(r.sumSquares) ||
+    !finite(r.min) ||
+    !finite(r.max) ||
+    r.min > r.max
+  )
+    throw bad('responseTimes', 'is not a count, sum and range of response times', v);
+  return r;
+}
+
+function churnHistory(v: unknown, bad: Bad): ChurnPoint[] {
+  if (!Array.isArray(v) || v.length > CHURN_HISTORY_LIMIT)
+    throw bad('churnHistory', 'is not a list of predictions', v);
+  for (const point of v as ChurnPoint[]) {
+    const text = (t: unknown) => t === null || typeof t === 'string';
+    if (
+      typeof point !== 'object' ||
+      point === null ||
+      !(point.risk === null || (typeof point.risk === 'number' && point.risk >= 0 && point.risk <= 1)) ||
+      !(point.label === null || point.label === 0 || point.label === 1) ||
+      (point.risk === null && point.label === null) ||
+      !text(point.model) ||
+      !text(point.ts)
+    )
+      throw bad('churnHistory', 'holds something that is not a prediction', point);
+  }
+  return v as ChurnPoint[];
+}
+
+function crm(v: unknown, bad: Bad): Dict<CrmValue> | null {
+  if (v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) throw bad('crm', 'is not an object', v);
+  const fields = dict<CrmValue>();
+  for (const name of Object.keys(v)) {
+    const value = (v as Dict<unknown>)[name];
+    if (
+      name === '' ||
+      !(
+        typeof value === 'string' ||
+        typeof value === 'boolean' ||
+        (typeof value === 'number' && Number.isFinite(value))
+      )
+    )
+      throw bad(`crm.${name}`, 'is not a text, number or true/false', value);
+    fields[name] = value;
+  }
+  return fields;
 }
 
 /** Everything in the store but the profiles. */

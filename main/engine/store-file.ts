@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { StoreDamage } from './store-damage.js';
 
 /**
  * The store file as a lowdb adapter. It is one JSON document, as before, laid out so it can be
@@ -79,7 +80,8 @@ async function wholeDocument(first: string[], rest: AsyncGenerator<string[]>): P
   let text = first.join('\n');
   for await (const lines of rest) text += `\n${lines.join('\n')}`;
   const doc = JSON.parse(text) as Record<string, unknown>;
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new StoreDamage('not a JSON object');
   const profiles = Array.isArray(doc.profiles) ? (doc.profiles as unknown[]) : [];
   delete doc.profiles;
   return {
@@ -95,7 +97,7 @@ async function* profileLines(first: string[], rest: AsyncGenerator<string[]>): A
   const take = (lines: string[]): string[] => {
     const profiles: string[] = [];
     for (const line of lines) {
-      if (ended) throw new Error('text after the end of the store');
+      if (ended) throw new StoreDamage('text after the end of the store');
       if (line === ']}') ended = true;
       else profiles.push(line.endsWith(',') ? line.slice(0, -1) : line);
     }
@@ -103,7 +105,7 @@ async function* profileLines(first: string[], rest: AsyncGenerator<string[]>): A
   };
   yield take(first);
   for await (const lines of rest) yield take(lines);
-  if (!ended) throw new Error('the store file ends before its last profile (truncated)');
+  if (!ended) throw new StoreDamage('the store file ends before its last profile (truncated)');
 }
 
 /** Non-empty lines of a file, without their line breaks, a chunk's worth at a time; none for a missing file. */

@@ -67,6 +67,74 @@ describe('the store', () => {
     expect(notice).toMatch(/not a Customer 360 store/);
   });
 
+  /** A good store with one profile, then `edit` applied to its text: the store must refuse it whole. */
+  async function damagedBy(
+    edit: (text: string) => string,
+  ): Promise<{ notice: string | null; files: string[]; profiles: number }> {
+    const dir = await tempDir();
+    const { store } = await ProfileStore.open(dir);
+    const state = emptyEngineState();
+    mergeInto(
+      state.profiles,
+      aggregateBatch([
+        listen('1', '2026-03-02 07:10:00'),
+        listen('2', '2026-03-02 08:10:00'),
+        listen('2', '2026-03-02 21:10:00'),
+        event({ type: 'customer', customerId: '2', Name: 'Two' }),
+      ]),
+    );
+    state.sources.kafka['clickstream:0'] = '42';
+    await store.checkpoint(state);
+    const path = join(dir, 'store.json');
+    await writeFile(path, edit(await readFile(path, 'utf8')));
+    const { notice, state: opened } = await ProfileStore.open(dir);
+    return { notice, files: await readdir(dir), profiles: opened.profiles.size };
+  }
+
+  it('refuses a store whose profiles have wrong types or do not add up, naming the customer and field', async () => {
+    const cases: Array<[(t: string) => string, RegExp]> = [
+      [
+        (t) => t.replace('"listens":1', '"listens":"24x"'),
+        /profile 1: listens is not a whole number \("24x"\)/,
+      ],
+      [(t) => t.replace('"listens":2', '"listens":3'), /profile 2: tod does not add up to listens/],
+      [(t) => t.replace('"tod":[1,0,0,0]', '"tod":[1,0,0,1]'), /profile 1: tod does not add up to listens/],
+      [(t) => t.replace('"mobile":0', '"mobile":-1'), /profile 1: mobile is not a whole number/],
+      [
+        (t) => t.replace('"Two"', '{"nested":true}'),
+        /profile 2: crm.name is not a text, number or true\/false/,
+      ],
+      [
+        (t) => t.replace('"churnHistory":[]', '"churnHistory":[{"risk":7}]'),
+        /churnHistory holds something that is not a prediction/,
+      ],
+      [(t) => t.replace('"products":{}', '"products":[]'), /products is not an object/],
+      [(t) => t.replace('"id":"2"', '"id":"1"'), /customer 1 has two profiles/],
+      [(t) => t.replace('"id":"2"', '"id":"a\\u0000b"'), /a profile has no readable id/],
+      [
+        (t) => t.replace('"clickstream:0":"42"', '"clickstream:0":"-1"'),
+        /not a Customer 360 store \(sources.kafka.clickstream:0: not an offset\)/,
+      ],
+    ];
+    for (const [edit, message] of cases) {
+      const { notice, files, profiles } = await damagedBy(edit);
+      expect(notice, String(message)).toMatch(message);
+      expect(notice).toMatch(/moved to .*store\.json\.damaged-.* a new, empty store was started/);
+      expect(profiles).toBe(0); // nothing half-trusted
+      expect(files.filter((f) => f.startsWith('store.json.damaged-'))).toHaveLength(1);
+    }
+  });
+
+  it('says so when the store file is empty, and keeps it aside', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'store.json'), '');
+    const { notice } = await ProfileStore.open(dir);
+    expect(notice).toMatch(
+      /could not be read \(the file is empty \(0 bytes\).*\); it was moved to .*store\.json\.damaged-/,
+    );
+    expect((await readdir(dir)).some((f) => f.startsWith('store.json.damaged-'))).toBe(true);
+  });
+
   it('keeps the previous checkpoint when a write fails part-way', async () => {
     const dir = await tempDir();
     const { store } = await ProfileStore.open(dir);
