@@ -85,9 +85,13 @@ export interface GroupRisk {
 
 export interface ChurnOverview {
   threshold: number;
+  /** Customers with any prediction: a risk score or a label only. */
+  predicted: number;
+  /** Customers with a risk score (those the histogram can place). */
   scored: number;
+  /** Customers whose churn label is 1 at the threshold: the same count everywhere. */
   atRisk: number;
-  /** Customers per tenth of risk: [0,0.1), [0.1,0.2), … [0.9,1]. */
+  /** Scored customers per tenth of risk: [0,0.1), [0.1,0.2), … [0.9,1]. */
   histogram: number[];
   byLevel: GroupRisk[];
   byCampaign: GroupRisk[];

@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeJsonRecord } from '../../main/engine/decode/record-decoder.js';
 import { EngineService } from '../../main/engine/engine-service.js';
-import type { ExportProgress } from '../../shared/engine-api.js';
+import { IngestSession } from '../../main/engine/ingest-session.js';
+import { resolveKafkaSettings } from '../../main/engine/kafka/kafka-settings.js';
+import { ProfileStore } from '../../main/engine/profile-store.js';
+import { dispatch } from '../../main/server/api-dispatch.js';
+import type { ChurnOverview, DashboardSnapshot, ExportProgress } from '../../shared/engine-api.js';
 
 const running: EngineService[] = [];
 afterEach(async () => {
@@ -81,5 +86,68 @@ describe('the engine service', () => {
     expect(labels.length).toBeGreaterThan(0);
     expect(labels.length).toBeLessThanOrEqual(atRisk + 5); // live predictions may move a few
     expect(new Set(labels)).toEqual(new Set(['1']));
+  });
+});
+
+describe('one meaning of "at risk"', () => {
+  it('gives the same count in the churn view, the snapshot and the at-risk export, at any threshold set through the API', async () => {
+    // A store with scored, label-only and unscored customers; the engine then serves it (its
+    // Kafka source is out of reach, so nothing changes under the test).
+    const dataDir = await mkdtemp(join(tmpdir(), 'c360-at-risk-'));
+    const { store, state } = await ProfileStore.open(dataDir);
+    const session = new IngestSession(store, state);
+    const lines = [
+      '{"customerId":"a","churnRisk":0.3}',
+      '{"customerId":"b","churnRisk":0.6}',
+      '{"customerId":"c","churnRisk":0.1}',
+      '{"user_id":"d","prediction":1}',
+      '{"user_id":"e","prediction":0}',
+      '{"type":"listen","customerId":"f","trackId":"1","ts":"2026-03-04 10:00:00"}',
+    ];
+    session.apply(
+      lines.map((l, i) => ({ origin: { file: 'x', line: i + 1 }, raw: '', result: decodeJsonRecord(l) })),
+      () => {},
+    );
+    await session.checkpoint();
+    const engine = new EngineService({
+      dataDir,
+      source: { kind: 'kafka', settings: resolveKafkaSettings([{ brokers: '127.0.0.1:1' }]) },
+    });
+    running.push(engine);
+    await engine.start();
+
+    const call = async (method: string, params: unknown) => {
+      const r = await dispatch(engine, { id: 1, method, params });
+      if (!r || 'error' in r) throw new Error(r?.error ?? 'no answer');
+      return r.result as never;
+    };
+    for (const [threshold, expected] of [
+      [0.2, ['a', 'b', 'd']],
+      [0.5, ['b', 'd']],
+      [0.95, ['d']],
+    ] as const) {
+      await call('updateSettings', { churnThreshold: threshold });
+      const churn: ChurnOverview = await call('churnOverview', {});
+      const snapshot: DashboardSnapshot = await call('snapshot', {});
+      const events: ExportProgress[] = [];
+      const off = engine.on('exportProgress', (p) => events.push(p));
+      const { exportId }: { exportId: string } = await call('startExport', { scope: { kind: 'at-risk' } });
+      await expect.poll(() => events.some((e) => e.exportId === exportId && e.finished)).toBe(true);
+      off();
+      const csv = await readFile(join(engine.exportsDir, exportId, 'live_table.csv'), 'utf8');
+      const exported = csv
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]);
+      expect({ threshold, churn: churn.atRisk, snapshot: snapshot.atRisk, exported }).toEqual({
+        threshold,
+        churn: expected.length,
+        snapshot: expected.length,
+        exported: [...expected],
+      });
+      expect(churn.topAtRisk.map((c) => c.customerId).sort()).toEqual([...expected]);
+      expect(churn.predicted).toBe(5);
+    }
   });
 });

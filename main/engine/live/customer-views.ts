@@ -1,3 +1,4 @@
+import { dict, own } from '../../../shared/dict.js';
 import type {
   BaseStats,
   ChurnOverview,
@@ -17,11 +18,11 @@ const text = (v: unknown): string | null => (v === undefined || v === null || v 
 export function customerSummary(p: Profile, threshold: number): CustomerSummary {
   return {
     customerId: p.customerId,
-    name: text(p.crm?.name),
-    email: text(p.crm?.email),
-    phone: text(p.crm?.phone),
-    zip: text(p.crm?.zip) ?? p.listenZip?.zip ?? null,
-    level: text(p.crm?.level),
+    name: text(own(p.crm, 'name')),
+    email: text(own(p.crm, 'email')),
+    phone: text(own(p.crm, 'phone')),
+    zip: text(own(p.crm, 'zip')) ?? p.listenZip?.zip ?? null,
+    level: text(own(p.crm, 'level')),
     listens: p.listens,
     churnRisk: p.churn?.risk ?? null,
     churnLabel: churnLabel(p, threshold),
@@ -32,7 +33,7 @@ export function customer360(p: Profile, threshold: number, recent: RecentActivit
   const r = p.responseTimes;
   return {
     customerId: p.customerId,
-    crm: { ...(p.crm ?? {}) },
+    crm: dict(p.crm),
     listening: {
       listens: p.listens,
       uniqueTracks: p.tracks.size,
@@ -96,7 +97,7 @@ export function baseStats(profiles: Iterable<Profile>): BaseStats {
 function groupRisk(profiles: Profile[], field: string, threshold: number): GroupRisk[] {
   const groups = new Map<string, GroupRisk>();
   for (const p of profiles) {
-    const key = text(p.crm?.[field]) ?? 'unknown';
+    const key = text(own(p.crm, field)) ?? 'unknown';
     const g = groups.get(key) ?? { key, customers: 0, atRisk: 0 };
     g.customers += 1;
     if (isAtRisk(p, threshold)) g.atRisk += 1;
@@ -105,30 +106,45 @@ function groupRisk(profiles: Profile[], field: string, threshold: number): Group
   return [...groups.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
+/** Highest risk first; a label-only prediction (no score) after every score; then by id. */
+function byRisk(a: Profile, b: Profile): number {
+  const ra = a.churn?.risk ?? -1;
+  const rb = b.churn?.risk ?? -1;
+  return rb - ra || a.customerId.localeCompare(b.customerId);
+}
+
+/**
+ * Churn over the base. "At risk" is isAtRisk() here as in the snapshot, the flow counter and the
+ * exports: churn label 1, which a label-only prediction also gives. The histogram can only place
+ * customers with a score.
+ */
 export function churnOverview(profiles: Iterable<Profile>, threshold: number, top: number): ChurnOverview {
   const histogram = new Array<number>(10).fill(0);
-  const scored: Profile[] = [];
-  let atRisk = 0;
+  const predicted: Profile[] = [];
+  const atRiskList: Profile[] = [];
+  let scored = 0;
   for (const p of profiles) {
-    const risk = p.churn?.risk;
-    if (risk === null || risk === undefined) continue;
-    scored.push(p);
-    const bin = Math.min(9, Math.floor(risk * 10));
-    histogram[bin] = (histogram[bin] ?? 0) + 1;
-    if (risk >= threshold) atRisk += 1;
+    if (!p.churn) continue;
+    predicted.push(p);
+    const risk = p.churn.risk;
+    if (risk !== null) {
+      scored += 1;
+      const bin = Math.min(9, Math.floor(risk * 10));
+      histogram[bin] = (histogram[bin] ?? 0) + 1;
+    }
+    if (isAtRisk(p, threshold)) atRiskList.push(p);
   }
-  const topAtRisk = scored
-    .filter((p) => (p.churn?.risk ?? 0) >= threshold)
-    .sort((a, b) => (b.churn?.risk ?? 0) - (a.churn?.risk ?? 0) || a.customerId.localeCompare(b.customerId))
-    .slice(0, top)
-    .map((p) => customerSummary(p, threshold));
   return {
     threshold,
-    scored: scored.length,
-    atRisk,
+    predicted: predicted.length,
+    scored,
+    atRisk: atRiskList.length,
     histogram,
-    byLevel: groupRisk(scored, 'level', threshold),
-    byCampaign: groupRisk(scored, 'campaign', threshold),
-    topAtRisk,
+    byLevel: groupRisk(predicted, 'level', threshold),
+    byCampaign: groupRisk(predicted, 'campaign', threshold),
+    topAtRisk: atRiskList
+      .sort(byRisk)
+      .slice(0, top)
+      .map((p) => customerSummary(p, threshold)),
   };
 }

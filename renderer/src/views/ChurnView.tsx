@@ -44,7 +44,7 @@ function histogramOption(o: ChurnOverview, theme: 'booth' | 'desk'): EChartsOpti
 
 function shareOption(o: ChurnOverview, theme: 'booth' | 'desk'): EChartsOption {
   const c = colors(theme);
-  const share = o.scored === 0 ? 0 : (o.atRisk / o.scored) * 100;
+  const share = o.predicted === 0 ? 0 : (o.atRisk / o.predicted) * 100;
   return {
     series: [
       {
@@ -156,12 +156,14 @@ export function ChurnView({
         <div className="grid churn-grid">
           <figure className="panel wide">
             <figcaption>
-              Risk distribution — {fmt(overview.scored)} customers scored, {fmt(overview.atRisk)} at risk
+              Risk distribution — {fmt(overview.predicted)} customers with a prediction
+              {overview.scored < overview.predicted ? ` (${fmt(overview.scored)} with a score)` : ''},{' '}
+              {fmt(overview.atRisk)} at risk
             </figcaption>
             <EChart
               option={options.histogram}
               height={260}
-              label={`Churn risk distribution; ${overview.atRisk} of ${overview.scored} customers at or above ${overview.threshold}`}
+              label={`Churn risk distribution; ${overview.atRisk} of ${overview.predicted} customers with a prediction are at risk (threshold ${overview.threshold})`}
             />
           </figure>
           <figure className="panel">
@@ -169,7 +171,7 @@ export function ChurnView({
             <EChart
               option={options.share}
               height={260}
-              label={`Share of customers at risk: ${pct(overview.scored ? overview.atRisk / overview.scored : 0)}`}
+              label={`Share of customers at risk: ${pct(overview.predicted ? overview.atRisk / overview.predicted : 0)}`}
             />
           </figure>
           <figure className="panel">
@@ -203,7 +205,7 @@ export function ChurnView({
                     <td>{c.name ?? '—'}</td>
                     <td>{c.level ?? '—'}</td>
                     <td>{fmt(c.listens)}</td>
-                    <td className="risk-cell">{risk(c.churnRisk)}</td>
+                    <td className="risk-cell">{c.churnRisk === null ? 'label only' : risk(c.churnRisk)}</td>
                   </tr>
                 ))}
               </tbody>
