@@ -19,12 +19,22 @@ const TIMESTAMP =
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/**
+ * Years an event may carry. A clickstream older than 1970 or past 2100 is a broken clock or a
+ * sentinel, not an event; and Date.UTC would read years 0–99 as 1900–1999 (0042 as 1942).
+ */
+export const FIRST_YEAR = 1970;
+export const LAST_YEAR = 2100;
+
 function daysInMonth(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
 }
 
-/** Parses `YYYY-MM-DD HH:MM[:SS[.fff]]` with `T` or space and an optional `Z`/offset; null if invalid. */
+/**
+ * Parses `YYYY-MM-DD HH:MM[:SS[.fff]]` with `T` or space and an optional `Z`/offset; null if
+ * invalid or outside FIRST_YEAR–LAST_YEAR.
+ */
 export function parseWrittenTime(text: string): WrittenTime | null {
   return parseCommonForm(text) ?? parseAnyForm(text);
 }
@@ -104,6 +114,7 @@ function fromFields(
   second: number,
   offsetMinutes: number,
 ): WrittenTime | null {
+  if (year < FIRST_YEAR || year > LAST_YEAR) return null;
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return null;
   if (day < 1 || day > daysInMonth(year, month)) return null;
   const dateKey = year * 10_000 + month * 100 + day;

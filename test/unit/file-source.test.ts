@@ -112,9 +112,30 @@ describe('line files', () => {
       new UserError('/no/such/file.csv: no such file; check the path and try again'),
     );
     await expect(sniffFileFormat(await fileWith('empty.csv', '\n\n'))).rejects.toThrow(/empty/);
-    await expect(sniffFileFormat(await fileWith('a.png', '\u0000PNG'))).rejects.toThrow(/binary file/);
+    await expect(sniffFileFormat(await fileWith('a.bin', '\u0000PNG\u0001\u0002'))).rejects.toThrow(
+      /a\.bin: not text \(\d+% of its first 1 KB are control bytes such as NUL\)/,
+    );
+    const gzip = join(await mkdtemp(join(tmpdir(), 'c360-files-')), 'tracks.csv.gz');
+    await writeFile(gzip, Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]));
+    await expect(sniffFileFormat(gzip)).rejects.toThrow(/gzip-compressed; decompress it first/);
     await expect(sniffFileFormat(await fileWith('notes.txt', 'dear diary'))).rejects.toThrow(
       /unreadable format/,
     );
+  });
+
+  it('ingests the good lines of a text file with a few NUL lines, and quarantines those (first line too)', async () => {
+    const good = (n: number) => `e${n},${n},t${n},2026-03-04 08:00:00,0,12345`;
+    const lines = ['\u0000\u0000\u0000', good(1), `${good(2)}\u0000`, good(3), '\u0000junk\u0000', good(4)];
+    const path = await fileWith('tracks.csv', `${lines.join('\n')}\n`);
+    expect(await sniffFileFormat(path)).toBe('tracks-csv');
+    const records = await readAll(path);
+    expect(
+      records
+        .filter((r) => r.result.ok)
+        .map((r) => (r.result as { event: { customerId: string } }).event.customerId),
+    ).toEqual(['1', '3', '4']);
+    expect(records.filter((r) => !r.result.ok).map((r) => (r.origin as { line: number }).line)).toEqual([
+      1, 3, 5,
+    ]);
   });
 });

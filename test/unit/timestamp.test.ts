@@ -34,7 +34,17 @@ describe('parseWrittenTime', () => {
     '2026-03-04 24:00:00',
     '2026-03-04 10:61:00',
     '04/03/2026 10:00',
+    // Outside 1970–2100: a broken clock, and Date.UTC would have read 0042 as 1942.
+    '0042-03-04 10:00:00',
+    '1969-12-31 23:59:59Z',
+    '2101-01-01 00:00:00',
+    '9999-12-31T23:59:59Z',
   ])('rejects %j', (text) => {
     expect(parseWrittenTime(text)).toBeNull();
+  });
+
+  it('reads the first and last years it accepts', () => {
+    expect(parseWrittenTime('1970-01-01 00:00:00')?.epochMs).toBe(0);
+    expect(parseWrittenTime('2100-12-31T23:59:59Z')?.epochMs).toBe(Date.UTC(2100, 11, 31, 23, 59, 59));
   });
 });

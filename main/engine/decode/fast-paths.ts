@@ -1,5 +1,6 @@
 import type { ClickEvent, ListenEvent, PredictionEvent } from '../../../shared/events.js';
 import { parseWrittenTime, type WrittenTime } from '../../../shared/timestamp.js';
+import { hasControlCharacter, isCleanText, MAX_ID } from './record-ids.js';
 
 /**
  * Fast paths for the record shapes nearly every record has. The zod schemas in record-schemas.ts
@@ -9,14 +10,13 @@ import { parseWrittenTime, type WrittenTime } from '../../../shared/timestamp.js
  * still handles (and words) every rejection. test/unit/fast-paths.test.ts checks they agree.
  */
 
-const MAX_ID = 64;
 const MAX_TEXT = 2048;
 
 /** `undefined` means "not sure": let the schema decide. */
 function id(v: unknown): string | undefined {
   if (typeof v === 'string') {
     const t = v.trim();
-    return t.length > 0 && t.length <= MAX_ID ? t : undefined;
+    return t.length > 0 && t.length <= MAX_ID && !hasControlCharacter(t) ? t : undefined;
   }
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v);
   return undefined;
@@ -24,7 +24,7 @@ function id(v: unknown): string | undefined {
 
 function optionalText(v: unknown): string | null | undefined {
   if (v === undefined || v === null || v === '') return null;
-  if (typeof v === 'string') return v.length <= MAX_TEXT ? v : undefined;
+  if (typeof v === 'string') return v.length <= MAX_TEXT && isCleanText(v) ? v : undefined;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return undefined;
 }

@@ -1,25 +1,46 @@
 import { z } from 'zod';
 import type { ClickEvent, ListenEvent, PredictionEvent } from '../../../shared/events.js';
-import { parseWrittenTime } from '../../../shared/timestamp.js';
+import { FIRST_YEAR, LAST_YEAR, parseWrittenTime } from '../../../shared/timestamp.js';
+import { hasControlCharacter, isCleanText, MAX_ID } from './record-ids.js';
 
 /**
  * Zod schemas for every record shape DESIGN §3 accepts, each turning its shape into the one event
  * type of its kind. Limits keep absurd values out of profiles.
  */
 
-const MAX_ID = 64;
 const MAX_TEXT = 2048;
 
-/** Customer and track ids arrive as strings or numbers; both become trimmed strings. */
+/**
+ * Customer and track ids arrive as strings or numbers; both become trimmed strings. A number past
+ * 2^53 has already lost digits in JSON parsing (another customer's id, silently), so it is refused.
+ */
 export const idSchema = z
-  .union([z.string(), z.number().int().nonnegative()])
+  .union([
+    z.string(),
+    z
+      .number()
+      .int()
+      .nonnegative()
+      .refine(Number.isSafeInteger, 'id is a number too large to read exactly; send it as text'),
+  ])
   .transform((v) => String(v).trim())
-  .pipe(z.string().min(1, 'empty id').max(MAX_ID, 'id longer than 64 characters'));
+  .pipe(
+    z
+      .string()
+      .min(1, 'empty id')
+      .max(MAX_ID, 'id longer than 64 characters')
+      .refine((id) => !hasControlCharacter(id), 'id holds a control character'),
+  );
 
 export const timeSchema = z.string().transform((text, ctx) => {
   const at = parseWrittenTime(text.trim());
   if (!at) {
-    ctx.addIssue({ code: 'custom', message: `unreadable timestamp "${text.slice(0, 40)}"` });
+    const year = Number(/^\s*(\d{4})-\d{2}-\d{2}[T ]/.exec(text)?.[1]);
+    const message =
+      year < FIRST_YEAR || year > LAST_YEAR
+        ? `timestamp "${text.slice(0, 40)}" is outside the years ${FIRST_YEAR}–${LAST_YEAR}`
+        : `unreadable timestamp "${text.slice(0, 40)}"`;
+    ctx.addIssue({ code: 'custom', message });
     return z.NEVER;
   }
   return at;
@@ -41,7 +62,7 @@ export const mobileFlagSchema = z.union(
 );
 
 const optionalText = z
-  .union([z.string().max(MAX_TEXT), z.number()])
+  .union([z.string().max(MAX_TEXT).refine(isCleanText, 'text holds a control character'), z.number()])
   .nullish()
   .transform((v) => (v === null || v === undefined || v === '' ? null : String(v)));
 

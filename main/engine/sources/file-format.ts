@@ -1,5 +1,7 @@
 import { open } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import { looksLikeCustomersHeader } from '../decode/customers-csv.js';
+import { hasControlCharacter } from '../decode/record-ids.js';
 import { UserError } from '../user-error.js';
 
 /** The batch file formats DESIGN §3 accepts, told apart by their first line. */
@@ -21,19 +23,57 @@ export async function sniffFileFormat(path: string): Promise<FileFormat> {
     if (code === 'EISDIR') throw new UserError(`${path} is a folder; name the files inside it`);
     throw new UserError(`${path}: cannot read (${code ?? (error as Error).message})`);
   }
-  if (head.includes(0))
-    throw new UserError(`${path}: binary file; expected a tracks CSV, JSON lines or a customers CSV`);
+  const binary = notTextReason(head);
+  if (binary) throw new UserError(`${path}: ${binary}; expected a tracks CSV, JSON lines or a customers CSV`);
+  // The format is told from the first line that reads as text: a few damaged lines (a NUL, a
+  // stray control byte) are quarantined one by one when the file is read, like any bad record.
   const firstLine =
     head
       .toString('utf8')
       .replace(/^\uFEFF/, '')
       .split(/\r?\n/)
-      .find((l) => l.trim() !== '') ?? '';
-  if (firstLine === '') throw new UserError(`${path}: the file is empty; nothing to ingest`);
+      .find((l) => l.trim() !== '' && !hasControlCharacter(l.replace(/[\t\r]/g, ''))) ?? '';
+  if (firstLine === '')
+    throw new UserError(
+      head.toString('utf8').trim() === ''
+        ? `${path}: the file is empty; nothing to ingest`
+        : `${path}: no line in its first ${Math.ceil(head.length / 1024)} KB reads as text; expected a tracks CSV, JSON lines or a customers CSV`,
+    );
   if (firstLine.trimStart().startsWith('{')) return 'json-lines';
   if (looksLikeCustomersHeader(firstLine)) return 'customers-csv';
-  if (firstLine.split(',').length === 6) return 'tracks-csv';
+  if (csvFieldCount(firstLine) === 6) return 'tracks-csv';
   throw new UserError(
     `${path}: unreadable format; expected a tracks CSV (eventId,customerId,trackId,datetime,mobile,zip), JSON lines, or a customers CSV with a CustID header`,
   );
+}
+
+/** Share of control bytes (other than tab, line breaks and form feed) past which a file is not text. */
+const CONTROL_SHARE = 0.1;
+
+/** Why the start of a file says it is not text at all, or null when it may be text. */
+export function notTextReason(head: Buffer): string | null {
+  if (head.length === 0) return null;
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip-compressed; decompress it first (gunzip)';
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)
+    return 'a zip archive; unpack it first';
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))
+    return 'UTF-16 text; save it as UTF-8';
+  let controls = 0;
+  for (const byte of head) {
+    if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0c && byte !== 0x0d) || byte === 0x7f)
+      controls += 1;
+  }
+  if (controls / head.length <= CONTROL_SHARE) return null;
+  const share = Math.round((controls * 100) / head.length);
+  return `not text (${share}% of its first ${Math.ceil(head.length / 1024)} KB are control bytes such as NUL)`;
+}
+
+/** Fields in one CSV line, quotes read as RFC 4180 has them (`"a,b"` is one field); 0 if unreadable. */
+function csvFieldCount(line: string): number {
+  if (!line.includes('"')) return line.split(',').length;
+  try {
+    return (parse(line, { relax_column_count: true }) as string[][])[0]?.length ?? 0;
+  } catch {
+    return 0;
+  }
 }
