@@ -128,19 +128,26 @@ export class IngestSession {
   }
 
   /**
-   * Starts a checkpoint when one is due and none is being written, and returns at once: the
-   * write goes on between batches. A failed write is thrown here (or by checkpoint()) next time.
+   * Starts a checkpoint when one is due, and returns once it is started: the write goes on
+   * between batches. A failed write is thrown here (or by checkpoint()) next time.
+   *
+   * Due: every `everyRecords` records, a promise to the user about how much a crash can replay,
+   * so a write still in progress is waited for rather than the checkpoint skipped; otherwise
+   * once the interval has passed (see #interval), and then only if no write is in progress.
    */
   async maybeCheckpoint(): Promise<void> {
     // One turn of the event loop per batch: a source that never waits for I/O (the unpaced demo)
     // would otherwise starve the checkpoint's writes, the dashboard server and the window's calls.
     await yieldToEventLoop();
     this.#throwFailure();
-    if (this.#writing) return;
-    const due =
-      this.#sinceCheckpoint >= this.policy.everyRecords ||
-      performance.now() - this.#lastCheckpoint >= this.#interval();
-    if (due && this.#sinceCheckpoint > 0) void this.#start().catch(() => {});
+    if (this.#sinceCheckpoint >= this.policy.everyRecords) {
+      if (this.#writing) await this.#writing.catch(() => {});
+      this.#throwFailure();
+      if (!this.#writing) void this.#start().catch(() => {});
+      return;
+    }
+    if (this.#writing || this.#sinceCheckpoint === 0) return;
+    if (performance.now() - this.#lastCheckpoint >= this.#interval()) void this.#start().catch(() => {});
   }
 
   /** Waits for any checkpoint being written, then writes one of the state as it is now. */

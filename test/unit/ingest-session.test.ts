@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { emptyEngineState } from '../../main/engine/engine-state.js';
 import { type DecodedRecord, IngestSession } from '../../main/engine/ingest-session.js';
@@ -5,8 +6,8 @@ import type { ProfileStore } from '../../main/engine/profile-store.js';
 import type { StoreSnapshot } from '../../main/engine/store-snapshot.js';
 import { listen } from '../support/events.js';
 
-/** A store whose writes take as long as it is told, and which counts them. */
-function fakeStore(writeMs: number) {
+/** A store whose writes say they took `writeMs` (and really take `realMs`), and which counts them. */
+function fakeStore(writeMs: number, realMs = 0) {
   const store = {
     writes: 0,
     async write(snapshot: StoreSnapshot) {
@@ -14,6 +15,7 @@ function fakeStore(writeMs: number) {
       for await (const _ of snapshot.encoded()) {
         // drain, as the real adapter does
       }
+      if (realMs > 0) await sleep(realMs);
       return { ms: writeMs, profiles: snapshot.profileCount, sources: snapshot.sources };
     },
   };
@@ -51,6 +53,25 @@ describe('checkpoint pacing', () => {
   it('checkpoints on the plain interval when checkpoints are quick', async () => {
     const { store } = await afterOneCheckpoint(0);
     expect(store.writes).toBe(2);
+  });
+
+  it('keeps --checkpoint-every: a checkpoint every N records, waiting for a slow write rather than skipping', async () => {
+    // Each write takes longer than ingesting the next N records: the interval rules alone (and the
+    // record rule as it was, which skipped while a write was in progress) would save far fewer.
+    const store = fakeStore(10_000, 40);
+    const session = new IngestSession(store as unknown as ProfileStore, emptyEngineState(), {
+      everyMs: 60_000,
+      everyRecords: 100,
+    });
+    for (let batch = 0; batch < 10; batch++) {
+      session.apply(
+        Array.from({ length: 100 }, (_, i) => record(String(i))),
+        () => {},
+      );
+      await session.maybeCheckpoint();
+    }
+    await session.checkpoint();
+    expect(store.writes).toBe(11); // one per 100 records, and the final one
   });
 });
 

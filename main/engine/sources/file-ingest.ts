@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { IngestSession } from '../ingest-session.js';
 import { type FileFormat, sniffFileFormat } from './file-format.js';
-import { readFileBatches, sha256OfFile } from './file-source.js';
+import { FILE_BATCH_SIZE, readFileBatches, sha256OfFile } from './file-source.js';
 
 /**
  * Batch ingest of files with exactly-once effect: a file is known by the hash of its content, its
@@ -85,7 +85,10 @@ export async function ingestFiles(
     seenThisRun.add(file.sha);
     const startedAt = new Date().toISOString();
     let records = 0;
-    for await (const batch of readFileBatches(file.path, file.format, skip)) {
+    // Equal batches that divide --checkpoint-every, so a checkpoint falls every N records exactly.
+    const every = session.policy.everyRecords;
+    const batchSize = Math.ceil(every / Math.ceil(every / FILE_BATCH_SIZE));
+    for await (const batch of readFileBatches(file.path, file.format, skip, batchSize)) {
       session.timings.decodeMs += batch.decodeMs;
       session.apply(batch.records, (state) => {
         state.sources.files[file.sha] = {

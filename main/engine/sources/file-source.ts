@@ -27,12 +27,25 @@ export async function sha256OfFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-export function readFileBatches(path: string, format: FileFormat, skip: number): AsyncGenerator<FileBatch> {
-  return format === 'customers-csv' ? readCustomersCsv(path, skip) : readLines(path, format, skip);
+/** `batchSize`: at most this many records a batch (a checkpoint can only fall between batches). */
+export function readFileBatches(
+  path: string,
+  format: FileFormat,
+  skip: number,
+  batchSize = FILE_BATCH_SIZE,
+): AsyncGenerator<FileBatch> {
+  return format === 'customers-csv'
+    ? readCustomersCsv(path, skip, batchSize)
+    : readLines(path, format, skip, batchSize);
 }
 
 /** Splits the stream into lines itself: readline costs more per line than the decoding does. */
-async function* readLines(path: string, format: FileFormat, skip: number): AsyncGenerator<FileBatch> {
+async function* readLines(
+  path: string,
+  format: FileFormat,
+  skip: number,
+  batchSize: number,
+): AsyncGenerator<FileBatch> {
   const decode = format === 'tracks-csv' ? decodeTracksCsvLine : decodeJsonRecord;
   let line = 0;
   let bytesRead = 0;
@@ -58,7 +71,7 @@ async function* readLines(path: string, format: FileFormat, skip: number): Async
       // alive for as long as any profile holds a piece of it (a last-seen time, a track id).
       take(chunk.toString('utf8', start, nl));
       start = nl + 1;
-      if (records.length >= FILE_BATCH_SIZE) {
+      if (records.length >= batchSize) {
         decodeMs += performance.now() - since;
         yield { records, position: line, bytesRead, decodeMs };
         records = [];
@@ -73,7 +86,7 @@ async function* readLines(path: string, format: FileFormat, skip: number): Async
   yield { records, position: line, bytesRead, decodeMs };
 }
 
-async function* readCustomersCsv(path: string, skip: number): AsyncGenerator<FileBatch> {
+async function* readCustomersCsv(path: string, skip: number, batchSize: number): AsyncGenerator<FileBatch> {
   const stream = createReadStream(path);
   // csv-parse's own line counter drifts after a CRLF inside quotes; its byte offsets do not. So the
   // newline offsets are noted as bytes stream past, and a record's line is found from where it starts.
@@ -133,7 +146,7 @@ async function* readCustomersCsv(path: string, skip: number): AsyncGenerator<Fil
       raw: item.raw.trim(),
       result: decodeCustomersCsvRow(item.record),
     });
-    if (records.length >= FILE_BATCH_SIZE) {
+    if (records.length >= batchSize) {
       yield { records, position: row, bytesRead, decodeMs: 0 };
       records = [];
     }
