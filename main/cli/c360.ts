@@ -117,7 +117,14 @@ function buildProgram(): Command {
       .addOption(dataDir())
       .option('--host <address>', 'address to listen on (other than loopback needs a token)', '127.0.0.1')
       .option('--port <n>', 'port (0: any free port)', wholeNumber('--port'), 5360)
-      .option('--token <secret>', 'token for a non-loopback address (default: a random one, printed)')
+      .option(
+        '--token <secret>',
+        'token the page and API need (off loopback: always, default a random one, printed; on loopback: only when given)',
+      )
+      .option(
+        '--allowed-hosts <names>',
+        'further host names the dashboard answers to (comma-separated), e.g. a DNS name of this machine',
+      )
       .option('--rate <events>', 'demo events per second', wholeNumber('--rate'), 400)
       .option(
         '--history <events>',

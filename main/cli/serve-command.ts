@@ -16,6 +16,7 @@ export interface ServeFlags extends KafkaFlags {
   seed: number;
   history: number;
   token?: string;
+  allowedHosts?: string;
 }
 
 /** The built renderer, beside the compiled CLI in dist/. */
@@ -36,7 +37,8 @@ export async function runServe(flags: ServeFlags): Promise<void> {
         seed: flags.seed,
         history: flags.history,
       };
-  const token = isLoopback(flags.host) ? null : (flags.token ?? randomBytes(16).toString('hex'));
+  // Off loopback a token is always needed; on loopback only when one is given (a shared machine).
+  const token = flags.token ?? (isLoopback(flags.host) ? null : randomBytes(16).toString('hex'));
   const engine = new EngineService({ dataDir: flags.dataDir, source });
   const { notice } = await engine.start();
   if (notice) process.stderr.write(`${notice}\n`);
@@ -45,6 +47,10 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     port: flags.port,
     rendererDir: RENDERER_DIR,
     token,
+    allowedHosts: flags.allowedHosts
+      ?.split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
   });
   let address: { url: string };
   try {
@@ -61,10 +67,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       ? `the embedded demo stream (${source.rate} events/s)`
       : `Kafka at ${source.settings.brokers.join(',')}`;
   process.stdout.write(`Customer 360 dashboard on ${from}: ${address.url}\n`);
-  if (token)
-    process.stdout.write(
-      `Not on loopback: the page and API need the token ${token} (already in the URL above).\n`,
-    );
+  if (token) process.stdout.write(`The page and API need the token ${token} (already in the URL above).\n`);
   const shouldStop = stopOnInterrupt();
   await new Promise<void>((done) => {
     const poll = setInterval(() => {

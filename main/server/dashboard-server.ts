@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { join, normalize, resolve, sep } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ApiPush, EngineEventName } from '../../shared/engine-api.js';
@@ -12,8 +13,17 @@ import { contentTypeOf } from './content-types.js';
 
 /**
  * `c360 serve`: the built dashboard over HTTP and the engine API over a WebSocket (/api).
- * On loopback it is open; bound to any other address it needs the token printed at start (as
- * `?token=` on the WebSocket URL and the page) and an Origin matching the page it served.
+ *
+ * Who gets in (the README's threat model says why):
+ * - every request must name this server in its Host header: a loopback name, the bound address,
+ *   the machine's own names and addresses when bound to all of them, or an allowed host; with
+ *   the port it listens on. A page on another site that rebinds its DNS name to this machine
+ *   sends its own name, and is refused;
+ * - a WebSocket that carries an Origin (every browser sends one) must come from one of those
+ *   names too: another site's page cannot open the API (cross-site WebSocket hijacking);
+ * - without an Origin (a program, not a page) only on loopback;
+ * - with a token (always off loopback; on loopback when one is given) the API and exports also
+ *   need `?token=`.
  */
 
 export interface DashboardServerOptions {
@@ -21,8 +31,10 @@ export interface DashboardServerOptions {
   port: number;
   /** Folder with the built renderer (index.html and assets). */
   rendererDir: string;
-  /** Required when not on loopback. */
+  /** Required when not on loopback; optional on loopback, and then enforced there too. */
   token: string | null;
+  /** Further host names the server answers to (a DNS name for a booth machine, say). */
+  allowedHosts?: string[];
 }
 
 /** A client whose socket holds more than this unsent is skipped for snapshots until it drains. */
@@ -32,16 +44,49 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** A host name as the URL parser writes it (lower case, IPv6 in brackets, no zone); null if unreadable. */
+function urlHostname(host: string): string | null {
+  try {
+    const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host.replace(/%.*$/, '')}]` : host;
+    return new URL(`http://${bracketed}/`).hostname;
+  } catch {
+    return null;
+  }
+}
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+const WILDCARDS = new Set(['0.0.0.0', '::', '']);
+
+/** `host[:port]` from a Host header or an Origin's authority, as [hostname, port]; null if unreadable. */
+function splitAuthority(authority: string): [string, number] | null {
+  try {
+    // Only the characters a host, an IP address and a port are made of (no user, path or query).
+    if (!/^[a-z0-9.\-[\]:]+$/i.test(authority)) return null;
+    const url = new URL(`http://${authority}/`);
+    return [url.hostname, url.port === '' ? 80 : Number(url.port)];
+  } catch {
+    return null;
+  }
+}
+
 export class DashboardServer {
   readonly #engine: EngineService;
   readonly #options: DashboardServerOptions;
   readonly #http: Server;
   readonly #wss: WebSocketServer;
   readonly #unsubscribe: Array<() => void> = [];
+  /** Host names this server answers to (besides the machine's own when bound to all addresses). */
+  readonly #names = new Set<string>();
+  #port = 0;
 
   constructor(engine: EngineService, options: DashboardServerOptions) {
     if (!isLoopback(options.host) && !options.token)
       throw new Error('a token is required when not on loopback');
+    const names = [...LOOPBACK_NAMES, ...(options.allowedHosts ?? []), options.host];
+    for (const name of names) {
+      const h = urlHostname(name);
+      if (h && !WILDCARDS.has(name)) this.#names.add(h);
+    }
     this.#engine = engine;
     this.#options = options;
     this.#http = createServer((req, res) => {
@@ -65,16 +110,40 @@ export class DashboardServer {
     }
   }
 
+  /** True when `authority` (a Host header, an Origin's host) names this server, port included. */
+  #isOwnAuthority(authority: string | undefined): boolean {
+    if (!authority) return false;
+    const parsed = splitAuthority(authority);
+    if (!parsed) return false;
+    const [name, port] = parsed;
+    if (port !== this.#port) return false;
+    if (this.#names.has(name)) return true;
+    if (!WILDCARDS.has(this.#options.host)) return false;
+    // Bound to every address: the machine's own names and addresses, as they are now.
+    if (name === urlHostname(hostname())) return true;
+    for (const list of Object.values(networkInterfaces()))
+      for (const a of list ?? []) if (urlHostname(a.address) === name) return true;
+    return false;
+  }
+
+  #tokenOk(url: URL): boolean {
+    return this.#options.token === null || url.searchParams.get('token') === this.#options.token;
+  }
+
   /** Why an API connection is refused (an HTTP status line), or null to accept it. */
   #refuse(req: IncomingMessage): string | null {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (!this.#isOwnAuthority(req.headers.host)) return '403 Forbidden';
     if (url.pathname !== '/api') return '404 Not Found';
-    if (isLoopback(this.#options.host)) return null;
-    if (url.searchParams.get('token') !== this.#options.token) return '401 Unauthorized';
     const origin = req.headers.origin;
-    const host = req.headers.host;
-    // Browsers always send Origin; it must be this server's own page, not another site.
-    if (!origin || !host || origin !== `http://${host}`) return '403 Forbidden';
+    if (origin === undefined) {
+      // Not a browser page: allowed on loopback only, where only this machine can connect.
+      if (!isLoopback(this.#options.host)) return '403 Forbidden';
+    } else {
+      const match = /^http:\/\/([^/]+)$/.exec(origin);
+      if (!match || !this.#isOwnAuthority(match[1])) return '403 Forbidden';
+    }
+    if (!this.#tokenOk(url)) return '401 Unauthorized';
     return null;
   }
 
@@ -105,6 +174,11 @@ export class DashboardServer {
 
   async #serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (!this.#isOwnAuthority(req.headers.host)) {
+      // DNS rebinding: another site's name pointed at this machine. Nothing is served to it.
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('This host name is not served here.\n');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;
@@ -115,7 +189,7 @@ export class DashboardServer {
       'Content-Security-Policy': contentSecurityPolicy({ websocket: true }),
     };
     if (url.pathname.startsWith('/exports/')) {
-      if (!isLoopback(this.#options.host) && url.searchParams.get('token') !== this.#options.token) {
+      if (!this.#tokenOk(url)) {
         res.writeHead(401, security).end();
         return;
       }
@@ -173,9 +247,15 @@ export class DashboardServer {
       this.#http.listen(this.#options.port, this.#options.host, () => done());
     });
     const { port } = this.#http.address() as AddressInfo;
-    const host = this.#options.host.includes(':') ? `[${this.#options.host}]` : this.#options.host;
-    const token =
-      this.#options.token && !isLoopback(this.#options.host) ? `?token=${this.#options.token}` : '';
+    this.#port = port;
+    // Bound to every address, the URL to print is one another machine can use: a LAN address.
+    const lan = WILDCARDS.has(this.#options.host)
+      ? Object.values(networkInterfaces())
+          .flat()
+          .find((a) => a && a.family === 'IPv4' && !a.internal)?.address
+      : undefined;
+    const host = urlHostname(lan ?? this.#options.host) ?? this.#options.host;
+    const token = this.#options.token ? `?token=${this.#options.token}` : '';
     return { url: `http://${host}:${port}/${token}`, port };
   }
 
