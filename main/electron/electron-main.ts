@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,123 +53,149 @@ if (!app.requestSingleInstanceLock()) {
     void writeFile(logFile, `${new Date().toISOString()} ${line}\n`, { flag: 'a' }).catch(() => {});
   };
 
-  app.whenReady().then(async () => {
-    const userData = app.getPath('userData');
-    const dataDir = join(userData, 'data');
-    await mkdir(dataDir, { recursive: true });
-    serveApp(protocol, RENDERER_DIR);
-    denyAllPermissions(session.defaultSession);
+  /**
+   * Whatever stops the start (an unwritable data folder, an engine that cannot open its store)
+   * ends in a dialog and a log line, never in a hidden process with no window.
+   */
+  const startupFailed = (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      appendFileSync(
+        logFile,
+        `${new Date().toISOString()} start-up failed: ${(error as Error)?.stack ?? message}\n`,
+      );
+    } catch {
+      // No log folder either: the dialog still says what happened.
+    }
+    dialog.showErrorBox('Customer 360 could not start', `${message}\n\nThe log is at ${logFile}.`);
+    app.exit(1);
+  };
 
-    const brokers = process.env.C360_BROKERS;
-    const engine = new EngineWorkerClient({
-      dataDir,
-      source: brokers
-        ? {
-            kind: 'kafka',
-            settings: (await import('../engine/kafka/kafka-settings.js')).resolveKafkaSettings([{ brokers }]),
-          }
-        : { kind: 'demo', rate: 400, customers: 5000, seed: 1, history: 100_000 },
-    });
-    const { notice } = await engine.ready;
-    if (notice) log(notice);
+  app
+    .whenReady()
+    .then(async () => {
+      const userData = app.getPath('userData');
+      const dataDir = join(userData, 'data');
+      await mkdir(dataDir, { recursive: true });
+      serveApp(protocol, RENDERER_DIR);
+      denyAllPermissions(session.defaultSession);
 
-    const state = loadWindowState(userData);
-    // The options are mainWindowOptions() (window-options.ts, tested): context isolation and sandbox
-    // on, Node off, Auxclick disabled. The scanner cannot see into the call, hence the note.
-    // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
-    const win = new BrowserWindow(mainWindowOptions(PRELOAD, state));
-    window = win;
-    if (state.maximized) win.maximize();
-    hardenWebContents(win.webContents, (url) => {
-      // Only plain https URLs pass isSafeExternalUrl (web-security.ts, tested).
-      if (isSafeExternalUrl(url)) void shell.openExternal(url); /* eng-disable OPEN_EXTERNAL_JS_CHECK */
-    });
-    const stopIpc = registerEngineIpc(ipcMain, engine, () => (win.isDestroyed() ? null : win.webContents));
-    const booth = new BoothMode(win, powerSaveBlocker, powerMonitor);
-    const stopShell = registerShellIpc(ipcMain, (on) => booth.set(on));
-
-    const remember = () => {
-      if (!win.isDestroyed())
-        saveWindowState(userData, { ...win.getNormalBounds(), maximized: win.isMaximized() });
-    };
-    win.on('close', remember);
-    win.once('ready-to-show', () => win.show());
-
-    /** Asks where, then copies a finished export's file there; false when the user cancels. */
-    const saveExport = async (exportId: string, file: string): Promise<boolean> => {
-      const choice = await dialog.showSaveDialog(win, {
-        title: `Save ${file}`,
-        defaultPath: join(app.getPath('documents'), file),
-        filters: [{ name: 'CSV', extensions: ['csv'] }],
+      const brokers = process.env.C360_BROKERS;
+      const engine = new EngineWorkerClient({
+        dataDir,
+        source: brokers
+          ? {
+              kind: 'kafka',
+              settings: (await import('../engine/kafka/kafka-settings.js')).resolveKafkaSettings([
+                { brokers },
+              ]),
+            }
+          : { kind: 'demo', rate: 400, customers: 5000, seed: 1, history: 100_000 },
       });
-      if (choice.canceled || !choice.filePath) return false;
-      const { exportsDir } = await engine.ready;
-      await copyFile(join(exportsDir, exportId, file), choice.filePath);
-      return true;
-    };
-    const stopSave = registerSaveExportIpc(ipcMain, saveExport);
-
-    /** From the menu: runs an export in the engine, then saves the file where the user chooses. */
-    const exportTo = async (scope: ExportScope, file: 'live_table.csv' | 'agg_table.csv') => {
-      // Listen before asking: a small export can finish before startExport answers.
-      const finished = new Map<string, ExportProgress>();
-      let wanted: string | null = null;
-      let resolveDone: (p: ExportProgress) => void = () => {};
-      const done = new Promise<ExportProgress>((resolve) => {
-        resolveDone = resolve;
+      const { notice } = await engine.ready.catch(async (error: Error) => {
+        await engine.stop();
+        throw new Error(`The engine could not start: ${error.message}`);
       });
-      const off = engine.on('exportProgress', (p) => {
-        if (!p.finished) return;
-        finished.set(p.exportId, p);
-        if (p.exportId === wanted) resolveDone(p);
-      });
-      const { exportId } = (await engine.call('startExport', { scope })) as { exportId: string };
-      wanted = exportId;
-      const early = finished.get(exportId);
-      if (early) resolveDone(early);
-      const result = await done;
-      off();
-      if (result.error) {
-        dialog.showErrorBox('Export failed', result.error);
-        return;
-      }
-      await saveExport(exportId, file);
-    };
+      if (notice) log(notice);
 
-    Menu.setApplicationMenu(
-      Menu.buildFromTemplate(
-        menuTemplate(
-          {
-            exportProfiles: () => void exportTo({ kind: 'all' }, 'live_table.csv'),
-            exportStatistics: () => void exportTo({ kind: 'all' }, 'agg_table.csv'),
-            toggleBooth: () => booth.toggle(),
-            toggleFullScreen: () => win.setFullScreen(!win.isFullScreen()),
-            reload: () => win.webContents.reload(),
-            about: () =>
-              void dialog.showMessageBox(win, {
-                type: 'info',
-                title: 'About Customer 360',
-                message: `Customer 360 Desktop ${app.getVersion()}`,
-                detail: `Data: ${dataDir}\nLogs: ${app.getPath('logs')}`,
-              }),
-            openDataFolder: () => void shell.openPath(dataDir),
-            openLogs: () => void shell.openPath(app.getPath('logs')),
-            quit: () => app.quit(),
-          },
-          process.platform === 'darwin',
+      const state = loadWindowState(userData);
+      // The options are mainWindowOptions() (window-options.ts, tested): context isolation and sandbox
+      // on, Node off, Auxclick disabled. The scanner cannot see into the call, hence the note.
+      // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
+      const win = new BrowserWindow(mainWindowOptions(PRELOAD, state));
+      window = win;
+      if (state.maximized) win.maximize();
+      hardenWebContents(win.webContents, (url) => {
+        // Only plain https URLs pass isSafeExternalUrl (web-security.ts, tested).
+        if (isSafeExternalUrl(url)) void shell.openExternal(url); /* eng-disable OPEN_EXTERNAL_JS_CHECK */
+      });
+      const stopIpc = registerEngineIpc(ipcMain, engine, () => (win.isDestroyed() ? null : win.webContents));
+      const booth = new BoothMode(win, powerSaveBlocker, powerMonitor);
+      const stopShell = registerShellIpc(ipcMain, (on) => booth.set(on));
+
+      const remember = () => {
+        if (!win.isDestroyed())
+          saveWindowState(userData, { ...win.getNormalBounds(), maximized: win.isMaximized() });
+      };
+      win.on('close', remember);
+      win.once('ready-to-show', () => win.show());
+
+      /** Asks where, then copies a finished export's file there; false when the user cancels. */
+      const saveExport = async (exportId: string, file: string): Promise<boolean> => {
+        const choice = await dialog.showSaveDialog(win, {
+          title: `Save ${file}`,
+          defaultPath: join(app.getPath('documents'), file),
+          filters: [{ name: 'CSV', extensions: ['csv'] }],
+        });
+        if (choice.canceled || !choice.filePath) return false;
+        const { exportsDir } = await engine.ready;
+        await copyFile(join(exportsDir, exportId, file), choice.filePath);
+        return true;
+      };
+      const stopSave = registerSaveExportIpc(ipcMain, saveExport);
+
+      /** From the menu: runs an export in the engine, then saves the file where the user chooses. */
+      const exportTo = async (scope: ExportScope, file: 'live_table.csv' | 'agg_table.csv') => {
+        // Listen before asking: a small export can finish before startExport answers.
+        const finished = new Map<string, ExportProgress>();
+        let wanted: string | null = null;
+        let resolveDone: (p: ExportProgress) => void = () => {};
+        const done = new Promise<ExportProgress>((resolve) => {
+          resolveDone = resolve;
+        });
+        const off = engine.on('exportProgress', (p) => {
+          if (!p.finished) return;
+          finished.set(p.exportId, p);
+          if (p.exportId === wanted) resolveDone(p);
+        });
+        const { exportId } = (await engine.call('startExport', { scope })) as { exportId: string };
+        wanted = exportId;
+        const early = finished.get(exportId);
+        if (early) resolveDone(early);
+        const result = await done;
+        off();
+        if (result.error) {
+          dialog.showErrorBox('Export failed', result.error);
+          return;
+        }
+        await saveExport(exportId, file);
+      };
+
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          menuTemplate(
+            {
+              exportProfiles: () => void exportTo({ kind: 'all' }, 'live_table.csv'),
+              exportStatistics: () => void exportTo({ kind: 'all' }, 'agg_table.csv'),
+              toggleBooth: () => booth.toggle(),
+              toggleFullScreen: () => win.setFullScreen(!win.isFullScreen()),
+              reload: () => win.webContents.reload(),
+              about: () =>
+                void dialog.showMessageBox(win, {
+                  type: 'info',
+                  title: 'About Customer 360',
+                  message: `Customer 360 Desktop ${app.getVersion()}`,
+                  detail: `Data: ${dataDir}\nLogs: ${app.getPath('logs')}`,
+                }),
+              openDataFolder: () => void shell.openPath(dataDir),
+              openLogs: () => void shell.openPath(app.getPath('logs')),
+              quit: () => app.quit(),
+            },
+            process.platform === 'darwin',
+          ),
         ),
-      ),
-    );
+      );
 
-    await win.loadURL(APP_URL);
-    log(`started; data in ${dataDir}`);
+      await win.loadURL(APP_URL);
+      log(`started; data in ${dataDir}`);
 
-    app.on('window-all-closed', async () => {
-      stopIpc();
-      stopShell();
-      stopSave();
-      await engine.stop();
-      app.quit();
-    });
-  });
+      app.on('window-all-closed', async () => {
+        stopIpc();
+        stopShell();
+        stopSave();
+        await engine.stop();
+        app.quit();
+      });
+    })
+    .catch(startupFailed);
 }

@@ -11,16 +11,21 @@ export class EngineWorkerClient {
   readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   readonly #listeners = new Map<EngineEventName, Set<(payload: unknown) => void>>();
   #nextId = 1;
+  #exited = false;
   readonly ready: Promise<{ notice: string | null; exportsDir: string }>;
 
   constructor(options: EngineServiceOptions, workerUrl = new URL('./engine-worker.js', import.meta.url)) {
     this.#worker = new Worker(workerUrl, { workerData: options });
     let ready: (v: { notice: string | null; exportsDir: string }) => void = () => {};
-    this.ready = new Promise((resolve) => {
+    let failed: (e: Error) => void = () => {};
+    this.ready = new Promise((resolve, reject) => {
       ready = resolve;
+      failed = reject;
     });
     this.#worker.on('message', (m: Record<string, unknown>) => {
-      if (m.ready) ready({ notice: (m.notice as string | null) ?? null, exportsDir: m.exportsDir as string });
+      if (m.ready === true)
+        ready({ notice: (m.notice as string | null) ?? null, exportsDir: m.exportsDir as string });
+      else if (m.ready === false) failed(new Error(String(m.error)));
       else if (typeof m.event === 'string') {
         for (const l of this.#listeners.get(m.event as EngineEventName) ?? []) l(m.payload);
       } else if (typeof m.id === 'number') {
@@ -31,14 +36,24 @@ export class EngineWorkerClient {
         else p.resolve(m.result);
       }
     });
-    this.#worker.on('error', (error) => {
+    // A worker that dies (a throw at load, an exit) fails whatever waits on it, start-up included.
+    const fail = (error: Error) => {
+      failed(error);
       for (const p of this.#pending.values()) p.reject(error);
       this.#pending.clear();
+    };
+    this.#worker.on('error', fail);
+    this.#worker.on('exit', (code) => {
+      this.#exited = true;
+      fail(new Error(`the engine stopped (exit code ${code})`));
     });
+    // Handled here so a failed start is never an unhandled rejection; callers still see it.
+    this.ready.catch(() => {});
   }
 
   /** Unchecked here on purpose: the worker's dispatcher checks method and arguments. */
   call(method: ApiMethod | string, params: unknown): Promise<unknown> {
+    if (this.#exited) return Promise.reject(new Error('the engine has stopped'));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -55,7 +70,9 @@ export class EngineWorkerClient {
 
   /** Saves and stops the engine, then ends the thread. */
   async stop(): Promise<void> {
+    if (this.#exited) return;
     await new Promise<void>((resolve) => {
+      this.#worker.once('exit', () => resolve());
       this.#worker.on('message', (m: { stopped?: boolean }) => {
         if (m.stopped) resolve();
       });

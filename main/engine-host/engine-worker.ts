@@ -16,18 +16,26 @@ const engine = new EngineService(workerData as EngineServiceOptions);
 const events: EngineEventName[] = ['snapshot', 'status', 'quarantine', 'exportProgress'];
 for (const event of events) engine.on(event, (payload) => port.postMessage({ event, payload }));
 
-const started = engine.start().then(({ notice }) => {
-  port.postMessage({ ready: true, notice, exportsDir: engine.exportsDir });
-});
+// A start that fails is reported, not left pending: the app shows it instead of waiting forever.
+const started = engine.start().then(
+  ({ notice }) => {
+    port.postMessage({ ready: true, notice, exportsDir: engine.exportsDir });
+    return true;
+  },
+  (error: Error) => {
+    port.postMessage({ ready: false, error: error.message });
+    return false;
+  },
+);
 
 port.on('message', async (message: unknown) => {
+  const ok = await started;
   if ((message as { stop?: boolean }).stop) {
-    await started;
-    await engine.stop();
+    if (ok) await engine.stop();
     port.postMessage({ stopped: true });
     return;
   }
-  await started;
+  if (!ok) return;
   const response = await dispatch(engine, message);
   if (response) port.postMessage(response);
 });

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,17 @@ describe('the engine worker', () => {
     expect(search.results).toHaveLength(3);
     await expect(client.call('customer360', { customerId: 5 })).rejects.toThrow(/expected string/);
     await expect(client.call('shutdown', {})).rejects.toThrow(/unknown method/);
+    await client.stop();
+  });
+
+  it('reports a start that fails instead of leaving the app waiting', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'c360-worker-')), 'a-file');
+    await writeFile(file, 'not a folder');
+    const client = new EngineWorkerClient(
+      { dataDir: join(file, 'data'), source: { kind: 'demo', rate: 10, customers: 10, seed: 1 } },
+      new URL('../../dist/main/engine-host/engine-worker.js', import.meta.url),
+    );
+    await expect(client.ready).rejects.toThrow(/cannot use the data folder .*a-file\/data \(ENOTDIR\)/);
     await client.stop();
   });
 });
