@@ -263,3 +263,17 @@ describe('exit codes and messages', () => {
     expect(run.stderr).toMatch(/cannot write to .*a-file\/sub \(ENOTDIR\); choose another --out/);
   });
 });
+
+describe('the test harness', () => {
+  it('never hands the product settings from the test environment (KAFKA_BROKERS points the tests at a broker)', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { KAFKA_BROKERS: '127.0.0.1:1', C360_BROKERS: '127.0.0.1:1' });
+    try {
+      // With those inherited, a bare `ingest` would try Kafka for 30 s instead of asking for files.
+      const r = await runCli(['ingest', '--data-dir', await mkdtemp(join(tmpdir(), 'c360-env-'))]);
+      expect(r.stderr).toMatch(/name the files to ingest/);
+    } finally {
+      process.env = saved;
+    }
+  });
+});

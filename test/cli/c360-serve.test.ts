@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { cleanEnv } from '../support/clean-env.js';
 import { CLI } from '../support/run-cli.js';
 
 /** `c360 serve` as a user starts it: the page, the API, and the rules off loopback. */
@@ -19,9 +20,7 @@ async function serve(args: string[]): Promise<{ url: string; out: string }> {
   const child = spawn(
     process.execPath,
     [CLI, 'serve', '--port', '0', '--history', '0', '--customers', '50', '--data-dir', dataDir, ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv() },
   );
   children.push(child);
   let out = '';

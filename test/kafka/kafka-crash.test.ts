@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, inject, it } from 'vitest';
 import { DEMO_FILES } from '../../main/engine/demo/demo-files.js';
+import { cleanEnv } from '../support/clean-env.js';
 import { expectedFromDemoFiles } from '../support/expected-profiles.js';
 import { uniqueTopics } from '../support/kafka-helpers.js';
 import { CLI, runCli } from '../support/run-cli.js';
@@ -51,7 +52,7 @@ describe('(b) a consumer killed mid-stream', () => {
     const checkpoints: number[] = [];
     let kills = 0;
     for (let round = 0; round < 8 && kills < 4; round++) {
-      const child = spawn(process.execPath, args, { stdio: 'ignore' });
+      const child = spawn(process.execPath, args, { stdio: 'ignore', env: cleanEnv() });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       // Kill at a different moment each round, once the run has made progress since the last one.
       const before = await consumedSoFar(data);

@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { cleanEnv } from './clean-env.js';
 
-/** Runs the built `c360` (npm test builds first) as a user would, capturing its output. */
+/**
+ * Runs the built `c360` (npm test builds first) as a user would, capturing its output. `env` is
+ * all the product sees of settings from the environment (see cleanEnv).
+ */
 export const CLI = fileURLToPath(new URL('../../dist/main/cli/c360.js', import.meta.url));
 
 export interface CliRun {
@@ -14,7 +18,7 @@ export interface CliRun {
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ...env },
+      env: cleanEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
