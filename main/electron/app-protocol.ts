@@ -16,7 +16,12 @@ export function resolveAppPath(rendererDir: string, requestUrl: string): string 
   const url = new URL(requestUrl);
   if (url.host !== 'renderer') return null;
   const base = resolve(rendererDir);
-  const path = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  } catch {
+    return null; // a malformed escape names no file
+  }
   const full = resolve(base, `.${path}`);
   return full.startsWith(base + sep) ? full : null;
 }

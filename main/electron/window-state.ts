@@ -13,9 +13,22 @@ export interface WindowState extends Partial<Rectangle> {
 
 export function loadWindowState(userData: string): WindowState {
   try {
-    const s = JSON.parse(readFileSync(join(userData, FILE), 'utf8')) as WindowState;
-    const ok = (n: unknown) => typeof n === 'number' && Number.isFinite(n);
-    if (ok(s.width) && ok(s.height) && (s.width as number) >= 400 && (s.height as number) >= 300) return s;
+    // A file on disk is input: only finite numbers of a sane size reach the window.
+    const s = JSON.parse(readFileSync(join(userData, FILE), 'utf8')) as Record<string, unknown>;
+    const num = (n: unknown, min: number) =>
+      typeof n === 'number' && Number.isFinite(n) && n >= min && n <= 100_000 ? n : undefined;
+    const width = num(s.width, 400);
+    const height = num(s.height, 300);
+    if (width !== undefined && height !== undefined) {
+      const x = num(s.x, -100_000);
+      const y = num(s.y, -100_000);
+      return {
+        width,
+        height,
+        ...(x !== undefined && y !== undefined ? { x, y } : {}),
+        maximized: s.maximized === true,
+      };
+    }
   } catch {
     // First run, or an unreadable file: the default size.
   }

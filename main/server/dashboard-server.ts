@@ -218,7 +218,14 @@ export class DashboardServer {
     mustExist = false,
   ): Promise<boolean> {
     const base = resolve(root);
-    const full = resolve(base, normalize(decodeURIComponent(relative)));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(relative);
+    } catch {
+      res.writeHead(400, headers).end('Bad path');
+      return true;
+    }
+    const full = resolve(base, normalize(decoded));
     if (full !== base && !full.startsWith(base + sep)) {
       res.writeHead(403, headers).end();
       return true;

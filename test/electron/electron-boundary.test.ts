@@ -78,6 +78,7 @@ describe('the window', () => {
     expect(resolveAppPath('/app/renderer', 'app://renderer/assets/x.js')).toBe('/app/renderer/assets/x.js');
     expect(resolveAppPath('/app/renderer', 'app://renderer/..%2f..%2fetc%2fpasswd')).toBeNull();
     expect(resolveAppPath('/app/renderer', 'app://elsewhere/index.html')).toBeNull();
+    expect(resolveAppPath('/app/renderer', 'app://renderer/%E0%A4%A')).toBeNull(); // malformed escape
   });
 
   it('remembers its size and place, and falls back to a default on a bad file', async () => {
@@ -86,6 +87,14 @@ describe('the window', () => {
     saveWindowState(dir, { x: 10, y: 20, width: 1300, height: 850, maximized: true });
     expect(loadWindowState(dir)).toEqual({ x: 10, y: 20, width: 1300, height: 850, maximized: true });
     await writeFile(join(dir, 'window-state.json'), '{"width": -5}');
+    expect(loadWindowState(dir)).toEqual({ width: 1440, height: 900 });
+    // Only numbers of a sane size reach the window; anything else in the file is dropped.
+    await writeFile(
+      join(dir, 'window-state.json'),
+      '{"width":1300,"height":850,"x":"10","y":20,"maximized":"yes","webPreferences":{"nodeIntegration":true}}',
+    );
+    expect(loadWindowState(dir)).toEqual({ width: 1300, height: 850, maximized: false });
+    await writeFile(join(dir, 'window-state.json'), '{"width":1e308,"height":850}');
     expect(loadWindowState(dir)).toEqual({ width: 1440, height: 900 });
   });
 });

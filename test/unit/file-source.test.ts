@@ -138,4 +138,13 @@ describe('line files', () => {
       1, 3, 5,
     ]);
   });
+
+  it('refuses a customers CSV whose header names one field twice, before reading anything', async () => {
+    for (const header of ['CustID,Name,Name', 'CustID,Name,name', 'CustID,LinkedWithApps,linked_with_apps']) {
+      const path = await fileWith('customers.csv', `${header}\n1,a,b\n`);
+      await expect(sniffFileFormat(path), header).rejects.toThrow(
+        /in the header, .*(twice|the same field).*; rename one column/,
+      );
+    }
+  });
 });

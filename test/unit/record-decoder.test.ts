@@ -152,6 +152,25 @@ describe('what cannot be read', () => {
       `{"type":"listen","customerId":"${'9'.repeat(100)}","trackId":"2","ts":"2026-03-04 10:00:00"}`,
       'id longer than 64',
     ],
+    // Damage, not data: a NUL or a line break in an id, a number JSON already rounded, event text
+    // with control characters, a year no clickstream has.
+    [
+      '{"type":"listen","customerId":"a\\u0000b","trackId":"2","ts":"2026-03-04 10:00:00"}',
+      'control character',
+    ],
+    ['{"type":"listen","customerId":"a\\nb","trackId":"2","ts":"2026-03-04 10:00:00"}', 'control character'],
+    [
+      '{"type":"listen","customerId":12345678901234567890,"trackId":"2","ts":"2026-03-04 10:00:00"}',
+      'larger ids must be sent as text',
+    ],
+    [
+      '{"type":"click","customerId":"1","ts":"2026-03-04 10:00:00","product":"a\\u0000"}',
+      'product: text holds a control character',
+    ],
+    [
+      '{"type":"listen","customerId":"1","trackId":"2","ts":"0042-03-04 10:00:00"}',
+      'outside the years 1970–2100',
+    ],
   ])('rejects %s', (json, expected) => {
     expect(reason(decodeJsonRecord(json))).toContain(expected);
   });
@@ -213,5 +232,20 @@ describe('customer records (flexible schema)', () => {
     expect(reason(decodeRecordObject({ Name: 'x' }, 'customers'))).toBe(
       'customer record without a customer id',
     );
+  });
+
+  it('rejects what it cannot keep exactly: two names for one field, numbers past JSON, oversized values', () => {
+    expect(reason(decodeRecordObject({ customerId: '5', Name: 'A', name: 'B' }, 'customers'))).toBe(
+      '"Name" and "name" are the same field (name)',
+    );
+    expect(reason(decodeJsonRecord('{"type":"customer","customerId":"5","Balance":1e999}'))).toBe(
+      'balance: not a finite number',
+    );
+    expect(reason(decodeRecordObject({ customerId: '5', Notes: 'x'.repeat(9000) }, 'customers'))).toMatch(
+      /notes: 9000 characters, over the 8192/,
+    );
+    // Kept exactly as written: no trimming, a leading tab included.
+    const e = ok(decodeRecordObject({ customerId: '5', Note: '\t=1+1 ', Name: ' Ann' }, 'customers'));
+    expect(e).toMatchObject({ fields: { note: '\t=1+1 ', name: ' Ann' } });
   });
 });

@@ -52,6 +52,26 @@ function decodeSignDate(value: CrmValue): string {
   return date.toISOString().slice(0, 10);
 }
 
+/**
+ * Two names in one record (or one CSV header) that become the same field, such as `Name` and
+ * `name`, or a column given twice: one value would silently replace the other. Returns the reason,
+ * or null when every name is its own field.
+ */
+export function collidingFieldNames(names: readonly string[]): string | null {
+  const seen = new Map<string, string>();
+  for (const raw of names) {
+    const name = CUSTOMER_ID_FIELDS.includes(raw) ? raw : snakeCase(raw);
+    if (name === '') continue;
+    const before = seen.get(name);
+    if (before !== undefined)
+      return before === raw
+        ? `the field "${raw}" is given twice`
+        : `"${before}" and "${raw}" are the same field (${name})`;
+    seen.set(name, raw);
+  }
+  return null;
+}
+
 /** Longer values and names are refused, not cut: a cut value would be wrong without saying so. */
 export const MAX_CRM_VALUE = 8192;
 const MAX_CRM_NAME = 128;
@@ -63,6 +83,8 @@ const MAX_CRM_NAME = 128;
  * a number JSON cannot hold, or a field too long to be a CRM value.
  */
 export function normaliseCrmFields(raw: Record<string, unknown>): Dict<CrmValue> {
+  const collision = collidingFieldNames(Object.keys(raw));
+  if (collision) throw new Error(collision);
   const fields = dict<CrmValue>();
   for (const key of Object.keys(raw)) {
     const value = raw[key];

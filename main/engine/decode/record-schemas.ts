@@ -12,16 +12,16 @@ const MAX_TEXT = 2048;
 
 /**
  * Customer and track ids arrive as strings or numbers; both become trimmed strings. A number past
- * 2^53 has already lost digits in JSON parsing (another customer's id, silently), so it is refused.
+ * 2^53 has already lost digits in JSON parsing (it would name another customer), so the message
+ * says to send such ids as text.
  */
 export const idSchema = z
   .union([
     z.string(),
     z
       .number()
-      .int()
-      .nonnegative()
-      .refine(Number.isSafeInteger, 'id is a number too large to read exactly; send it as text'),
+      .int({ error: 'id is not a whole number up to 2^53 (larger ids must be sent as text)' })
+      .nonnegative(),
   ])
   .transform((v) => String(v).trim())
   .pipe(

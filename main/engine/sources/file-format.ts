@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
+import { collidingFieldNames } from '../decode/crm-fields.js';
 import { looksLikeCustomersHeader } from '../decode/customers-csv.js';
 import { hasControlCharacter } from '../decode/record-ids.js';
 import { UserError } from '../user-error.js';
@@ -40,8 +41,12 @@ export async function sniffFileFormat(path: string): Promise<FileFormat> {
         : `${path}: no line in its first ${Math.ceil(head.length / 1024)} KB reads as text; expected a tracks CSV, JSON lines or a customers CSV`,
     );
   if (firstLine.trimStart().startsWith('{')) return 'json-lines';
-  if (looksLikeCustomersHeader(firstLine)) return 'customers-csv';
-  if (csvFieldCount(firstLine) === 6) return 'tracks-csv';
+  if (looksLikeCustomersHeader(firstLine)) {
+    const collision = collidingFieldNames(csvFields(firstLine.replace(/^\uFEFF/, '')) ?? []);
+    if (collision) throw new UserError(`${path}: in the header, ${collision}; rename one column`);
+    return 'customers-csv';
+  }
+  if (csvFields(firstLine)?.length === 6) return 'tracks-csv';
   throw new UserError(
     `${path}: unreadable format; expected a tracks CSV (eventId,customerId,trackId,datetime,mobile,zip), JSON lines, or a customers CSV with a CustID header`,
   );
@@ -68,12 +73,12 @@ export function notTextReason(head: Buffer): string | null {
   return `not text (${share}% of its first ${Math.ceil(head.length / 1024)} KB are control bytes such as NUL)`;
 }
 
-/** Fields in one CSV line, quotes read as RFC 4180 has them (`"a,b"` is one field); 0 if unreadable. */
-function csvFieldCount(line: string): number {
-  if (!line.includes('"')) return line.split(',').length;
+/** The fields of one CSV line, quotes read as RFC 4180 has them (`"a,b"` is one field); null if unreadable. */
+function csvFields(line: string): string[] | null {
+  if (!line.includes('"')) return line.split(',');
   try {
-    return (parse(line, { relax_column_count: true }) as string[][])[0]?.length ?? 0;
+    return (parse(line, { relax_column_count: true }) as string[][])[0] ?? [];
   } catch {
-    return 0;
+    return null;
   }
 }
