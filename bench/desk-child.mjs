@@ -6,7 +6,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EngineService } from '../dist/main/engine/engine-service.js';
-import { IngestSession } from '../dist/main/engine/ingest-session.js';
+import { IngestSession } from '../dist/main/engine/ingest/ingest-session.js';
 
 const CUSTOMERS = 100_000;
 const HISTORY = 200_000;

@@ -1,8 +1,8 @@
 // Runs one batch ingest in a fresh process and prints its figures as JSON, so peak memory is
 // this ingest's alone. Usage: node bench/ingest-files-child.mjs DATA_DIR FILE...
-import { IngestSession } from '../dist/main/engine/ingest-session.js';
-import { ProfileStore } from '../dist/main/engine/profile-store.js';
-import { ingestFiles } from '../dist/main/engine/sources/file-ingest.js';
+import { IngestSession } from '../dist/main/engine/ingest/ingest-session.js';
+import { ingestFiles } from '../dist/main/engine/sources/file/file-source.js';
+import { ProfileStore } from '../dist/main/engine/store/profile-store.js';
 
 const [dataDir, ...files] = process.argv.slice(2);
 const { store, state } = await ProfileStore.open(dataDir);

@@ -1,10 +1,10 @@
 // One Kafka ingest (or, with --bare, a kafkajs consumer that only counts messages) in a fresh
 // process; prints its figures as JSON. Usage: node bench/ingest-kafka-child.mjs BROKERS TOPICS DATA_DIR [--bare N]
 import { Kafka, logLevel } from 'kafkajs';
-import { IngestSession } from '../dist/main/engine/ingest-session.js';
+import { IngestSession } from '../dist/main/engine/ingest/ingest-session.js';
 import { resolveKafkaSettings } from '../dist/main/engine/kafka/kafka-settings.js';
-import { ingestKafka } from '../dist/main/engine/kafka/kafka-source.js';
-import { ProfileStore } from '../dist/main/engine/profile-store.js';
+import { ingestKafka } from '../dist/main/engine/sources/kafka/kafka-source.js';
+import { ProfileStore } from '../dist/main/engine/store/profile-store.js';
 
 const [brokers, topics, dataDir, bare, expected] = process.argv.slice(2);
 const started = performance.now();

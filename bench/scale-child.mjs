@@ -4,8 +4,8 @@
 // Usage: node --expose-gc bench/scale-child.mjs DATA_DIR CUSTOMERS
 import { rm } from 'node:fs/promises';
 import { decodeTracksCsvLine } from '../dist/main/engine/decode/tracks-csv.js';
-import { IngestSession } from '../dist/main/engine/ingest-session.js';
-import { ProfileStore } from '../dist/main/engine/profile-store.js';
+import { IngestSession } from '../dist/main/engine/ingest/ingest-session.js';
+import { ProfileStore } from '../dist/main/engine/store/profile-store.js';
 
 const [dataDir, customersArg] = process.argv.slice(2);
 const CUSTOMERS = Number(customersArg);

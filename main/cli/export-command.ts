@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportAggTable, exportLiveTable } from '../engine/csv-export.js';
-import { ProfileStore, STORE_FILE } from '../engine/profile-store.js';
+import { exportAggTable, exportLiveTable } from '../engine/export/csv-export.js';
+import { ProfileStore, STORE_FILE } from '../engine/store/profile-store.js';
 import { UserError } from '../engine/user-error.js';
 import { count, progressBar } from './cli-output.js';
 

@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
 import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
-import { IngestSession } from '../engine/ingest-session.js';
-import { isAtRisk } from '../engine/profile.js';
-import { ProfileStore } from '../engine/profile-store.js';
-import { writeQuarantineFile } from '../engine/quarantine-file.js';
-import { ingestDemo } from '../engine/sources/demo-ingest.js';
-import { type FileResult, ingestFiles } from '../engine/sources/file-ingest.js';
+import { IngestSession } from '../engine/ingest/ingest-session.js';
+import { writeQuarantineFile } from '../engine/ingest/quarantine-file.js';
+import { isAtRisk } from '../engine/profile/profile.js';
+import { ingestDemo } from '../engine/sources/demo/demo-source.js';
+import { type FileResult, ingestFiles } from '../engine/sources/file/file-source.js';
+import { ProfileStore } from '../engine/store/profile-store.js';
 import { UserError } from '../engine/user-error.js';
 import { count, fmt, progressBar, stopOnInterrupt } from './cli-output.js';
 import { ingestSummary } from './ingest-summary.js';

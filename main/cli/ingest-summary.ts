@@ -1,5 +1,5 @@
-import type { IngestSession } from '../engine/ingest-session.js';
-import { describeOrigin } from '../engine/quarantine.js';
+import type { IngestSession } from '../engine/ingest/ingest-session.js';
+import { describeOrigin } from '../engine/ingest/quarantine.js';
 import { count, seconds } from './cli-output.js';
 
 export interface SummaryContext {

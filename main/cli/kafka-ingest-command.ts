@@ -1,8 +1,8 @@
 import type { SourceStatus } from '../../shared/source-status.js';
-import { IngestSession } from '../engine/ingest-session.js';
-import { ingestKafka } from '../engine/kafka/kafka-source.js';
-import { ProfileStore } from '../engine/profile-store.js';
-import { writeQuarantineFile } from '../engine/quarantine-file.js';
+import { IngestSession } from '../engine/ingest/ingest-session.js';
+import { writeQuarantineFile } from '../engine/ingest/quarantine-file.js';
+import { ingestKafka } from '../engine/sources/kafka/kafka-source.js';
+import { ProfileStore } from '../engine/store/profile-store.js';
 import { count, progressBar, stopOnInterrupt } from './cli-output.js';
 import { ingestSummary } from './ingest-summary.js';
 import { type KafkaFlags, kafkaSettings } from './kafka-options.js';

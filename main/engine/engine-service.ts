@@ -13,12 +13,12 @@ import type {
 } from '../../shared/engine-api.js';
 import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
 import type { SourceStatus } from '../../shared/source-status.js';
-import { exportAggTable, exportLiveTable } from './csv-export.js';
 import type { EngineState } from './engine-state.js';
-import { IngestSession } from './ingest-session.js';
+import { exportAggTable, exportLiveTable } from './export/csv-export.js';
+import { IngestSession } from './ingest/ingest-session.js';
 import type { KafkaSettings } from './kafka/kafka-settings.js';
-import { ingestKafka } from './kafka/kafka-source.js';
-import { CustomerSearch } from './live/customer-search.js';
+import { isAtRisk, type Profile } from './profile/profile.js';
+import { CustomerSearch } from './read/customer-search.js';
 import {
   addBuckets,
   baseStats,
@@ -26,11 +26,11 @@ import {
   customer360,
   customerSummary,
   emptyBuckets,
-} from './live/customer-views.js';
-import { LiveStats } from './live/live-stats.js';
-import { isAtRisk, type Profile } from './profile.js';
-import { ProfileStore } from './profile-store.js';
-import { ingestDemo } from './sources/demo-ingest.js';
+} from './read/customer-views.js';
+import { LiveStats } from './read/live-stats.js';
+import { ingestDemo } from './sources/demo/demo-source.js';
+import { ingestKafka } from './sources/kafka/kafka-source.js';
+import { ProfileStore } from './store/profile-store.js';
 
 /**
  * The engine behind the dashboard: one store, one live source (the demo stream or Kafka), and the

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Dict, dict } from '../../shared/dict.js';
-import type { ProfileMap } from './profile-aggregator.js';
-import { emptyQuarantine, type QuarantineState } from './quarantine.js';
+import { emptyQuarantine, type QuarantineState } from './ingest/quarantine.js';
+import type { ProfileMap } from './profile/profile-aggregator.js';
 
 /** How far each source has been read; saved in the same checkpoint as the profiles. */
 export interface FileProgress {

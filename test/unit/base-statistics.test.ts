@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { baseStatistics } from '../../main/engine/base-statistics.js';
-import { aggregateBatch } from '../../main/engine/profile-aggregator.js';
+import { aggregateBatch } from '../../main/engine/profile/profile-aggregator.js';
+import { baseStatistics } from '../../main/engine/read/base-statistics.js';
 import { event, listen, prediction } from '../support/events.js';
 
 describe('base statistics (colStats)', () => {

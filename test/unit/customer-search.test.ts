@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CustomerSearch } from '../../main/engine/live/customer-search.js';
-import { emptyProfile, type Profile } from '../../main/engine/profile.js';
+import { emptyProfile, type Profile } from '../../main/engine/profile/profile.js';
+import { CustomerSearch } from '../../main/engine/read/customer-search.js';
 import type { CrmValue } from '../../shared/events.js';
 
 /** The search's meaning, written plainly: one haystack per customer, every query scans them all. */

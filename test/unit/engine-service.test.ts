@@ -5,9 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeJsonRecord } from '../../main/engine/decode/record-decoder.js';
 import { EngineService } from '../../main/engine/engine-service.js';
-import { IngestSession } from '../../main/engine/ingest-session.js';
+import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
 import { resolveKafkaSettings } from '../../main/engine/kafka/kafka-settings.js';
-import { ProfileStore } from '../../main/engine/profile-store.js';
+import { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { dispatch } from '../../main/server/api-dispatch.js';
 import type { ChurnOverview, DashboardSnapshot, ExportProgress } from '../../shared/engine-api.js';
 

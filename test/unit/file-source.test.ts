@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sniffFileFormat } from '../../main/engine/sources/file-format.js';
-import { readFileBatches } from '../../main/engine/sources/file-source.js';
+import { sniffFileFormat } from '../../main/engine/sources/file/file-format.js';
+import { readFileBatches } from '../../main/engine/sources/file/file-reader.js';
 import { UserError } from '../../main/engine/user-error.js';
 
 async function fileWith(name: string, text: string): Promise<string> {

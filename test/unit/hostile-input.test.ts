@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IngestSession } from '../../main/engine/ingest-session.js';
-import { ProfileStore } from '../../main/engine/profile-store.js';
-import { ingestFiles } from '../../main/engine/sources/file-ingest.js';
+import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
+import { ingestFiles } from '../../main/engine/sources/file/file-source.js';
+import { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { expectExactOutcome } from '../support/fuzz-outcome.js';
 import { firstLines, fuzzRecords } from '../support/hostile-records.js';
 

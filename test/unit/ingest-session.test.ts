@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { emptyEngineState } from '../../main/engine/engine-state.js';
-import { type DecodedRecord, IngestSession } from '../../main/engine/ingest-session.js';
-import type { ProfileStore } from '../../main/engine/profile-store.js';
-import type { StoreSnapshot } from '../../main/engine/store-snapshot.js';
+import { type DecodedRecord, IngestSession } from '../../main/engine/ingest/ingest-session.js';
+import type { ProfileStore } from '../../main/engine/store/profile-store.js';
+import type { StoreSnapshot } from '../../main/engine/store/store-snapshot.js';
 import { listen } from '../support/events.js';
 
 /** A store whose writes say they took `writeMs` (and really take `realMs`), and which counts them. */

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addToCell, churnLabel, type Profile } from '../../main/engine/profile.js';
+import { addToCell, churnLabel, type Profile } from '../../main/engine/profile/profile.js';
 import {
   aggregateBatch,
   applyEvent,
   mergeInto,
   mergeProfile,
   type ProfileMap,
-} from '../../main/engine/profile-aggregator.js';
-import { encodeProfile } from '../../main/engine/store-codec.js';
+} from '../../main/engine/profile/profile-aggregator.js';
+import { encodeProfile } from '../../main/engine/store/store-codec.js';
 import type { C360Event } from '../../shared/events.js';
 import { click, event, listen, prediction } from '../support/events.js';
 

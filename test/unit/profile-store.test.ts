@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyEngineState } from '../../main/engine/engine-state.js';
-import { IngestSession } from '../../main/engine/ingest-session.js';
-import type { Profile } from '../../main/engine/profile.js';
-import { aggregateBatch, mergeInto } from '../../main/engine/profile-aggregator.js';
-import { ProfileStore } from '../../main/engine/profile-store.js';
-import { quarantineRecord } from '../../main/engine/quarantine.js';
-import { encodeProfile } from '../../main/engine/store-codec.js';
+import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
+import { quarantineRecord } from '../../main/engine/ingest/quarantine.js';
+import type { Profile } from '../../main/engine/profile/profile.js';
+import { aggregateBatch, mergeInto } from '../../main/engine/profile/profile-aggregator.js';
+import { ProfileStore } from '../../main/engine/store/profile-store.js';
+import { encodeProfile } from '../../main/engine/store/store-codec.js';
 import type { C360Event } from '../../shared/events.js';
 import { click, event, listen, prediction } from '../support/events.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateBatch } from '../../main/engine/profile-aggregator.js';
+import { aggregateBatch } from '../../main/engine/profile/profile-aggregator.js';
 import { bucketOfHour } from '../../shared/time-of-day.js';
 import { listen } from '../support/events.js';
 import { BUCKET_BY_HOUR } from '../support/expected-profiles.js';

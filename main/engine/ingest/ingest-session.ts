@@ -1,11 +1,11 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { C360Event, RecordOrigin } from '../../shared/events.js';
-import type { DecodeResult } from './decode/record-decoder.js';
-import type { EngineState } from './engine-state.js';
-import { applyEvent } from './profile-aggregator.js';
-import type { CheckpointStats, ProfileStore } from './profile-store.js';
+import type { C360Event, RecordOrigin } from '../../../shared/events.js';
+import type { DecodeResult } from '../decode/record-decoder.js';
+import type { EngineState } from '../engine-state.js';
+import { applyEvent } from '../profile/profile-aggregator.js';
+import type { CheckpointStats, ProfileStore } from '../store/profile-store.js';
+import { StoreSnapshot } from '../store/store-snapshot.js';
 import { emptyQuarantine, mergeQuarantine, quarantineRecord } from './quarantine.js';
-import { StoreSnapshot } from './store-snapshot.js';
 
 /** One record as a source read it: where it came from, what decoding made of it, and (if rejected) its raw text. */
 export interface DecodedRecord {

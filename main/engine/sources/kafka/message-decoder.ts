@@ -1,7 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
-import { decodeJsonRecord, MAX_RECORD_BYTES, type RecordKind } from '../decode/record-decoder.js';
-import { decodeTracksCsvLine } from '../decode/tracks-csv.js';
-import type { DecodedRecord } from '../ingest-session.js';
+import { decodeJsonRecord, MAX_RECORD_BYTES, type RecordKind } from '../../decode/record-decoder.js';
+import { decodeTracksCsvLine } from '../../decode/tracks-csv.js';
+import type { DecodedRecord } from '../../ingest/ingest-session.js';
 
 /**
  * One Kafka message through the tolerant reader. The topic says what kind of record to expect;

@@ -1,5 +1,5 @@
-import { type Dict, dict } from '../../shared/dict.js';
-import type { CrmValue } from '../../shared/events.js';
+import { type Dict, dict } from '../../../shared/dict.js';
+import type { CrmValue } from '../../../shared/events.js';
 
 /** One customer's aggregates (DESIGN §4). Plain data: no methods, no references to other profiles. */
 

@@ -1,7 +1,8 @@
-import { type Dict, dict } from '../../shared/dict.js';
-import type { CrmValue } from '../../shared/events.js';
-import { isCleanId } from './decode/record-ids.js';
-import type { EngineState, SourceProgress } from './engine-state.js';
+import { type Dict, dict } from '../../../shared/dict.js';
+import type { CrmValue } from '../../../shared/events.js';
+import { isCleanId } from '../decode/record-ids.js';
+import type { EngineState, SourceProgress } from '../engine-state.js';
+import type { QuarantineState } from '../ingest/quarantine.js';
 import {
   addToCell,
   CHURN_HISTORY_LIMIT,
@@ -9,10 +10,9 @@ import {
   type Profile,
   type ResponseTimes,
   type SeenAt,
-} from './profile.js';
-import type { QuarantineState } from './quarantine.js';
+} from '../profile/profile.js';
+import { internTrackId } from '../profile/track-ids.js';
 import { StoreDamage } from './store-damage.js';
-import { internTrackId } from './track-ids.js';
 
 /** The store file's JSON shape, and the conversion between it and in-memory profiles. */
 

@@ -1,8 +1,8 @@
-import { decodeRecordObject } from '../decode/record-decoder.js';
-import { DEMO_WINDOW_DAYS, generateDemoHistory } from '../demo/demo-batch.js';
-import { type DemoLiveOptions, demoLiveRecords, localWallClock } from '../demo/demo-live.js';
-import { DemoWorld } from '../demo/demo-world.js';
-import type { DecodedRecord, IngestSession } from '../ingest-session.js';
+import { decodeRecordObject } from '../../decode/record-decoder.js';
+import { DEMO_WINDOW_DAYS, generateDemoHistory } from '../../demo/demo-batch.js';
+import { type DemoLiveOptions, demoLiveRecords, localWallClock } from '../../demo/demo-live.js';
+import { DemoWorld } from '../../demo/demo-world.js';
+import type { DecodedRecord, IngestSession } from '../../ingest/ingest-session.js';
 
 /** Feeds the live demo stream through the same decoder and session as any other source. */
 

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Admin, type Consumer, type EachBatchPayload, Kafka, logLevel, type Producer } from 'kafkajs';
-import type { SourceState, SourceStatus } from '../../../shared/source-status.js';
-import type { RecordKind } from '../decode/record-decoder.js';
-import type { IngestSession } from '../ingest-session.js';
-import type { CheckpointStats } from '../profile-store.js';
-import { UserError } from '../user-error.js';
-import { decodeKafkaMessage } from './kafka-record.js';
-import { type KafkaSettings, kafkaJsConfig } from './kafka-settings.js';
+import type { SourceState, SourceStatus } from '../../../../shared/source-status.js';
+import type { RecordKind } from '../../decode/record-decoder.js';
+import type { IngestSession } from '../../ingest/ingest-session.js';
+import { type KafkaSettings, kafkaJsConfig } from '../../kafka/kafka-settings.js';
+import type { CheckpointStats } from '../../store/profile-store.js';
+import { UserError } from '../../user-error.js';
+import { decodeKafkaMessage } from './message-decoder.js';
 
 /**
  * Consumes the clickstream, predictions and (when it exists) customers topics into the engine

@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { EngineState, SourceProgress } from './engine-state.js';
-import { copyProfile, type Profile } from './profile.js';
+import type { EngineState, SourceProgress } from '../engine-state.js';
+import { copyProfile, type Profile } from '../profile/profile.js';
 import { encodeProfile, storeHeader } from './store-codec.js';
 
 /**

@@ -1,9 +1,9 @@
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import { collidingFieldNames } from '../decode/crm-fields.js';
-import { looksLikeCustomersHeader } from '../decode/customers-csv.js';
-import { hasControlCharacter } from '../decode/record-ids.js';
-import { UserError } from '../user-error.js';
+import { collidingFieldNames } from '../../decode/crm-fields.js';
+import { looksLikeCustomersHeader } from '../../decode/customers-csv.js';
+import { hasControlCharacter } from '../../decode/record-ids.js';
+import { UserError } from '../../user-error.js';
 
 /** The batch file formats DESIGN §3 accepts, told apart by their first line. */
 export type FileFormat = 'json-lines' | 'tracks-csv' | 'customers-csv';

@@ -1,5 +1,5 @@
 import { own } from '../../../shared/dict.js';
-import type { Profile } from '../profile.js';
+import type { Profile } from '../profile/profile.js';
 
 /**
  * Search as you type over customers by id, name, email, phone or zip. Each customer has one

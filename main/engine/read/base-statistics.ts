@@ -1,5 +1,5 @@
-import { STATISTIC_COLUMNS, type StatisticColumn } from '../../shared/profile-columns.js';
-import { hasEvents, type Profile } from './profile.js';
+import { STATISTIC_COLUMNS, type StatisticColumn } from '../../../shared/profile-columns.js';
+import { hasEvents, type Profile } from '../profile/profile.js';
 
 /**
  * Base statistics like Spark's `Statistics.colStats` (DESIGN §4): over customers with at least one

@@ -1,6 +1,6 @@
-import { dict } from '../../shared/dict.js';
-import type { C360Event } from '../../shared/events.js';
-import { bucketOfHour, dayHourIndex } from '../../shared/time-of-day.js';
+import { dict } from '../../../shared/dict.js';
+import type { C360Event } from '../../../shared/events.js';
+import { bucketOfHour, dayHourIndex } from '../../../shared/time-of-day.js';
 import {
   addToCell,
   CHURN_HISTORY_LIMIT,

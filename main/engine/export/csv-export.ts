@@ -3,9 +3,9 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify';
-import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
-import { baseStatistics } from './base-statistics.js';
-import type { Profile } from './profile.js';
+import { DEFAULT_CHURN_THRESHOLD } from '../../../shared/profile-columns.js';
+import type { Profile } from '../profile/profile.js';
+import { baseStatistics } from '../read/base-statistics.js';
 import {
   aggTableHeader,
   aggTableRows,

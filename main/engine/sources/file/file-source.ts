@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { IngestSession } from '../ingest-session.js';
+import type { IngestSession } from '../../ingest/ingest-session.js';
 import { type FileFormat, sniffFileFormat } from './file-format.js';
-import { FILE_BATCH_SIZE, readFileBatches, sha256OfFile } from './file-source.js';
+import { FILE_BATCH_SIZE, readFileBatches, sha256OfFile } from './file-reader.js';
 
 /**
  * Batch ingest of files with exactly-once effect: a file is known by the hash of its content, its

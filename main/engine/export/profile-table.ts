@@ -1,12 +1,12 @@
-import { own } from '../../shared/dict.js';
+import { own } from '../../../shared/dict.js';
 import {
   KNOWN_CRM_COLUMNS,
   LIVE_TABLE_LEADING_COLUMNS,
   STATISTIC_COLUMNS,
   STATISTICS,
-} from '../../shared/profile-columns.js';
-import type { BaseStatistics } from './base-statistics.js';
-import { churnLabel, type Profile } from './profile.js';
+} from '../../../shared/profile-columns.js';
+import { churnLabel, type Profile } from '../profile/profile.js';
+import type { BaseStatistics } from '../read/base-statistics.js';
 
 /** The rows of live_table.csv and agg_table.csv (DESIGN §5), as plain string cells. */
 

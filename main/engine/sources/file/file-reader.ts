@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import { decodeCustomersCsvRow } from '../decode/customers-csv.js';
-import { decodeJsonRecord } from '../decode/record-decoder.js';
-import { decodeTracksCsvLine } from '../decode/tracks-csv.js';
-import type { DecodedRecord } from '../ingest-session.js';
+import { decodeCustomersCsvRow } from '../../decode/customers-csv.js';
+import { decodeJsonRecord } from '../../decode/record-decoder.js';
+import { decodeTracksCsvLine } from '../../decode/tracks-csv.js';
+import type { DecodedRecord } from '../../ingest/ingest-session.js';
 import type { FileFormat } from './file-format.js';
 
 /** Reads a batch file as decoded records, in batches, from a given position (for resuming). */

@@ -1,5 +1,5 @@
-import { type Dict, dict } from '../../shared/dict.js';
-import type { QuarantinedRecord, RecordOrigin } from '../../shared/events.js';
+import { type Dict, dict } from '../../../shared/dict.js';
+import type { QuarantinedRecord, RecordOrigin } from '../../../shared/events.js';
 
 /**
  * Records that could not be read: counted by reason, and the most recent kept with their origin,

@@ -2,14 +2,14 @@ import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
-import { dict } from '../../shared/dict.js';
-import { type EngineState, emptyEngineState, newStoreId, type SourceProgress } from './engine-state.js';
-import type { Profile } from './profile.js';
+import { dict } from '../../../shared/dict.js';
+import { type EngineState, emptyEngineState, newStoreId, type SourceProgress } from '../engine-state.js';
+import type { Profile } from '../profile/profile.js';
+import { UserError } from '../user-error.js';
 import { decodeProfile, STORE_FORMAT, STORE_VERSION } from './store-codec.js';
 import { StoreDamage } from './store-damage.js';
 import { StoreFileAdapter, type StoreImage } from './store-file.js';
 import { StoreSnapshot } from './store-snapshot.js';
-import { UserError } from './user-error.js';
 
 /**
  * The store (DESIGN §7): one lowdb JSON file holding profiles, source offsets and the quarantine,

@@ -8,8 +8,8 @@ import type {
   RecentActivity,
 } from '../../../shared/engine-api.js';
 import type { TimeOfDayBucket } from '../../../shared/time-of-day.js';
-import { baseStatistics } from '../base-statistics.js';
-import { churnLabel, hasEvents, isAtRisk, type Profile } from '../profile.js';
+import { churnLabel, hasEvents, isAtRisk, type Profile } from '../profile/profile.js';
+import { baseStatistics } from './base-statistics.js';
 
 /** The engine API's read models, built from profiles by plain functions. */
 
