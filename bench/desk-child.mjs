@@ -149,7 +149,7 @@ async function eventTotal(engine) {
 let started = performance.now();
 const idle = new EngineService({
   dataDir: storeDir,
-  source: { kind: 'demo', rate: 1, customers: CUSTOMERS, seed: SEED, history: HISTORY },
+  demo: { rate: 1, customers: CUSTOMERS, seed: SEED, history: HISTORY },
 });
 await idle.start();
 for (let last = -1; ; ) {
@@ -175,7 +175,7 @@ log(`stopped (checkpoint) in ${Math.round(performance.now() - started)} ms`);
 started = performance.now();
 const busy = new EngineService({
   dataDir: storeDir,
-  source: { kind: 'demo', rate: 0, customers: CUSTOMERS, seed: SEED },
+  demo: { rate: 0, customers: CUSTOMERS, seed: SEED },
 });
 await busy.start();
 log(`reopened in ${Math.round(performance.now() - started)} ms`);

@@ -1,18 +1,17 @@
 // Runs one batch ingest in a fresh process and prints its figures as JSON, so peak memory is
 // this ingest's alone. Usage: node bench/ingest-files-child.mjs DATA_DIR FILE...
-import { IngestSession } from '../dist/main/engine/ingest/ingest-session.js';
-import { ingestFiles } from '../dist/main/engine/sources/file/file-source.js';
-import { ProfileStore } from '../dist/main/engine/store/profile-store.js';
+import { Engine } from '../dist/main/engine/engine.js';
+import { FileSource } from '../dist/main/engine/sources/file/file-source.js';
 
 const [dataDir, ...files] = process.argv.slice(2);
-const { store, state } = await ProfileStore.open(dataDir);
-const session = new IngestSession(store, state);
+const engine = await Engine.open({ storeDir: dataDir });
+const { session, state } = engine;
 let peakHeap = 0;
 const sampler = setInterval(() => {
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 }, 50);
 const started = performance.now();
-await ingestFiles(session, files);
+await engine.run(new FileSource(files));
 const ms = performance.now() - started;
 clearInterval(sampler);
 const t = session.timings;

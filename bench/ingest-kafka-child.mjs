@@ -1,10 +1,9 @@
 // One Kafka ingest (or, with --bare, a kafkajs consumer that only counts messages) in a fresh
 // process; prints its figures as JSON. Usage: node bench/ingest-kafka-child.mjs BROKERS TOPICS DATA_DIR [--bare N]
 import { Kafka, logLevel } from 'kafkajs';
-import { IngestSession } from '../dist/main/engine/ingest/ingest-session.js';
+import { Engine } from '../dist/main/engine/engine.js';
 import { resolveKafkaSettings } from '../dist/main/engine/kafka/kafka-settings.js';
-import { ingestKafka } from '../dist/main/engine/sources/kafka/kafka-source.js';
-import { ProfileStore } from '../dist/main/engine/store/profile-store.js';
+import { KafkaSource } from '../dist/main/engine/sources/kafka/kafka-source.js';
 
 const [brokers, topics, dataDir, bare, expected] = process.argv.slice(2);
 const started = performance.now();
@@ -33,12 +32,11 @@ if (bare === '--bare') {
   await consumer.disconnect();
   process.stdout.write(JSON.stringify({ messages: n, ms, messagesPerSecond: Math.round((n * 1000) / ms) }));
 } else {
-  const { store, state } = await ProfileStore.open(dataDir);
-  const session = new IngestSession(store, state);
-  const result = await ingestKafka(resolveKafkaSettings([{ brokers, topics }]), session, {
-    follow: false,
-    failFast: true,
-  });
+  const engine = await Engine.open({ storeDir: dataDir });
+  const session = engine.session;
+  const result = await engine.run(
+    new KafkaSource(resolveKafkaSettings([{ brokers, topics }]), { follow: false, failFast: true }),
+  );
   const ms = performance.now() - started;
   const t = session.timings;
   process.stdout.write(

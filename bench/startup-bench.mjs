@@ -49,7 +49,8 @@ async function bigStore(log) {
 /** One start: spawn, navigate on the printed URL, wait for the page's first-frame mark. */
 async function startOnce(browser, { store, args }) {
   const dataDir = await mkdtemp(join(tmpdir(), 'c360-bench-start-'));
-  if (store) await cp(store, dataDir, { recursive: true });
+  // The demo connection's store: `c360 serve` keeps one store per connection, under stores/.
+  if (store) await cp(store, join(dataDir, 'stores', 'demo'), { recursive: true });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto('about:blank');

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { CrmValue, QuarantinedRecord } from './events.js';
+import type { ExportFile } from './ipc-contract.js';
 import type { StatisticColumn } from './profile-columns.js';
+import {
+  type ConnectionTestReport,
+  connectionInputSchema,
+  type SettingsView,
+  settingsChangeSchema,
+} from './settings.js';
 import type { SourceStatus } from './source-status.js';
 import type { TimeOfDayBucket } from './time-of-day.js';
 
@@ -117,7 +124,19 @@ export interface QuarantineSummary {
   byReason: Array<{ reason: string; count: number }>;
 }
 
-export type ExportScope = { kind: 'all' } | { kind: 'search'; query: string } | { kind: 'at-risk' };
+/** Which quarantined records: by reason (as grouped in the summary) and where they came from. */
+export interface QuarantineFilter {
+  reason?: string;
+  origin?: 'file' | 'topic' | 'demo';
+  /** Text the record's origin, reason or raw text contains. */
+  text?: string;
+}
+
+export type ExportScope =
+  | { kind: 'all' }
+  | { kind: 'search'; query: string }
+  | { kind: 'at-risk' }
+  | ({ kind: 'quarantine'; format: 'csv' | 'jsonl' } & QuarantineFilter);
 
 export interface ExportProgress {
   exportId: string;
@@ -126,13 +145,33 @@ export interface ExportProgress {
   total: number;
   finished: boolean;
   /** File name → where to fetch it (a URL in the browser, a path on the desktop). */
-  files: Array<{ name: string; href: string }>;
+  files: Array<{ name: ExportFile; href: string }>;
   error: string | null;
 }
 
-export interface DashboardSettings {
-  churnThreshold: number;
-  source: { kind: 'demo'; rate: number } | { kind: 'kafka'; brokers: string };
+export interface KafkaOperations {
+  /** False when the running connection is not Kafka (the rest is then empty). */
+  kafka: boolean;
+  brokers: string | null;
+  group: {
+    id: string;
+    state: string | null;
+    members: Array<{ clientId: string; host: string; partitions: string[] }>;
+    /** Why the members could not be read, if they could not. */
+    problem: string | null;
+  } | null;
+  /** Per topic and partition: the store's next offset, the end offset seen, and the lag. */
+  partitions: Array<{
+    topic: string;
+    partition: number;
+    next: string | null;
+    end: string | null;
+    lag: number | null;
+  }>;
+  /** Lag and throughput over the last hour, a sample every 10 s. */
+  samples: Array<{ at: string; lag: number | null; perSecond: number }>;
+  /** Connection state changes, latest first. */
+  history: Array<{ at: string; state: SourceStatus['state']; detail: string | null; attempt: number }>;
 }
 
 export const apiSchemas = {
@@ -144,18 +183,39 @@ export const apiSchemas = {
   churnOverview: z.object({ top: z.number().int().min(1).max(100).optional() }).strict(),
   snapshot: z.object({}).strict(),
   status: z.object({}).strict(),
-  quarantine: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  quarantine: z
+    .object({
+      limit: z.number().int().min(1).max(1000).optional(),
+      reason: z.string().max(200).optional(),
+      origin: z.enum(['file', 'topic', 'demo']).optional(),
+      text: z.string().max(200).optional(),
+    })
+    .strict(),
   startExport: z
     .object({
       scope: z.discriminatedUnion('kind', [
         z.object({ kind: z.literal('all') }).strict(),
         z.object({ kind: z.literal('search'), query: z.string().max(200) }).strict(),
         z.object({ kind: z.literal('at-risk') }).strict(),
+        z
+          .object({
+            kind: z.literal('quarantine'),
+            format: z.enum(['csv', 'jsonl']),
+            reason: z.string().max(200).optional(),
+            origin: z.enum(['file', 'topic', 'demo']).optional(),
+            text: z.string().max(200).optional(),
+          })
+          .strict(),
       ]),
     })
     .strict(),
   getSettings: z.object({}).strict(),
-  updateSettings: z.object({ churnThreshold: z.number().min(0).max(1).optional() }).strict(),
+  updateSettings: settingsChangeSchema,
+  saveConnection: connectionInputSchema,
+  deleteConnection: z.object({ id: z.string().max(64) }).strict(),
+  testConnection: connectionInputSchema,
+  useConnection: z.object({ id: z.string().max(100) }).strict(),
+  kafkaOperations: z.object({}).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;
@@ -167,10 +227,17 @@ export interface EngineResults {
   churnOverview: ChurnOverview;
   snapshot: DashboardSnapshot;
   status: SourceStatus;
-  quarantine: { summary: QuarantineSummary; records: QuarantinedRecord[] };
+  /** `matching`: how many kept records pass the filter (records holds the latest `limit` of them). */
+  quarantine: { summary: QuarantineSummary; records: QuarantinedRecord[]; matching: number };
   startExport: { exportId: string };
-  getSettings: DashboardSettings;
-  updateSettings: DashboardSettings;
+  getSettings: SettingsView;
+  updateSettings: SettingsView;
+  saveConnection: SettingsView;
+  deleteConnection: SettingsView;
+  testConnection: ConnectionTestReport;
+  /** `notice` says what happened to the stores (which one is now in use, and whether it is new). */
+  useConnection: { notice: string; settings: SettingsView };
+  kafkaOperations: KafkaOperations;
 }
 
 export type ApiParams<M extends ApiMethod> = z.input<(typeof apiSchemas)[M]>;
@@ -183,7 +250,18 @@ export interface EngineEvents {
   status: SourceStatus;
   quarantine: QuarantineSummary;
   exportProgress: ExportProgress;
+  /** The settings changed (another window, a switch of connection): views re-read what they show. */
+  settings: SettingsView;
 }
+
+/** Every pushed event, for transports that forward them all. */
+export const ENGINE_EVENTS: EngineEventName[] = [
+  'snapshot',
+  'status',
+  'quarantine',
+  'exportProgress',
+  'settings',
+];
 
 export type EngineEventName = keyof EngineEvents;
 

@@ -53,10 +53,18 @@ export type RecordOrigin =
   | { topic: string; partition: number; offset: string }
   | { demo: true; seq: number };
 
+/** Where a rejected Kafka record was also published, with a dead-letter topic configured. */
+export interface DeadLetterPlace {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
 export interface QuarantinedRecord {
   origin: RecordOrigin;
   reason: string;
   /** The raw record, cut to a readable length. */
   raw: string;
   at: string;
+  deadLetter?: DeadLetterPlace;
 }

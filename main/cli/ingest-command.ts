@@ -1,11 +1,10 @@
 import { basename } from 'node:path';
 import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
-import { IngestSession } from '../engine/ingest/ingest-session.js';
-import { writeQuarantineFile } from '../engine/ingest/quarantine-file.js';
+import { Engine } from '../engine/engine.js';
+import type { IngestSession } from '../engine/ingest/ingest-session.js';
 import { isAtRisk } from '../engine/profile/profile.js';
-import { ingestDemo } from '../engine/sources/demo/demo-source.js';
-import { type FileResult, ingestFiles } from '../engine/sources/file/file-source.js';
-import { ProfileStore } from '../engine/store/profile-store.js';
+import { DemoSource } from '../engine/sources/demo/demo-source.js';
+import { type FileResult, FileSource } from '../engine/sources/file/file-source.js';
 import { UserError } from '../engine/user-error.js';
 import { count, fmt, progressBar, stopOnInterrupt } from './cli-output.js';
 import { ingestSummary } from './ingest-summary.js';
@@ -25,29 +24,36 @@ export async function runIngest(files: string[], flags: IngestFlags): Promise<vo
     throw new UserError('name the files to ingest (tracks CSV, JSON lines, customers CSV), or pass --demo');
   }
   if (files.length > 0 && flags.demo !== undefined) throw new UserError('give files or --demo, not both');
-  const { store, state, notice } = await ProfileStore.open(flags.dataDir);
-  if (notice) process.stderr.write(`${notice}\n`);
-  const session = new IngestSession(store, state, { everyMs: 2000, everyRecords: flags.checkpointEvery });
+  const engine = await Engine.open({
+    storeDir: flags.dataDir,
+    checkpoint: { everyRecords: flags.checkpointEvery },
+  });
+  if (engine.notice) process.stderr.write(`${engine.notice}\n`);
   const shouldStop = stopOnInterrupt();
   const started = performance.now();
 
   let results: FileResult[] = [];
   if (flags.demo !== undefined) {
-    await runDemo(session, flags, shouldStop);
+    await runDemo(engine, flags, shouldStop);
   } else {
     const bar = progressBar('Ingesting [{bar}] {percentage}% | {value}/{total} MB | ETA {eta_formatted}');
     bar?.start(1, 0);
-    results = await ingestFiles(session, files, {
+    const source = new FileSource(files, {
       force: flags.force,
-      shouldStop,
       onProgress: (done, total) => {
         bar?.setTotal(Math.max(1, Math.round(total / 1e6)));
         bar?.update(Math.round(done / 1e6));
       },
     });
-    bar?.stop();
+    try {
+      results = await engine.run(source, { shouldStop });
+    } finally {
+      bar?.stop();
+    }
   }
-  const quarantinePath = await writeQuarantineFile(flags.dataDir, state.quarantine);
+  await engine.close();
+  const { session, store } = engine;
+  const quarantinePath = engine.quarantinePath;
   const elapsed = performance.now() - started;
 
   const lines: string[] = [];
@@ -73,7 +79,7 @@ export async function runIngest(files: string[], flags: IngestFlags): Promise<vo
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-async function runDemo(session: IngestSession, flags: IngestFlags, shouldStop: () => boolean): Promise<void> {
+async function runDemo(engine: Engine, flags: IngestFlags, shouldStop: () => boolean): Promise<void> {
   const limit = flags.demo === true ? undefined : flags.demo;
   const bar = progressBar('Demo {value} events | {rate} events/s | {customers} customers | {atRisk} at risk');
   bar?.start(limit ?? 0, 0, { rate: 0, customers: 0, atRisk: 0 });
@@ -81,13 +87,10 @@ async function runDemo(session: IngestSession, flags: IngestFlags, shouldStop: (
   const every = bar ? 500 : 10_000;
   let lastReport = performance.now();
   let lastEvents = 0;
-  await ingestDemo(session, {
-    seed: flags.seed,
-    customers: flags.customers,
-    rate: flags.rate,
-    limit,
+  const source = new DemoSource({ seed: flags.seed, customers: flags.customers, rate: flags.rate, limit });
+  await engine.run(source, {
     shouldStop,
-    onBatch: (s) => {
+    onBatch: (s: IngestSession) => {
       const now = performance.now();
       if (now - lastReport < every) return;
       const events = s.counts.listens + s.counts.clicks;

@@ -1,8 +1,7 @@
 import type { SourceStatus } from '../../shared/source-status.js';
-import { IngestSession } from '../engine/ingest/ingest-session.js';
-import { writeQuarantineFile } from '../engine/ingest/quarantine-file.js';
-import { ingestKafka } from '../engine/sources/kafka/kafka-source.js';
-import { ProfileStore } from '../engine/store/profile-store.js';
+import { Engine } from '../engine/engine.js';
+import type { IngestSession } from '../engine/ingest/ingest-session.js';
+import { KafkaSource } from '../engine/sources/kafka/kafka-source.js';
 import { count, progressBar, stopOnInterrupt } from './cli-output.js';
 import { ingestSummary } from './ingest-summary.js';
 import { type KafkaFlags, kafkaSettings } from './kafka-options.js';
@@ -37,42 +36,42 @@ function statusLine(s: SourceStatus): string {
 /** `c360 ingest --brokers …`: up to the end offsets seen at start, or on and on with --follow. */
 export async function runKafkaIngest(flags: KafkaIngestFlags): Promise<void> {
   const settings = kafkaSettings(flags);
-  const { store, state, notice } = await ProfileStore.open(flags.dataDir);
-  if (notice) process.stderr.write(`${notice}\n`);
-  const session = new IngestSession(store, state, { everyMs: 2000, everyRecords: flags.checkpointEvery });
+  const engine = await Engine.open({
+    storeDir: flags.dataDir,
+    checkpoint: { everyRecords: flags.checkpointEvery },
+  });
+  if (engine.notice) process.stderr.write(`${engine.notice}\n`);
   const shouldStop = stopOnInterrupt();
   const started = performance.now();
   const bar = progressBar('Ingesting [{bar}] {percentage}% | {value}/{total} messages | ETA {eta_formatted}');
   let lastState: string | null = null;
-  let consumed = 0;
-  const result = await ingestKafka(settings, session, {
+  const source = new KafkaSource(settings, {
     follow: Boolean(flags.follow),
     failFast: true,
     giveUpAfterMs: flags.follow ? undefined : flags.connectTimeout * 1000,
-    shouldStop,
-    onStatus: (s) => {
-      // One line per change of state (and per retry), never a line per batch.
-      const line = statusLine(s);
-      if (s.state === lastState && s.state === 'connected') return;
-      lastState = s.state;
-      if (bar?.isActive) bar.stop();
-      process.stderr.write(`${line}\n`);
-    },
-    onPlan: (messages) => {
+    onPlan: (messages: number) => {
       if (!flags.follow && messages > 0) bar?.start(messages, 0);
     },
-    onBatch: (s) => {
-      consumed = s.events + s.counts.quarantined;
-      bar?.update(consumed);
-    },
   });
-  bar?.stop();
-  const quarantinePath = await writeQuarantineFile(flags.dataDir, state.quarantine);
-  const lines = ingestSummary(session, {
+  const result = await engine
+    .run(source, {
+      shouldStop,
+      onStatus: (s: SourceStatus) => {
+        // One line per change of state (and per retry), never a line per batch.
+        if (s.state === lastState && s.state === 'connected') return;
+        lastState = s.state;
+        if (bar?.isActive) bar.stop();
+        process.stderr.write(`${statusLine(s)}\n`);
+      },
+      onBatch: (s: IngestSession) => bar?.update(s.events + s.counts.quarantined),
+    })
+    .finally(() => bar?.stop());
+  await engine.close();
+  const lines = ingestSummary(engine.session, {
     source: `Kafka (${settings.brokers.join(',')}; ${count(result.messages, 'message')}${result.caughtUp ? ', up to the end offsets seen at start' : ''})`,
     elapsedMs: performance.now() - started,
-    storePath: store.path,
-    quarantinePath,
+    storePath: engine.store.path,
+    quarantinePath: engine.quarantinePath,
   });
   process.stdout.write(`${lines.join('\n')}\n`);
 }

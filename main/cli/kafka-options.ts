@@ -9,6 +9,7 @@ import {
   type SettingsLayer,
   settingsFromEnv,
 } from '../engine/kafka/kafka-settings.js';
+import type { OutsideLayers } from '../engine/settings/connections.js';
 
 /** The Kafka connection flags `ingest` and `produce` share, and how they become settings. */
 
@@ -73,6 +74,11 @@ function fileLayer(f: KafkaFlags): SettingsLayer {
 
 export function kafkaSettings(f: KafkaFlags): KafkaSettings {
   return resolveKafkaSettings([flagsLayer(f), settingsFromEnv(process.env), fileLayer(f)]);
+}
+
+/** The layers above the settings file, for the dashboard's engine (which adds that file last). */
+export function outsideLayers(f: KafkaFlags): OutsideLayers {
+  return { flags: flagsLayer(f), env: settingsFromEnv(process.env), configFile: fileLayer(f) };
 }
 
 /** True when brokers are configured anywhere, so a bare `c360 ingest` reads Kafka. */

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { EngineService, type EngineSource } from '../engine/engine-service.js';
+import { EngineService } from '../engine/engine-service.js';
 import { UserError } from '../engine/user-error.js';
 import { DashboardServer, isLoopback } from '../server/dashboard-server.js';
 import { stopOnInterrupt } from './cli-output.js';
-import { brokersConfigured, type KafkaFlags, kafkaSettings } from './kafka-options.js';
+import { type KafkaFlags, outsideLayers } from './kafka-options.js';
 
 export interface ServeFlags extends KafkaFlags {
   dataDir: string;
@@ -28,18 +28,13 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       `the dashboard is not built (${RENDERER_DIR} has no index.html); run "npm run build" first`,
     );
   }
-  const source: EngineSource = brokersConfigured(flags)
-    ? { kind: 'kafka', settings: kafkaSettings(flags) }
-    : {
-        kind: 'demo',
-        rate: flags.rate,
-        customers: flags.customers,
-        seed: flags.seed,
-        history: flags.history,
-      };
   // Off loopback a token is always needed; on loopback only when one is given (a shared machine).
   const token = flags.token ?? (isLoopback(flags.host) ? null : randomBytes(16).toString('hex'));
-  const engine = new EngineService({ dataDir: flags.dataDir, source });
+  const engine = new EngineService({
+    dataDir: flags.dataDir,
+    outside: outsideLayers(flags),
+    demo: { rate: flags.rate, customers: flags.customers, seed: flags.seed, history: flags.history },
+  });
   const { notice } = await engine.start();
   if (notice) process.stderr.write(`${notice}\n`);
   const server = new DashboardServer(engine, {
@@ -62,10 +57,11 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       `cannot listen on ${flags.host}:${flags.port} (${code}); choose another --port or --host`,
     );
   }
+  const { active } = await engine.getSettings();
   const from =
-    source.kind === 'demo'
-      ? `the embedded demo stream (${source.rate} events/s)`
-      : `Kafka at ${source.settings.brokers.join(',')}`;
+    active.kind === 'demo'
+      ? `the embedded demo stream (${flags.rate} events/s)`
+      : `Kafka at ${(await engine.status()).target} (${active.origin === 'settings' ? `saved connection "${active.name}"` : `from the ${active.origin}`})`;
   process.stdout.write(`Customer 360 dashboard on ${from}: ${address.url}\n`);
   if (token) process.stdout.write(`The page and API need the token ${token} (already in the URL above).\n`);
   const shouldStop = stopOnInterrupt();

@@ -1,5 +1,6 @@
 import type { BrowserWindow, PowerMonitor, PowerSaveBlocker } from 'electron';
-import { SHELL_CHANNEL } from './ipc-bridge.js';
+import { IPC } from '../../shared/ipc-contract.js';
+import { sendToPage } from './ipc-bridge.js';
 
 /**
  * Booth mode on the desktop: kiosk (full screen, no way out but Esc or the menu), the display
@@ -38,7 +39,7 @@ export class BoothMode {
       this.power.stop(this.#blocker);
       this.#blocker = null;
     }
-    this.window.webContents.send(SHELL_CHANNEL, on ? 'booth-on' : 'booth-off');
+    sendToPage(this.window.webContents, IPC.shell, on ? 'booth-on' : 'booth-off');
   }
 
   toggle(): void {

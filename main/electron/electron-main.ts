@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,15 +11,25 @@ import {
   powerMonitor,
   powerSaveBlocker,
   protocol,
+  safeStorage,
   session,
   shell,
 } from 'electron';
 import type { ExportProgress, ExportScope } from '../../shared/engine-api.js';
+import type { ExportFile } from '../../shared/ipc-contract.js';
+import { readConfigFile, settingsFromEnv } from '../engine/kafka/kafka-settings.js';
+import { FileVault } from '../engine/settings/secret-vault.js';
 import { EngineWorkerClient } from '../engine-host/engine-worker-client.js';
 import { menuTemplate } from './app-menu.js';
 import { APP_SCHEME, serveApp } from './app-protocol.js';
 import { BoothMode } from './booth-mode.js';
-import { registerEngineIpc, registerSaveExportIpc, registerShellIpc } from './ipc-bridge.js';
+import {
+  registerChooseFileIpc,
+  registerEngineIpc,
+  registerSaveExportIpc,
+  registerShellIpc,
+} from './ipc-bridge.js';
+import { SafeStorageVault } from './safe-storage-vault.js';
 import { denyAllPermissions, hardenWebContents, isSafeExternalUrl } from './web-security.js';
 import { mainWindowOptions } from './window-options.js';
 import { loadWindowState, saveWindowState } from './window-state.js';
@@ -80,18 +90,20 @@ if (!app.requestSingleInstanceLock()) {
       serveApp(protocol, RENDERER_DIR);
       denyAllPermissions(session.defaultSession);
 
-      const brokers = process.env.C360_BROKERS;
-      const engine = new EngineWorkerClient({
-        dataDir,
-        source: brokers
-          ? {
-              kind: 'kafka',
-              settings: (await import('../engine/kafka/kafka-settings.js')).resolveKafkaSettings([
-                { brokers },
-              ]),
-            }
-          : { kind: 'demo', rate: 400, customers: 5000, seed: 1, history: 100_000 },
-      });
+      // The same precedence as `c360 serve`: the environment, then a config file, then the
+      // settings file (the worker adds that one); secrets through safeStorage, in this process.
+      const configFile = join(dataDir, 'config.json');
+      const engine = new EngineWorkerClient(
+        {
+          dataDir,
+          outside: {
+            env: settingsFromEnv(process.env),
+            configFile: existsSync(configFile) ? readConfigFile(configFile) : {},
+          },
+        },
+        undefined,
+        new SafeStorageVault(safeStorage, FileVault.inDataDir(dataDir)),
+      );
       const { notice } = await engine.ready.catch(async (error: Error) => {
         await engine.stop();
         throw new Error(`The engine could not start: ${error.message}`);
@@ -111,7 +123,26 @@ if (!app.requestSingleInstanceLock()) {
       });
       const stopIpc = registerEngineIpc(ipcMain, engine, () => (win.isDestroyed() ? null : win.webContents));
       const booth = new BoothMode(win, powerSaveBlocker, powerMonitor);
-      const stopShell = registerShellIpc(ipcMain, (on) => booth.set(on));
+      const stopShell = registerShellIpc(ipcMain, (command) => {
+        if (command === 'open-data-folder') void shell.openPath(dataDir);
+        else booth.set(command === 'booth-on');
+      });
+      const stopChoose = registerChooseFileIpc(ipcMain, async (purpose) => {
+        const title = {
+          'tls-ca': 'CA certificate',
+          'tls-cert': 'Client certificate',
+          'tls-key': 'Client key',
+        }[purpose];
+        const choice = await dialog.showOpenDialog(win, {
+          title: `Choose the ${title} (PEM)`,
+          properties: ['openFile'],
+          filters: [
+            { name: 'PEM', extensions: ['pem', 'crt', 'cer', 'key'] },
+            { name: 'All files', extensions: ['*'] },
+          ],
+        });
+        return choice.canceled ? null : (choice.filePaths[0] ?? null);
+      });
 
       const remember = () => {
         if (!win.isDestroyed())
@@ -121,11 +152,12 @@ if (!app.requestSingleInstanceLock()) {
       win.once('ready-to-show', () => win.show());
 
       /** Asks where, then copies a finished export's file there; false when the user cancels. */
-      const saveExport = async (exportId: string, file: string): Promise<boolean> => {
+      const saveExport = async (exportId: string, file: ExportFile): Promise<boolean> => {
+        const extension = file.endsWith('.jsonl') ? 'jsonl' : 'csv';
         const choice = await dialog.showSaveDialog(win, {
           title: `Save ${file}`,
           defaultPath: join(app.getPath('documents'), file),
-          filters: [{ name: 'CSV', extensions: ['csv'] }],
+          filters: [{ name: extension === 'csv' ? 'CSV' : 'JSON lines', extensions: [extension] }],
         });
         if (choice.canceled || !choice.filePath) return false;
         const { exportsDir } = await engine.ready;
@@ -193,6 +225,7 @@ if (!app.requestSingleInstanceLock()) {
         stopIpc();
         stopShell();
         stopSave();
+        stopChoose();
         await engine.stop();
         app.quit();
       });

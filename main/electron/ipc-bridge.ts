@@ -1,5 +1,21 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { checkRequest, type EngineEventName, type EngineEvents } from '../../shared/engine-api.js';
+import {
+  checkRequest,
+  ENGINE_EVENTS,
+  type EngineEventName,
+  type EngineEvents,
+} from '../../shared/engine-api.js';
+import {
+  EXPORT_FILES,
+  type ExportFile,
+  FILE_PURPOSES,
+  type FilePurpose,
+  IPC,
+  type IpcInvoke,
+  type IpcToPage,
+  SHELL_COMMANDS,
+  type ShellCommand,
+} from '../../shared/ipc-contract.js';
 import { isAppUrl } from './web-security.js';
 
 /**
@@ -8,13 +24,31 @@ import { isAppUrl } from './web-security.js';
  * checked against the contract before the engine worker sees them.
  */
 
-export const CALL_CHANNEL = 'c360:call';
-export const EVENT_CHANNEL = 'c360:event';
-export const SHELL_CHANNEL = 'c360:shell';
-export const SAVE_EXPORT_CHANNEL = 'c360:save-export';
-
 const EXPORT_ID = /^\d{8}T\d{6}-[0-9a-f]{6}$/;
-const EXPORT_FILES = ['live_table.csv', 'agg_table.csv'];
+
+/** Sends on a main → page channel, with the contract's arguments. */
+export function sendToPage<C extends keyof IpcToPage>(
+  contents: WebContents,
+  channel: C,
+  ...args: IpcToPage[C]
+): void {
+  contents.send(channel, ...args);
+}
+
+type InvokeHandler<C extends keyof IpcInvoke> = (
+  event: Pick<IpcMainInvokeEvent, 'senderFrame'>,
+  ...args: unknown[]
+) => Promise<IpcInvoke[C]['result']>;
+
+/** Handles an invoke channel; whatever arrives is unchecked until the handler checks it. */
+function handle<C extends keyof IpcInvoke>(
+  ipcMain: IpcMain,
+  channel: C,
+  handler: InvokeHandler<C>,
+): () => void {
+  ipcMain.handle(channel, handler);
+  return () => ipcMain.removeHandler(channel);
+}
 
 /**
  * "Save…" for a finished export, from the app's page: the export id and file name must be ones the
@@ -22,17 +56,30 @@ const EXPORT_FILES = ['live_table.csv', 'agg_table.csv'];
  */
 export function registerSaveExportIpc(
   ipcMain: IpcMain,
-  save: (exportId: string, file: string) => Promise<boolean>,
+  save: (exportId: string, file: ExportFile) => Promise<boolean>,
 ): () => void {
-  ipcMain.handle(SAVE_EXPORT_CHANNEL, (event, exportId: unknown, file: unknown) => {
-    if (!isAppUrl(event.senderFrame?.url)) return Promise.reject(new Error('refused: not the app page'));
-    if (typeof exportId !== 'string' || !EXPORT_ID.test(exportId))
-      return Promise.reject(new Error('unknown export'));
-    if (typeof file !== 'string' || !EXPORT_FILES.includes(file))
-      return Promise.reject(new Error('unknown export file'));
-    return save(exportId, file);
+  return handle(ipcMain, IPC.saveExport, async (event, exportId, file) => {
+    if (!isAppUrl(event.senderFrame?.url)) throw new Error('refused: not the app page');
+    if (typeof exportId !== 'string' || !EXPORT_ID.test(exportId)) throw new Error('unknown export');
+    if (typeof file !== 'string' || !(EXPORT_FILES as readonly string[]).includes(file))
+      throw new Error('unknown export file');
+    return save(exportId, file as ExportFile);
   });
-  return () => ipcMain.removeHandler(SAVE_EXPORT_CHANNEL);
+}
+
+/**
+ * A file chosen with a native dialog (the TLS files of a connection), from the app's page: the
+ * page names only what the file is for; the path is the user's choice, never the page's.
+ */
+export function registerChooseFileIpc(
+  ipcMain: IpcMain,
+  choose: (purpose: FilePurpose) => Promise<string | null>,
+): () => void {
+  return handle(ipcMain, IPC.chooseFile, async (event, purpose) => {
+    if (!isAppUrl(event.senderFrame?.url)) throw new Error('refused: not the app page');
+    if (!(FILE_PURPOSES as readonly unknown[]).includes(purpose)) throw new Error('unknown file purpose');
+    return choose(purpose as FilePurpose);
+  });
 }
 
 export interface EngineCaller {
@@ -59,28 +106,27 @@ export function registerEngineIpc(
   engine: EngineCaller,
   target: () => WebContents | null,
 ): () => void {
-  ipcMain.handle(CALL_CHANNEL, (event, method: unknown, params: unknown) =>
+  const off = handle(ipcMain, IPC.call, (event, method, params) =>
     handleEngineCall(engine, event, method, params),
   );
-  const events: EngineEventName[] = ['snapshot', 'status', 'quarantine', 'exportProgress'];
-  const offs = events.map((name) =>
+  const offs = ENGINE_EVENTS.map((name) =>
     engine.on(name, (payload) => {
       const contents = target();
-      if (contents && !contents.isDestroyed()) contents.send(EVENT_CHANNEL, name, payload);
+      if (contents && !contents.isDestroyed()) sendToPage(contents, IPC.event, name, payload);
     }),
   );
   return () => {
-    ipcMain.removeHandler(CALL_CHANNEL);
-    for (const off of offs) off();
+    off();
+    for (const o of offs) o();
   };
 }
 
-/** Booth on/off asked by the page (Esc, the button); only from the app's own page. */
-export function registerShellIpc(ipcMain: IpcMain, setBooth: (on: boolean) => void): () => void {
+/** Shell commands asked by the page (booth mode on and off, open the data folder); only from the app's own page. */
+export function registerShellIpc(ipcMain: IpcMain, run: (command: ShellCommand) => void): () => void {
   const handler = (event: { senderFrame: { url: string } | null }, command: unknown) => {
     if (!isAppUrl(event.senderFrame?.url)) return;
-    if (command === 'booth-on' || command === 'booth-off') setBooth(command === 'booth-on');
+    if ((SHELL_COMMANDS as readonly unknown[]).includes(command)) run(command as ShellCommand);
   };
-  ipcMain.on(SHELL_CHANNEL, handler);
-  return () => ipcMain.removeListener(SHELL_CHANNEL, handler);
+  ipcMain.on(IPC.shell, handler);
+  return () => ipcMain.removeListener(IPC.shell, handler);
 }

@@ -1,30 +1,38 @@
-// The preload: exactly the engine API, through contextBridge; no raw ipcRenderer reaches the page.
-// CommonJS (.cts), as sandboxed preloads must be.
-// A plain script (no import/export), so nothing but `require` is asked of the sandbox.
+// The preload: exactly PreloadBridge (shared/ipc-contract.ts), through contextBridge; no raw
+// ipcRenderer reaches the page. CommonJS (.cts), as sandboxed preloads must be, and a plain
+// script: the sandbox gives it nothing but `require('electron')`, so the channel names are
+// written here again, each typed by the contract's literal, and the bridge is checked against
+// the contract's interface; a drift either way fails to compile.
 const { contextBridge, ipcRenderer } = require('electron') as typeof import('electron');
-type IpcRendererEvent = Electron.IpcRendererEvent;
+type Contract = typeof import('../../shared/ipc-contract.js', { with: { 'resolution-mode': 'import' }});
+type Bridge = import('../../shared/ipc-contract.js', { with: { 'resolution-mode': 'import' }}).PreloadBridge;
+type ShellCommand = Parameters<Bridge['requestShell']>[0];
 
-const CALL_CHANNEL = 'c360:call';
-const EVENT_CHANNEL = 'c360:event';
-const SHELL_CHANNEL = 'c360:shell';
-const SAVE_EXPORT_CHANNEL = 'c360:save-export';
+const CHANNELS: Contract['IPC'] = {
+  call: 'c360:call',
+  event: 'c360:event',
+  shell: 'c360:shell',
+  saveExport: 'c360:save-export',
+  chooseFile: 'c360:choose-file',
+};
 
-type Listener = (payload: unknown) => void;
-
-contextBridge.exposeInMainWorld('c360', {
-  call: (method: string, params: unknown) => ipcRenderer.invoke(CALL_CHANNEL, method, params),
-  on: (event: string, listener: Listener) => {
-    const handler = (_e: IpcRendererEvent, name: string, payload: unknown) => {
+const bridge: Bridge = {
+  call: (method, params) => ipcRenderer.invoke(CHANNELS.call, method, params),
+  on: (event, listener) => {
+    const handler = (_e: Electron.IpcRendererEvent, name: string, payload: unknown) => {
       if (name === event) listener(payload);
     };
-    ipcRenderer.on(EVENT_CHANNEL, handler);
-    return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler);
+    ipcRenderer.on(CHANNELS.event, handler);
+    return () => ipcRenderer.removeListener(CHANNELS.event, handler);
   },
-  saveExport: (exportId: string, file: string) => ipcRenderer.invoke(SAVE_EXPORT_CHANNEL, exportId, file),
-  requestShell: (command: 'booth-on' | 'booth-off') => ipcRenderer.send(SHELL_CHANNEL, command),
-  onShell: (listener: (command: string) => void) => {
-    const handler = (_e: IpcRendererEvent, command: string) => listener(command);
-    ipcRenderer.on(SHELL_CHANNEL, handler);
-    return () => ipcRenderer.removeListener(SHELL_CHANNEL, handler);
+  requestShell: (command) => ipcRenderer.send(CHANNELS.shell, command),
+  onShell: (listener) => {
+    const handler = (_e: Electron.IpcRendererEvent, command: ShellCommand) => listener(command);
+    ipcRenderer.on(CHANNELS.shell, handler);
+    return () => ipcRenderer.removeListener(CHANNELS.shell, handler);
   },
-});
+  saveExport: (exportId, file) => ipcRenderer.invoke(CHANNELS.saveExport, exportId, file),
+  chooseFile: (purpose) => ipcRenderer.invoke(CHANNELS.chooseFile, purpose),
+};
+
+contextBridge.exposeInMainWorld('c360', bridge);

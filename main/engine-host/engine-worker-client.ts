@@ -1,10 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import type { ApiMethod, EngineEventName, EngineEvents } from '../../shared/engine-api.js';
 import type { EngineServiceOptions } from '../engine/engine-service.js';
+import type { SecretVault } from '../engine/settings/secret-vault.js';
+import type { EngineWorkerData, VaultReply, VaultRequest } from './engine-worker.js';
 
 /**
  * The main side of the engine worker: calls become messages with ids, answers resolve them, and
- * pushed events reach listeners. No Electron here, so it runs (and is tested) under plain Node.
+ * pushed events reach listeners; the worker's questions to the secret vault are answered here.
+ * No Electron here, so it runs (and is tested) under plain Node.
  */
 export class EngineWorkerClient {
   readonly #worker: Worker;
@@ -14,8 +17,14 @@ export class EngineWorkerClient {
   #exited = false;
   readonly ready: Promise<{ notice: string | null; exportsDir: string }>;
 
-  constructor(options: EngineServiceOptions, workerUrl = new URL('./engine-worker.js', import.meta.url)) {
-    this.#worker = new Worker(workerUrl, { workerData: options });
+  constructor(
+    options: EngineServiceOptions,
+    workerUrl = new URL('./engine-worker.js', import.meta.url),
+    /** Keeps secrets for the engine (the desktop: safeStorage); absent, the engine's own file vault. */
+    vault: SecretVault | null = null,
+  ) {
+    const data: EngineWorkerData = { options, vault: vault && { description: vault.description } };
+    this.#worker = new Worker(workerUrl, { workerData: data });
     let ready: (v: { notice: string | null; exportsDir: string }) => void = () => {};
     let failed: (e: Error) => void = () => {};
     this.ready = new Promise((resolve, reject) => {
@@ -23,6 +32,10 @@ export class EngineWorkerClient {
       failed = reject;
     });
     this.#worker.on('message', (m: Record<string, unknown>) => {
+      if (typeof m.vault === 'string' && vault) {
+        void this.#answerVault(vault, m as unknown as VaultRequest);
+        return;
+      }
       if (m.ready === true)
         ready({ notice: (m.notice as string | null) ?? null, exportsDir: m.exportsDir as string });
       else if (m.ready === false) failed(new Error(String(m.error)));
@@ -49,6 +62,23 @@ export class EngineWorkerClient {
     });
     // Handled here so a failed start is never an unhandled rejection; callers still see it.
     this.ready.catch(() => {});
+  }
+
+  async #answerVault(vault: SecretVault, r: VaultRequest): Promise<void> {
+    let reply: VaultReply;
+    try {
+      if (r.vault === 'get') reply = { vaultReply: r.id, value: await vault.get(r.key) };
+      else if (r.vault === 'set') {
+        await vault.set(r.key, r.value ?? '');
+        reply = { vaultReply: r.id };
+      } else {
+        await vault.delete(r.key);
+        reply = { vaultReply: r.id };
+      }
+    } catch (error) {
+      reply = { vaultReply: r.id, error: (error as Error).message };
+    }
+    if (!this.#exited) this.#worker.postMessage(reply);
   }
 
   /** Unchecked here on purpose: the worker's dispatcher checks method and arguments. */

@@ -1,22 +1,29 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AssignerProtocol } from 'kafkajs';
 import type {
   ApiParams,
-  DashboardSettings,
   DashboardSnapshot,
   EngineApi,
   EngineEventName,
   EngineEvents,
   EngineResults,
   ExportProgress,
+  ExportScope,
+  KafkaOperations,
+  QuarantineFilter,
   QuarantineSummary,
 } from '../../shared/engine-api.js';
-import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
+import type { QuarantinedRecord } from '../../shared/events.js';
+import { DEMO_CONNECTION_ID, type SettingsView } from '../../shared/settings.js';
 import type { SourceStatus } from '../../shared/source-status.js';
-import type { EngineState } from './engine-state.js';
-import { exportAggTable, exportLiveTable } from './export/csv-export.js';
-import { IngestSession } from './ingest/ingest-session.js';
-import type { KafkaSettings } from './kafka/kafka-settings.js';
+import { Engine } from './engine.js';
+import { exportAggTable, exportLiveTable, writeCsvAtomically } from './export/csv-export.js';
+import { describeOrigin, reasonKey } from './ingest/quarantine.js';
+import { testKafkaConnection } from './kafka/connection-test.js';
+import { resolveKafkaSettings } from './kafka/kafka-settings.js';
 import { isAtRisk, type Profile } from './profile/profile.js';
 import { CustomerSearch } from './read/customer-search.js';
 import {
@@ -28,55 +35,86 @@ import {
   emptyBuckets,
 } from './read/customer-views.js';
 import { LiveStats } from './read/live-stats.js';
-import { ingestDemo } from './sources/demo/demo-source.js';
-import { ingestKafka } from './sources/kafka/kafka-source.js';
-import { ProfileStore } from './store/profile-store.js';
+import {
+  type ActiveConnection,
+  layerOf,
+  type OutsideLayers,
+  pickedConnection,
+  startingConnection,
+  storeDirOf,
+} from './settings/connections.js';
+import { FileVault, passwordKey, type SecretVault } from './settings/secret-vault.js';
+import { SettingsFile } from './settings/settings-file.js';
+import { DemoSource } from './sources/demo/demo-source.js';
+import { KafkaSource } from './sources/kafka/kafka-source.js';
+import type { Source } from './sources/source.js';
+import { STORE_FILE } from './store/profile-store.js';
+import { UserError } from './user-error.js';
 
 /**
- * The engine behind the dashboard: one store, one live source (the demo stream or Kafka), and the
- * engine API implemented once over them. Transports (WebSocket, Electron IPC) only carry calls
- * and events; they never reach into this class.
+ * The engine behind the dashboard: the engine API implemented once, over one running connection
+ * (an Engine on that connection's store, and its source), for every transport (WebSocket for
+ * `c360 serve`, IPC for the desktop worker). It owns the settings file and the secret vault, and
+ * switches connections live: the old source stops after a checkpoint, the new connection's own
+ * store opens, its source starts, and the window never restarts.
  */
 
-export type EngineSource =
-  | { kind: 'demo'; rate: number; customers: number; seed: number; history?: number }
-  | { kind: 'kafka'; settings: KafkaSettings };
+export interface DemoOptions {
+  rate: number;
+  customers: number;
+  seed: number;
+  /** Events of history written first into an empty demo store. */
+  history?: number;
+}
 
 export interface EngineServiceOptions {
+  /** The app's data folder: settings.json, secrets, stores/<connection>/, exports/. */
   dataDir: string;
-  source: EngineSource;
-  churnThreshold?: number;
+  /** Settings given outside the settings file (flags, environment, config file): they win at start. */
+  outside?: OutsideLayers;
+  demo?: DemoOptions;
   /** How often a snapshot is pushed; never more often than 10 times a second. */
   snapshotEveryMs?: number;
 }
 
+export const DEFAULT_DEMO: DemoOptions = { rate: 400, customers: 5000, seed: 1, history: 100_000 };
+
 type Listener<E extends EngineEventName> = (payload: EngineEvents[E]) => void;
+
+/** One connection running: its engine, its source, and what the dashboard keeps about it. */
+interface Running {
+  connection: ActiveConnection;
+  engine: Engine;
+  source: Source<unknown>;
+  search: CustomerSearch;
+  live: LiveStats;
+  stopping: boolean;
+  done: Promise<void>;
+}
 
 export class EngineService implements EngineApi {
   readonly #options: EngineServiceOptions;
-  #state: EngineState | null = null;
-  #session: IngestSession | null = null;
-  readonly #search = new CustomerSearch();
-  readonly #live = new LiveStats();
+  readonly #vault: SecretVault;
+  #settings: SettingsFile | null = null;
+  #run: Running | null = null;
   readonly #listeners = new Map<EngineEventName, Set<Listener<EngineEventName>>>();
-  #threshold: number;
   #status: SourceStatus;
-  #stopping = false;
-  #running: Promise<void> | null = null;
   #timer: NodeJS.Timeout | null = null;
   #lastQuarantineTotal = -1;
   #perSecond = 0;
   #lastEvents = 0;
   #lastTick = Date.now();
+  /** One switch at a time; a second waits for the first. */
+  #switching: Promise<unknown> = Promise.resolve();
+  #groupCache: { at: number; value: KafkaOperations['group'] } | null = null;
 
-  constructor(options: EngineServiceOptions) {
+  constructor(options: EngineServiceOptions, vault?: SecretVault) {
     this.#options = options;
-    this.#threshold = options.churnThreshold ?? DEFAULT_CHURN_THRESHOLD;
-    const target = options.source.kind === 'demo' ? 'demo' : options.source.settings.brokers.join(',');
+    this.#vault = vault ?? FileVault.inDataDir(options.dataDir);
     this.#status = {
-      source: options.source.kind,
+      source: 'demo',
       state: 'connecting',
-      target,
+      target: '',
       detail: null,
       nextRetryAt: null,
       attempt: 0,
@@ -85,57 +123,87 @@ export class EngineService implements EngineApi {
     };
   }
 
-  /** Opens the store and starts the source; resolves once the store is loaded. */
+  /** Opens the settings and the starting connection's store, and starts its source. */
   async start(): Promise<{ notice: string | null }> {
-    const { store, state, notice } = await ProfileStore.open(this.#options.dataDir);
-    this.#state = state;
-    for (const p of state.profiles.values()) this.#search.update(p);
-    const session = new IngestSession(store, state);
-    session.onApplied = (events) => {
-      this.#live.observe(events);
-      for (const e of events) {
-        if (e.kind === 'customer' || !this.#search.has(e.customerId)) {
-          const p = state.profiles.get(e.customerId);
-          if (p) this.#search.update(p);
-        }
-      }
-    };
-    this.#session = session;
-    this.#running = this.#runSource(session).catch((error) => {
-      this.#setStatus({ state: 'failed', detail: (error as Error).message });
-    });
+    const { settings, notice: settingsNotice } = await SettingsFile.open(this.#options.dataDir);
+    this.#settings = settings;
+    const connection = await startingConnection(settings, this.#vault, this.#options.outside ?? {});
+    const storeNotice = await this.#open(connection);
     const every = Math.max(100, this.#options.snapshotEveryMs ?? 200);
     this.#timer = setInterval(() => this.#tick(), every);
-    return { notice };
+    return { notice: [settingsNotice, storeNotice].filter(Boolean).join(' ') || null };
   }
 
   async stop(): Promise<void> {
-    this.#stopping = true;
     if (this.#timer) clearInterval(this.#timer);
-    await this.#running;
-    if (this.#session?.unsaved) await this.#session.checkpoint();
+    await this.#switching.catch(() => {});
+    await this.#closeRunning();
   }
 
-  async #runSource(session: IngestSession): Promise<void> {
-    const source = this.#options.source;
-    const shouldStop = () => this.#stopping;
-    if (source.kind === 'demo') {
-      this.#setStatus({ state: 'connected', detail: `embedded demo stream, ${source.rate} events/s` });
-      await ingestDemo(session, {
-        seed: source.seed,
-        customers: source.customers,
-        rate: source.rate,
-        history: source.history,
-        shouldStop,
-      });
-    } else {
-      await ingestKafka(source.settings, session, {
-        follow: true,
-        shouldStop,
-        onStatus: (s) => this.#setStatus(s),
-      });
-    }
-    this.#setStatus({ state: 'stopped', detail: null });
+  /** Opens a connection's store and starts its source; returns the store's notice, if any. */
+  async #open(connection: ActiveConnection): Promise<string | null> {
+    const engine = await Engine.open({ storeDir: storeDirOf(this.#options.dataDir, connection.id) });
+    const search = new CustomerSearch();
+    for (const p of engine.state.profiles.values()) search.update(p);
+    const live = new LiveStats();
+    const state = engine.state;
+    engine.session.onApplied = (events) => {
+      live.observe(events);
+      for (const e of events) {
+        if (e.kind === 'customer' || !search.has(e.customerId)) {
+          const p = state.profiles.get(e.customerId);
+          if (p) search.update(p);
+        }
+      }
+    };
+    const source: Source<unknown> =
+      connection.kind === 'demo'
+        ? new DemoSource({ ...DEFAULT_DEMO, ...this.#options.demo })
+        : new KafkaSource(connection.settings, { follow: true });
+    const run: Running = {
+      connection,
+      engine,
+      source,
+      search,
+      live,
+      stopping: false,
+      done: Promise.resolve(),
+    };
+    this.#status = {
+      ...this.#status,
+      source: source.kind,
+      target: source.target,
+      state: 'connecting',
+      detail: null,
+    };
+    run.done = engine
+      .run(source, {
+        shouldStop: () => run.stopping,
+        onStatus: (s) => {
+          if (this.#run === run) this.#setStatus(s);
+        },
+      })
+      .then(
+        () => {
+          if (this.#run === run) this.#setStatus({ state: 'stopped', detail: null });
+        },
+        (error: Error) => {
+          if (this.#run === run) this.#setStatus({ state: 'failed', detail: error.message });
+        },
+      );
+    this.#run = run;
+    this.#lastQuarantineTotal = -1;
+    this.#perSecond = 0;
+    this.#lastEvents = 0;
+    return engine.notice;
+  }
+
+  async #closeRunning(): Promise<void> {
+    const run = this.#run;
+    if (!run) return;
+    run.stopping = true;
+    await run.done;
+    await run.engine.close();
   }
 
   #setStatus(change: Partial<SourceStatus>): void {
@@ -154,51 +222,64 @@ export class EngineService implements EngineApi {
     for (const listener of this.#listeners.get(event) ?? []) listener(payload);
   }
 
+  #running(): Running {
+    if (!this.#run) throw new Error('the engine is not started');
+    return this.#run;
+  }
+
+  #profiles(): Map<string, Profile> {
+    return this.#running().engine.state.profiles;
+  }
+
+  get #threshold(): number {
+    return this.#settings?.churnThreshold ?? 0.2;
+  }
+
   #tick(): void {
+    const run = this.#run;
+    if (!run) return;
     const now = Date.now();
-    const events = this.#live.totals.listens + this.#live.totals.clicks + this.#live.totals.predictions;
+    const t = run.live.totals;
+    const events = t.listens + t.clicks + t.predictions;
     const instant = ((events - this.#lastEvents) * 1000) / Math.max(1, now - this.#lastTick);
     // Smoothed, so the big counter does not flicker with every tick.
     this.#perSecond = this.#perSecond === 0 ? instant : this.#perSecond * 0.7 + instant * 0.3;
     this.#lastEvents = events;
     this.#lastTick = now;
+    if (run.source instanceof KafkaSource) run.source.metrics.tick(now, run.source.partitions?.lag() ?? null);
     this.#emit('snapshot', this.#snapshot());
-    const q = this.#state?.quarantine;
-    if (q && q.total !== this.#lastQuarantineTotal) {
+    const q = run.engine.state.quarantine;
+    if (q.total !== this.#lastQuarantineTotal) {
       this.#lastQuarantineTotal = q.total;
       this.#emit('quarantine', this.#quarantineSummary());
     }
   }
 
-  #profiles(): Map<string, Profile> {
-    if (!this.#state) throw new Error('the engine is not started');
-    return this.#state.profiles;
-  }
-
   #snapshot(): DashboardSnapshot {
-    const profiles = this.#profiles();
+    const run = this.#running();
+    const profiles = run.engine.state.profiles;
+    const threshold = this.#threshold;
     let atRisk = 0;
     const buckets = emptyBuckets();
     for (const p of profiles.values()) {
-      if (isAtRisk(p, this.#threshold)) atRisk += 1;
+      if (isAtRisk(p, threshold)) atRisk += 1;
       addBuckets(buckets, p);
     }
-    const t = this.#live.totals;
+    const t = run.live.totals;
     return {
       at: new Date().toISOString(),
-      source: this.#options.source.kind,
+      source: run.connection.kind,
       events: { total: t.listens + t.clicks + t.predictions, perSecond: Math.round(this.#perSecond), ...t },
       customers: profiles.size,
       atRisk,
-      flow: this.#live.flow(),
+      flow: run.live.flow(),
       buckets,
-      latest: this.#live.latest(),
+      latest: run.live.latest(),
     };
   }
 
   #quarantineSummary(): QuarantineSummary {
-    const q = this.#state?.quarantine;
-    if (!q) return { total: 0, byReason: [] };
+    const q = this.#running().engine.state.quarantine;
     const byReason = Object.entries(q.byReason)
       .map(([reason, count]) => ({ reason, count }))
       .sort((a, b) => b.count - a.count)
@@ -210,8 +291,9 @@ export class EngineService implements EngineApi {
     query,
     limit = 20,
   }: ApiParams<'searchCustomers'>): Promise<EngineResults['searchCustomers']> {
-    const profiles = this.#profiles();
-    const { ids, total } = this.#search.search(query, limit);
+    const run = this.#running();
+    const profiles = run.engine.state.profiles;
+    const { ids, total } = run.search.search(query, limit);
     const results = ids.flatMap((id) => {
       const p = profiles.get(id);
       return p ? [customerSummary(p, this.#threshold)] : [];
@@ -220,8 +302,9 @@ export class EngineService implements EngineApi {
   }
 
   async customer360({ customerId }: ApiParams<'customer360'>): Promise<EngineResults['customer360']> {
-    const p = this.#profiles().get(customerId);
-    return p ? customer360(p, this.#threshold, this.#live.recentFor(customerId)) : null;
+    const run = this.#running();
+    const p = run.engine.state.profiles.get(customerId);
+    return p ? customer360(p, this.#threshold, run.live.recentFor(customerId)) : null;
   }
 
   async baseStatistics(): Promise<EngineResults['baseStatistics']> {
@@ -240,72 +323,289 @@ export class EngineService implements EngineApi {
     return this.#status;
   }
 
-  async quarantine({ limit = 200 }: ApiParams<'quarantine'>): Promise<EngineResults['quarantine']> {
-    const recent = this.#state?.quarantine.recent ?? [];
-    return { summary: this.#quarantineSummary(), records: recent.slice(-limit).reverse() };
+  #quarantined(filter: QuarantineFilter): QuarantinedRecord[] {
+    const text = filter.text?.toLowerCase();
+    return this.#running().engine.state.quarantine.recent.filter(
+      (r) =>
+        (filter.reason === undefined || reasonKey(r.reason) === filter.reason) &&
+        (filter.origin === undefined || filter.origin in r.origin) &&
+        (text === undefined ||
+          `${describeOrigin(r.origin)}\n${r.reason}\n${r.raw}`.toLowerCase().includes(text)),
+    );
   }
 
-  async getSettings(): Promise<DashboardSettings> {
-    const s = this.#options.source;
+  async quarantine({
+    limit = 200,
+    ...filter
+  }: ApiParams<'quarantine'>): Promise<EngineResults['quarantine']> {
+    const matching = this.#quarantined(filter);
     return {
-      churnThreshold: this.#threshold,
-      source:
-        s.kind === 'demo'
-          ? { kind: 'demo', rate: s.rate }
-          : { kind: 'kafka', brokers: s.settings.brokers.join(',') },
+      summary: this.#quarantineSummary(),
+      records: matching.slice(-limit).reverse(),
+      matching: matching.length,
     };
   }
 
-  async updateSettings({ churnThreshold }: ApiParams<'updateSettings'>): Promise<DashboardSettings> {
-    if (churnThreshold !== undefined) this.#threshold = churnThreshold;
-    return this.getSettings();
+  // --- settings and connections ---
+
+  #settingsFile(): SettingsFile {
+    if (!this.#settings) throw new Error('the engine is not started');
+    return this.#settings;
   }
+
+  async #view(): Promise<SettingsView> {
+    const settings = this.#settingsFile();
+    const dataDir = this.#options.dataDir;
+    const active = this.#running().connection;
+    const connections: SettingsView['connections'] = [
+      {
+        id: DEMO_CONNECTION_ID,
+        kind: 'demo',
+        name: 'Embedded demo',
+        storeDir: storeDirOf(dataDir, DEMO_CONNECTION_ID),
+      },
+    ];
+    for (const c of settings.data.connections) {
+      const passwordSet = c.sasl ? (await this.#vault.get(passwordKey(c.id))) !== null : false;
+      connections.push({ ...c, passwordSet, storeDir: storeDirOf(dataDir, c.id) });
+    }
+    return {
+      churnThreshold: settings.churnThreshold,
+      booth: settings.booth,
+      connections,
+      active: {
+        id: active.id,
+        name: active.name,
+        kind: active.kind,
+        origin: active.origin,
+        storeDir: storeDirOf(dataDir, active.id),
+      },
+      dataDir,
+      secrets: this.#vault.description,
+    };
+  }
+
+  async #settingsChanged(): Promise<SettingsView> {
+    const view = await this.#view();
+    this.#emit('settings', view);
+    return view;
+  }
+
+  async getSettings(): Promise<SettingsView> {
+    return this.#view();
+  }
+
+  async updateSettings(change: ApiParams<'updateSettings'>): Promise<SettingsView> {
+    await this.#settingsFile().update((s) => {
+      if (change.churnThreshold !== undefined) s.churnThreshold = change.churnThreshold;
+      if (change.booth !== undefined) s.booth = change.booth;
+    });
+    return this.#settingsChanged();
+  }
+
+  async saveConnection({ connection, password }: ApiParams<'saveConnection'>): Promise<SettingsView> {
+    const settings = this.#settingsFile();
+    const saved = await settings.saveConnection(connection);
+    if (!saved.sasl) await this.#vault.delete(passwordKey(saved.id));
+    else if (password !== undefined) await this.#vault.set(passwordKey(saved.id), password);
+    // The connection in use, changed: it reconnects with the new settings, on the same store.
+    if (this.#run?.connection.id === saved.id) await this.#switchTo(saved.id, true);
+    return this.#settingsChanged();
+  }
+
+  async deleteConnection({ id }: ApiParams<'deleteConnection'>): Promise<SettingsView> {
+    const settings = this.#settingsFile();
+    if (!settings.connection(id)) throw new UserError(`no saved connection "${id}"`);
+    if (this.#run?.connection.id === id) await this.#switchTo(DEMO_CONNECTION_ID, false);
+    await settings.deleteConnection(id);
+    await this.#vault.delete(passwordKey(id));
+    return this.#settingsChanged();
+  }
+
+  async testConnection({
+    connection,
+    password,
+  }: ApiParams<'testConnection'>): Promise<EngineResults['testConnection']> {
+    const layer = await layerOf({ ...connection, id: connection.id ?? 'draft' }, this.#vault);
+    // A typed password wins; else the saved one (a connection never saved has none).
+    if (layer.sasl && password !== undefined) layer.sasl.password = password;
+    if (layer.sasl && layer.sasl.password === undefined)
+      return {
+        ok: false,
+        cluster: null,
+        topics: [],
+        steps: [
+          {
+            step: 'login',
+            ok: false,
+            message: 'SASL is on, but no password was given.',
+            fix: 'Type the password.',
+          },
+        ],
+      };
+    let settings: ReturnType<typeof resolveKafkaSettings>;
+    try {
+      settings = resolveKafkaSettings([layer]);
+    } catch (error) {
+      return {
+        ok: false,
+        cluster: null,
+        topics: [],
+        steps: [{ step: 'reach', ok: false, message: (error as Error).message, fix: null }],
+      };
+    }
+    const run = this.#run;
+    const offsets = run && run.connection.id === connection.id ? run.engine.state.sources.kafka : null;
+    return testKafkaConnection(settings, offsets);
+  }
+
+  async useConnection({ id }: ApiParams<'useConnection'>): Promise<EngineResults['useConnection']> {
+    const notice = await this.#switchTo(id, false);
+    return { notice, settings: await this.#settingsChanged() };
+  }
+
+  /**
+   * Stops the running source after a checkpoint and starts `id`'s on its own store. `again`:
+   * the same connection restarts (its settings changed).
+   */
+  #switchTo(id: string, again: boolean): Promise<string> {
+    const next = this.#switching
+      .catch(() => {})
+      .then(async () => {
+        const current = this.#run;
+        if (current?.connection.id === id && !again) return `Already reading ${current.connection.name}.`;
+        const connection = await pickedConnection(this.#settingsFile(), this.#vault, id);
+        if (!connection) throw new UserError(`no saved connection "${id}"`);
+        const storeDir = storeDirOf(this.#options.dataDir, id);
+        const existed = existsSync(join(storeDir, STORE_FILE));
+        await this.#closeRunning();
+        await this.#settingsFile().update((s) => {
+          s.active = id;
+        });
+        const storeNotice = await this.#open(connection);
+        const customers = this.#profiles().size;
+        return [
+          `Now reading ${connection.name}.`,
+          existed
+            ? `Its own store (${storeDir}) holds ${customers.toLocaleString('en-US')} customers.`
+            : `It has a store of its own, new: ${storeDir}.`,
+          storeNotice,
+        ]
+          .filter(Boolean)
+          .join(' ');
+      });
+    this.#switching = next;
+    return next;
+  }
+
+  async kafkaOperations(): Promise<KafkaOperations> {
+    const run = this.#running();
+    const source = run.source;
+    if (!(source instanceof KafkaSource))
+      return { kafka: false, brokers: null, group: null, partitions: [], samples: [], history: [] };
+    const offsets = source.partitions;
+    const partitions = (offsets?.partitions() ?? []).map((k) => {
+      const at = k.lastIndexOf(':');
+      const next = offsets?.expected(k) ?? null;
+      const end = offsets?.high(k) ?? null;
+      return {
+        topic: k.slice(0, at),
+        partition: Number(k.slice(at + 1)),
+        next: next === null ? null : String(next),
+        end: end === null ? null : String(end),
+        lag: next === null || end === null ? null : Number(end > next ? end - next : 0n),
+      };
+    });
+    return {
+      kafka: true,
+      brokers: source.target,
+      group: await this.#group(source),
+      partitions,
+      samples: source.metrics.samples(),
+      history: source.metrics.history(),
+    };
+  }
+
+  /** The consumer group and its members, asked of the cluster at most every 5 s. */
+  async #group(source: KafkaSource): Promise<KafkaOperations['group']> {
+    if (this.#groupCache && Date.now() - this.#groupCache.at < 5000) return this.#groupCache.value;
+    const admin = source.admin();
+    let value: KafkaOperations['group'];
+    try {
+      await admin.connect();
+      const { groups } = await admin.describeGroups([source.group]);
+      const g = groups[0];
+      value = {
+        id: source.group,
+        state: g?.state ?? null,
+        problem: null,
+        members: (g?.members ?? []).map((m) => {
+          const assignment = AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {};
+          return {
+            clientId: m.clientId,
+            host: m.clientHost,
+            partitions: Object.entries(assignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}:${p}`)),
+          };
+        }),
+      };
+    } catch (error) {
+      value = { id: source.group, state: null, members: [], problem: (error as Error).message };
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
+    this.#groupCache = { at: Date.now(), value };
+    return value;
+  }
+
+  // --- exports ---
 
   async startExport({ scope }: ApiParams<'startExport'>): Promise<EngineResults['startExport']> {
     const exportId = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-    const profiles = this.#profiles();
-    let chosen: Profile[];
-    if (scope.kind === 'search') {
-      const { ids } = this.#search.search(scope.query, Number.MAX_SAFE_INTEGER);
-      chosen = ids.flatMap((id) => profiles.get(id) ?? []);
-    } else if (scope.kind === 'at-risk') {
-      chosen = [...profiles.values()].filter((p) => isAtRisk(p, this.#threshold));
-    } else {
-      chosen = [...profiles.values()];
-    }
-    const dir = join(this.#options.dataDir, 'exports', exportId);
+    const run = this.#running();
+    const profiles = run.engine.state.profiles;
+    const dir = join(this.exportsDir, exportId);
+    const threshold = this.#threshold;
     const progress: ExportProgress = {
       exportId,
       scope: scope.kind,
       done: 0,
-      total: chosen.length,
+      total: 0,
       finished: false,
       files: [],
       error: null,
     };
     const href = (name: string) => `exports/${exportId}/${name}`;
     let lastEmit = 0;
-    const threshold = this.#threshold;
-    // Runs on after the call returns; progress arrives as exportProgress events.
-    void (async () => {
-      try {
+    const onProgress = (done: number) => {
+      progress.done = done;
+      if (Date.now() - lastEmit > 100) {
+        lastEmit = Date.now();
         this.#emit('exportProgress', { ...progress });
-        await exportLiveTable(chosen, join(dir, 'live_table.csv'), {
-          threshold,
-          onProgress: (done) => {
-            progress.done = done;
-            if (Date.now() - lastEmit > 100) {
-              lastEmit = Date.now();
-              this.#emit('exportProgress', { ...progress });
-            }
-          },
-        });
+      }
+    };
+    let write: () => Promise<void>;
+    if (scope.kind === 'quarantine') {
+      const records = this.#quarantined(scope);
+      progress.total = records.length;
+      write = () => this.#writeQuarantine(records, dir, scope, onProgress, progress);
+    } else {
+      const chosen = this.#chosen(scope, profiles, run, threshold);
+      progress.total = chosen.length;
+      write = async () => {
+        await exportLiveTable(chosen, join(dir, 'live_table.csv'), { threshold, onProgress });
         progress.files.push({ name: 'live_table.csv', href: href('live_table.csv') });
         if (scope.kind === 'all') {
           await exportAggTable(chosen, join(dir, 'agg_table.csv'));
           progress.files.push({ name: 'agg_table.csv', href: href('agg_table.csv') });
         }
-        progress.done = chosen.length;
+      };
+    }
+    // Runs on after the call returns; progress arrives as exportProgress events.
+    void (async () => {
+      try {
+        this.#emit('exportProgress', { ...progress });
+        await write();
+        progress.done = progress.total;
       } catch (error) {
         progress.error = (error as Error).message;
       }
@@ -313,6 +613,51 @@ export class EngineService implements EngineApi {
       this.#emit('exportProgress', { ...progress, files: [...progress.files] });
     })();
     return { exportId };
+  }
+
+  #chosen(
+    scope: Exclude<ExportScope, { kind: 'quarantine' }>,
+    profiles: Map<string, Profile>,
+    run: Running,
+    threshold: number,
+  ): Profile[] {
+    if (scope.kind === 'search') {
+      const { ids } = run.search.search(scope.query, Number.MAX_SAFE_INTEGER);
+      return ids.flatMap((id) => profiles.get(id) ?? []);
+    }
+    if (scope.kind === 'at-risk') return [...profiles.values()].filter((p) => isAtRisk(p, threshold));
+    return [...profiles.values()];
+  }
+
+  /** The quarantine as CSV (one row a record) or JSON lines, as the browser filters it. */
+  async #writeQuarantine(
+    records: QuarantinedRecord[],
+    dir: string,
+    scope: Extract<ExportScope, { kind: 'quarantine' }>,
+    onProgress: (done: number) => void,
+    progress: ExportProgress,
+  ): Promise<void> {
+    const name = scope.format === 'csv' ? 'quarantine.csv' : 'quarantine.jsonl';
+    const path = join(dir, name);
+    if (scope.format === 'csv') {
+      await writeCsvAtomically(
+        path,
+        ['at', 'origin', 'reason', 'dead_letter', 'raw'],
+        records.map((r) => [
+          r.at,
+          describeOrigin(r.origin),
+          r.reason,
+          r.deadLetter ? `${r.deadLetter.topic}[${r.deadLetter.partition}]@${r.deadLetter.offset}` : null,
+          r.raw,
+        ]),
+        onProgress,
+      );
+    } else {
+      await mkdir(dir, { recursive: true });
+      await writeFile(`${path}.tmp`, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      await rename(`${path}.tmp`, path);
+    }
+    progress.files.push({ name, href: `exports/${progress.exportId}/${name}` });
   }
 
   /** For transports that serve export files: the folder they live under. */

@@ -22,9 +22,17 @@ export interface SourceProgress {
   kafka: Dict<string>;
 }
 
+/**
+ * What a store holds data from, set by the first live source that writes to it: a store belongs
+ * to one source, as its offsets mean nothing on another cluster (files may go into any store).
+ */
+export type StoreOrigin = { kind: 'demo' } | { kind: 'kafka'; clusterId: string; brokers: string };
+
 export interface EngineState {
   /** Names this store to the outside (its Kafka lag group); made once, kept in the store. */
   storeId: string;
+  /** Null until a live source first writes (and in stores written before this was kept). */
+  origin: StoreOrigin | null;
   profiles: ProfileMap;
   sources: SourceProgress;
   quarantine: QuarantineState;
@@ -37,6 +45,7 @@ export function newStoreId(): string {
 export function emptyEngineState(): EngineState {
   return {
     storeId: newStoreId(),
+    origin: null,
     profiles: new Map(),
     sources: { files: dict(), kafka: dict() },
     quarantine: emptyQuarantine(),

@@ -41,17 +41,23 @@ export function App() {
   const bridge = preloadBridge();
   const enterBooth = useCallback(() => {
     setBooth(true);
-    if (bridge?.requestShell) bridge.requestShell('booth-on');
+    if (bridge) bridge.requestShell('booth-on');
     else document.documentElement.requestFullscreen?.().catch(() => {});
   }, [bridge]);
 
   const leaveBooth = useCallback(() => {
     setBooth(false);
-    if (bridge?.requestShell) bridge.requestShell('booth-off');
+    if (bridge) bridge.requestShell('booth-off');
     else if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
   }, [bridge]);
 
-  useEffect(() => bridge?.onShell?.((command) => setBooth(command === 'booth-on')), [bridge]);
+  useEffect(
+    () =>
+      bridge?.onShell((command) => {
+        if (command === 'booth-on' || command === 'booth-off') setBooth(command === 'booth-on');
+      }),
+    [bridge],
+  );
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

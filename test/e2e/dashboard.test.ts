@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineService } from '../../main/engine/engine-service.js';
+import { storeDirOf } from '../../main/engine/settings/connections.js';
 import { DashboardServer } from '../../main/server/dashboard-server.js';
 import { chromiumAvailable, launchChromium } from '../support/browser.js';
 import { runCli } from '../support/run-cli.js';
@@ -91,12 +92,9 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
       bad,
       '{"type":"listen","customerId":"9001"\n{"type":"click","customerId":"9001","ts":"later"}\n',
     );
-    expect((await runCli(['ingest', bad, '--data-dir', dataDir])).code).toBe(0);
+    expect((await runCli(['ingest', bad, '--data-dir', storeDirOf(dataDir, 'demo')])).code).toBe(0);
     // A slow live rate keeps one customer's numbers still long enough to compare with an export.
-    engine = new EngineService({
-      dataDir,
-      source: { kind: 'demo', rate: 20, customers: 800, seed: 3, history: 24_000 },
-    });
+    engine = new EngineService({ dataDir, demo: { rate: 20, customers: 800, seed: 3, history: 24_000 } });
     await engine.start();
     server = new DashboardServer(engine, { host: '127.0.0.1', port: 0, rendererDir: RENDERER, token: null });
     url = (await server.listen()).url.replace(/\/$/, '');

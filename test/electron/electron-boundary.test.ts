@@ -7,16 +7,16 @@ import { type MenuActions, menuTemplate } from '../../main/electron/app-menu.js'
 import { resolveAppPath } from '../../main/electron/app-protocol.js';
 import { BoothMode } from '../../main/electron/booth-mode.js';
 import {
-  CALL_CHANNEL,
-  EVENT_CHANNEL,
   handleEngineCall,
+  registerChooseFileIpc,
   registerEngineIpc,
   registerSaveExportIpc,
-  SHELL_CHANNEL,
+  registerShellIpc,
 } from '../../main/electron/ipc-bridge.js';
 import { hardenWebContents, isSafeExternalUrl } from '../../main/electron/web-security.js';
 import { mainWindowOptions } from '../../main/electron/window-options.js';
 import { loadWindowState, saveWindowState } from '../../main/electron/window-state.js';
+import { IPC } from '../../shared/ipc-contract.js';
 
 /** The Electron shell at its boundary: Electron's objects replaced by fakes that record calls. */
 
@@ -143,9 +143,9 @@ describe('IPC', () => {
       e as never,
       () => ({ send, isDestroyed: () => false }) as unknown as WebContents,
     );
-    expect(handle).toHaveBeenCalledWith(CALL_CHANNEL, expect.any(Function));
+    expect(handle).toHaveBeenCalledWith(IPC.call, expect.any(Function));
     listeners.get('status')?.({ state: 'connected' });
-    expect(send).toHaveBeenCalledWith(EVENT_CHANNEL, 'status', { state: 'connected' });
+    expect(send).toHaveBeenCalledWith(IPC.event, 'status', { state: 'connected' });
     stop();
     expect(listeners.size).toBe(0);
   });
@@ -169,6 +169,36 @@ describe('saving an export from the page', () => {
       /unknown export file/,
     );
     expect(save).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('shell commands from the page', () => {
+  it('runs the known commands from the app page and ignores anything else', () => {
+    let handler: (event: unknown, command: unknown) => void = () => {};
+    const run = vi.fn();
+    registerShellIpc({ on: (_c: string, fn: typeof handler) => (handler = fn) } as unknown as IpcMain, run);
+    handler(fromApp, 'open-data-folder');
+    handler(fromApp, 'booth-on');
+    handler(fromApp, 'rm -rf /');
+    handler({ senderFrame: { url: 'https://evil.example/' } }, 'booth-off');
+    expect(run.mock.calls).toEqual([['open-data-folder'], ['booth-on']]);
+  });
+});
+
+describe('choosing a file from the page', () => {
+  it('opens the dialog only for a known purpose, from the app page; the path is the user’s', async () => {
+    let handler: (event: unknown, purpose: unknown) => Promise<string | null> = async () => null;
+    const choose = vi.fn(async () => '/home/me/ca.pem');
+    registerChooseFileIpc(
+      { handle: (_c: string, fn: typeof handler) => (handler = fn) } as unknown as IpcMain,
+      choose,
+    );
+    await expect(handler(fromApp, 'tls-ca')).resolves.toBe('/home/me/ca.pem');
+    await expect(handler({ senderFrame: { url: 'https://evil.example/' } }, 'tls-ca')).rejects.toThrow(
+      /refused/,
+    );
+    await expect(handler(fromApp, '/etc/shadow')).rejects.toThrow(/unknown file purpose/);
+    expect(choose).toHaveBeenCalledTimes(1);
   });
 });
 
@@ -228,7 +258,7 @@ describe('booth mode', () => {
     booth.toggle();
     expect(window.setKiosk).toHaveBeenLastCalledWith(true);
     expect(power.start).toHaveBeenCalledWith('prevent-display-sleep');
-    expect(window.webContents.send).toHaveBeenLastCalledWith(SHELL_CHANNEL, 'booth-on');
+    expect(window.webContents.send).toHaveBeenLastCalledWith(IPC.shell, 'booth-on');
     window.setKiosk.mockClear();
     monitor.get('resume')?.();
     monitor.get('unlock-screen')?.();
@@ -236,7 +266,7 @@ describe('booth mode', () => {
     booth.toggle();
     expect(window.setKiosk).toHaveBeenLastCalledWith(false);
     expect(power.stop).toHaveBeenCalledWith(7);
-    expect(window.webContents.send).toHaveBeenLastCalledWith(SHELL_CHANNEL, 'booth-off');
+    expect(window.webContents.send).toHaveBeenLastCalledWith(IPC.shell, 'booth-off');
     window.setKiosk.mockClear();
     monitor.get('resume')?.();
     expect(window.setKiosk).not.toHaveBeenCalled();

@@ -40,6 +40,11 @@ vi.mock('electron', () => ({
   Menu: {},
   powerMonitor: {},
   powerSaveBlocker: {},
+  safeStorage: {
+    isEncryptionAvailable: () => false,
+    encryptString: () => Buffer.from(''),
+    decryptString: () => '',
+  },
   protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
   session: { defaultSession: { setPermissionRequestHandler: () => {}, setPermissionCheckHandler: () => {} } },
   shell: {},

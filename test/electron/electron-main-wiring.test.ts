@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
@@ -22,6 +22,7 @@ const h = vi.hoisted(() => {
     calls,
     record,
     windows: [] as Array<Record<string, unknown>>,
+    workerArgs: [] as unknown[],
     ready: null as null | (() => void),
     menu: null as null | MenuItemConstructorOptions[],
   };
@@ -55,6 +56,7 @@ vi.mock('electron', () => {
       requestSingleInstanceLock: () => (h.record('requestSingleInstanceLock')(), true),
       on: h.record('app.on'),
       quit: h.record('quit'),
+      exit: h.record('exit'),
       setAppLogsPath: h.record('setAppLogsPath'),
       getPath: (name: string) => `${userData}/${name}`,
       getVersion: () => '0.1.0',
@@ -65,6 +67,7 @@ vi.mock('electron', () => {
       showSaveDialog: h.record('showSaveDialog'),
       showMessageBox: h.record('showMessageBox'),
       showErrorBox: h.record('showErrorBox'),
+      showOpenDialog: async () => ({ canceled: false, filePaths: ['/home/me/ca.pem'] }),
     },
     ipcMain: {
       handle: h.record('ipcMain.handle'),
@@ -81,6 +84,13 @@ vi.mock('electron', () => {
     },
     powerMonitor: { on: h.record('powerMonitor.on') },
     powerSaveBlocker: { start: () => 1, stop: h.record('powerSaveBlocker.stop'), isStarted: () => true },
+    // A keychain that "encrypts" by reversing and tagging: enough to tell ciphertext on disk.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (plain: string) => Buffer.from(`enc:${[...plain].reverse().join('')}`),
+      decryptString: (b: Buffer) => [...b.toString().slice(4)].reverse().join(''),
+    },
     protocol: {
       registerSchemesAsPrivileged: h.record('registerSchemesAsPrivileged'),
       handle: h.record('protocol.handle'),
@@ -97,6 +107,9 @@ vi.mock('electron', () => {
 
 vi.mock('../../main/engine-host/engine-worker-client.js', () => ({
   EngineWorkerClient: class {
+    constructor(...args: unknown[]) {
+      h.workerArgs = args;
+    }
     ready = Promise.resolve({ notice: null, exportsDir: '/tmp/exports' });
     call = async () => ({});
     on = () => () => {};
@@ -143,7 +156,11 @@ describe('the Electron main process', () => {
       expect.arrayContaining(['will-navigate', 'will-attach-webview']),
     );
     expect(h.calls.setWindowOpenHandler).toHaveLength(1);
-    expect(h.calls['ipcMain.handle']?.map((c) => c[0])).toEqual(['c360:call', 'c360:save-export']);
+    expect(h.calls['ipcMain.handle']?.map((c) => c[0])).toEqual([
+      'c360:call',
+      'c360:choose-file',
+      'c360:save-export',
+    ]);
     expect(h.calls['ipcMain.on']?.map((c) => c[0])).toEqual(['c360:shell']);
     // The menu's Booth mode item puts the window in kiosk mode and tells the page.
     const view = (h.menu?.find((m) => m.label === 'View')?.submenu ?? []) as MenuItemConstructorOptions[];
@@ -152,5 +169,25 @@ describe('the Electron main process', () => {
     boothItem?.();
     expect(h.calls.setKiosk?.at(-1)).toEqual([true]);
     expect(h.calls['webContents.send']?.at(-1)).toEqual(['c360:shell', 'booth-on']);
+  });
+
+  it('gives the engine worker the data folder, the environment’s settings, and a safeStorage vault', async () => {
+    const [options, , vault] = h.workerArgs as [
+      { dataDir: string; outside: { env: unknown } },
+      unknown,
+      {
+        description: string;
+        set(k: string, v: string): Promise<void>;
+        get(k: string): Promise<string | null>;
+      },
+    ];
+    expect(options.dataDir).toBe(`${userData}/userData/data`);
+    expect(options.outside.env).toBeDefined();
+    expect(vault.description).toMatch(/system keychain/);
+    await vault.set('connection/prod/sasl-password', 's3cret-pw');
+    const onDisk = await readFile(`${userData}/userData/data/secrets.json`, 'utf8');
+    expect(onDisk).not.toContain('s3cret-pw');
+    expect(onDisk).not.toContain('wp-terc3s'); // only base64 of the ciphertext is written
+    expect(await vault.get('connection/prod/sasl-password')).toBe('s3cret-pw');
   });
 });

@@ -11,7 +11,7 @@ describe('the engine worker', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'c360-worker-'));
     // The compiled worker: npm test builds before it runs.
     const client = new EngineWorkerClient(
-      { dataDir, source: { kind: 'demo', rate: 100, customers: 200, seed: 4, history: 2000 } },
+      { dataDir, demo: { rate: 100, customers: 200, seed: 4, history: 2000 } },
       new URL('../../dist/main/engine-host/engine-worker.js', import.meta.url),
     );
     const { exportsDir } = await client.ready;
@@ -31,7 +31,7 @@ describe('the engine worker', () => {
     const file = join(await mkdtemp(join(tmpdir(), 'c360-worker-')), 'a-file');
     await writeFile(file, 'not a folder');
     const client = new EngineWorkerClient(
-      { dataDir: join(file, 'data'), source: { kind: 'demo', rate: 10, customers: 10, seed: 1 } },
+      { dataDir: join(file, 'data'), demo: { rate: 10, customers: 10, seed: 1 } },
       new URL('../../dist/main/engine-host/engine-worker.js', import.meta.url),
     );
     await expect(client.ready).rejects.toThrow(/cannot use the data folder .*a-file\/data \(ENOTDIR\)/);

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
-import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
+import { Engine } from '../../main/engine/engine.js';
 import { resolveKafkaSettings } from '../../main/engine/kafka/kafka-settings.js';
-import { ingestKafka } from '../../main/engine/sources/kafka/kafka-source.js';
-import { ProfileStore } from '../../main/engine/store/profile-store.js';
+import { KafkaSource } from '../../main/engine/sources/kafka/kafka-source.js';
 import { expectExactOutcome } from '../support/fuzz-outcome.js';
 import { fuzzRecords } from '../support/hostile-records.js';
 import { createTopics, sendTo, uniqueTopics } from '../support/kafka-helpers.js';
@@ -46,13 +45,11 @@ describe('hostile records on Kafka topics', () => {
           });
         }
 
-        const dataDir = await mkdtemp(join(tmpdir(), 'c360-kafka-fuzz-'));
-        const { store, state } = await ProfileStore.open(dataDir);
-        const session = new IngestSession(store, state);
+        const engine = await Engine.open({ storeDir: await mkdtemp(join(tmpdir(), 'c360-kafka-fuzz-')) });
         const settings = resolveKafkaSettings([{ brokers: kafka.brokers, topics: t }]);
-        const result = await ingestKafka(settings, session, { follow: false, giveUpAfterMs: 30_000 });
+        const result = await engine.run(new KafkaSource(settings, { follow: false, giveUpAfterMs: 30_000 }));
         expect(result.caughtUp).toBe(true);
-        await expectExactOutcome(session, records, badOrigins, (o) => {
+        await expectExactOutcome(engine.session, records, badOrigins, (o) => {
           const { topic, partition, offset } = o as { topic: string; partition: number; offset: string };
           return `${topic}[${partition}]@${offset}`;
         });

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
+import { Engine } from '../../main/engine/engine.js';
 import { resolveKafkaSettings } from '../../main/engine/kafka/kafka-settings.js';
-import { ingestKafka } from '../../main/engine/sources/kafka/kafka-source.js';
+import { KafkaSource } from '../../main/engine/sources/kafka/kafka-source.js';
 import { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { KafkaBroker } from '../../scripts/kafka/kafka-broker.mjs';
 import type { SourceStatus } from '../../shared/source-status.js';
@@ -37,19 +37,16 @@ async function waitFor(what: string, condition: () => boolean, ms = 60_000): Pro
 
 /** The engine following a broker in this process, as the dashboard runs it. */
 async function follow(brokers: string, storeDir: string, backoff: { initialMs: number; maxMs: number }) {
-  const { store, state } = await ProfileStore.open(storeDir);
-  const session = new IngestSession(store, state, { everyMs: 200, everyRecords: 50 });
+  const engine = await Engine.open({ storeDir, checkpoint: { everyMs: 200, everyRecords: 50 } });
   const statuses: SourceStatus[] = [];
   let stopping = false;
-  const run = ingestKafka(resolveKafkaSettings([{ brokers }]), session, {
-    follow: true,
-    backoff,
+  const run = engine.run(new KafkaSource(resolveKafkaSettings([{ brokers }]), { follow: true, backoff }), {
     shouldStop: () => stopping,
     onStatus: (s) => statuses.push(s),
   });
   return {
-    session,
-    state,
+    session: engine.session,
+    state: engine.state,
     statuses,
     stop: async () => {
       stopping = true;

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeJsonRecord } from '../../main/engine/decode/record-decoder.js';
 import { EngineService } from '../../main/engine/engine-service.js';
 import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
-import { resolveKafkaSettings } from '../../main/engine/kafka/kafka-settings.js';
+import { storeDirOf } from '../../main/engine/settings/connections.js';
 import { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { dispatch } from '../../main/server/api-dispatch.js';
 import type { ChurnOverview, DashboardSnapshot, ExportProgress } from '../../shared/engine-api.js';
@@ -19,7 +19,7 @@ afterEach(async () => {
 async function demoEngine(customers: number, history: number): Promise<EngineService> {
   const engine = new EngineService({
     dataDir: await mkdtemp(join(tmpdir(), 'c360-engine-')),
-    source: { kind: 'demo', rate: 50, customers, seed: 2, history },
+    demo: { rate: 50, customers, seed: 2, history },
   });
   running.push(engine);
   await engine.start();
@@ -94,7 +94,8 @@ describe('one meaning of "at risk"', () => {
     // A store with scored, label-only and unscored customers; the engine then serves it (its
     // Kafka source is out of reach, so nothing changes under the test).
     const dataDir = await mkdtemp(join(tmpdir(), 'c360-at-risk-'));
-    const { store, state } = await ProfileStore.open(dataDir);
+    const outside = { flags: { brokers: '127.0.0.1:1' } };
+    const { store, state } = await ProfileStore.open(storeDirOf(dataDir, 'command-line-127-0-0-1-1'));
     const session = new IngestSession(store, state);
     const lines = [
       '{"customerId":"a","churnRisk":0.3}',
@@ -109,10 +110,7 @@ describe('one meaning of "at risk"', () => {
       () => {},
     );
     await session.checkpoint();
-    const engine = new EngineService({
-      dataDir,
-      source: { kind: 'kafka', settings: resolveKafkaSettings([{ brokers: '127.0.0.1:1' }]) },
-    });
+    const engine = new EngineService({ dataDir, outside });
     running.push(engine);
     await engine.start();
 

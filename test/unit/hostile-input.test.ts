@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
-import { ingestFiles } from '../../main/engine/sources/file/file-source.js';
+import { Engine } from '../../main/engine/engine.js';
+import { FileSource } from '../../main/engine/sources/file/file-source.js';
 import { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { expectExactOutcome } from '../support/fuzz-outcome.js';
 import { firstLines, fuzzRecords } from '../support/hostile-records.js';
@@ -35,9 +35,9 @@ describe('hostile files', () => {
         ];
 
         const dataDir = join(work, `store-${run}`);
-        const { store, state } = await ProfileStore.open(dataDir);
-        const session = new IngestSession(store, state);
-        await ingestFiles(session, [jsonPath, csvPath]);
+        const engine = await Engine.open({ storeDir: dataDir });
+        await engine.run(new FileSource([jsonPath, csvPath]));
+        const session = engine.session;
         await expectExactOutcome(session, [...json, ...csv], badOrigins, (o) => {
           const { file, line } = o as { file: string; line: number };
           return `${file}:${line}`;

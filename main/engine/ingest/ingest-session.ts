@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { C360Event, RecordOrigin } from '../../../shared/events.js';
+import type { C360Event, DeadLetterPlace, RecordOrigin } from '../../../shared/events.js';
 import type { DecodeResult } from '../decode/record-decoder.js';
 import type { EngineState } from '../engine-state.js';
 import { applyEvent } from '../profile/profile-aggregator.js';
@@ -12,6 +12,8 @@ export interface DecodedRecord {
   origin: RecordOrigin;
   raw: string;
   result: DecodeResult;
+  /** For a rejected record also published to a dead-letter topic: where it went. */
+  deadLetter?: DeadLetterPlace;
 }
 
 export interface IngestCounts {
@@ -64,6 +66,8 @@ export class IngestSession {
   /** Sees every applied batch's events (live statistics, search); called after the merge. */
   onApplied: ((events: readonly C360Event[]) => void) | null = null;
   #sinceCheckpoint = 0;
+  /** Batches applied since the last checkpoint began; a batch may move a position without records. */
+  #batchesSinceCheckpoint = 0;
   #lastCheckpoint = performance.now();
   /** The checkpoint being written, if any, and its snapshot (for copy on write). */
   #writing: Promise<CheckpointStats> | null = null;
@@ -90,7 +94,7 @@ export class IngestSession {
         else if (kind === 'prediction') this.counts.predictions += 1;
         else this.counts.customers += 1;
       } else {
-        quarantineRecord(quarantine, r.origin, r.result.reason, r.raw);
+        quarantineRecord(quarantine, r.origin, r.result.reason, r.raw, r.deadLetter);
       }
     }
     this.counts.quarantined += quarantine.total;
@@ -110,6 +114,7 @@ export class IngestSession {
     advance(this.state);
     this.onApplied?.(events);
     this.#sinceCheckpoint += records.length;
+    this.#batchesSinceCheckpoint += 1;
     this.timings.aggregateMs += performance.now() - started;
   }
 
@@ -122,9 +127,9 @@ export class IngestSession {
     return this.#writing !== null;
   }
 
-  /** True when records were applied since the last checkpoint, or one is still being written. */
+  /** True when batches were applied since the last checkpoint, or one is still being written. */
   get unsaved(): boolean {
-    return this.#sinceCheckpoint > 0 || this.#writing !== null;
+    return this.#batchesSinceCheckpoint > 0 || this.#writing !== null;
   }
 
   /**
@@ -146,7 +151,7 @@ export class IngestSession {
       if (!this.#writing) void this.#start().catch(() => {});
       return;
     }
-    if (this.#writing || this.#sinceCheckpoint === 0) return;
+    if (this.#writing || this.#batchesSinceCheckpoint === 0) return;
     if (performance.now() - this.#lastCheckpoint >= this.#interval()) void this.#start().catch(() => {});
   }
 
@@ -163,7 +168,9 @@ export class IngestSession {
     this.#noteStall(performance.now() - t, 'taking the snapshot');
     this.#snapshot = snapshot;
     const records = this.#sinceCheckpoint;
+    const batches = this.#batchesSinceCheckpoint;
     this.#sinceCheckpoint = 0;
+    this.#batchesSinceCheckpoint = 0;
     this.#lastCheckpoint = performance.now();
     const writing = this.store
       .write(snapshot)
@@ -178,6 +185,7 @@ export class IngestSession {
         (error: Error) => {
           // Those records are not on disk after all: the next checkpoint must include them.
           this.#sinceCheckpoint += records;
+          this.#batchesSinceCheckpoint += batches;
           this.#failure = error;
           throw error;
         },

@@ -1,5 +1,5 @@
 import { type Dict, dict } from '../../../shared/dict.js';
-import type { QuarantinedRecord, RecordOrigin } from '../../../shared/events.js';
+import type { DeadLetterPlace, QuarantinedRecord, RecordOrigin } from '../../../shared/events.js';
 
 /**
  * Records that could not be read: counted by reason, and the most recent kept with their origin,
@@ -33,6 +33,7 @@ export function quarantineRecord(
   origin: RecordOrigin,
   reason: string,
   raw: string,
+  deadLetter?: DeadLetterPlace,
 ): void {
   q.total += 1;
   const key = reasonKey(reason);
@@ -42,6 +43,7 @@ export function quarantineRecord(
     reason,
     raw: raw.length > RAW_KEEP ? `${raw.slice(0, RAW_KEEP)}…` : raw,
     at: new Date().toISOString(),
+    ...(deadLetter ? { deadLetter } : {}),
   });
   if (q.recent.length > QUARANTINE_KEEP * 1.1) q.recent.splice(0, q.recent.length - QUARANTINE_KEEP);
 }

@@ -33,6 +33,15 @@ const headerShape = z.object({
     .regex(/^[0-9a-f]{1,32}$/)
     .optional(),
   savedAt: isoTime.optional(),
+  origin: z
+    .union([
+      z.object({ kind: z.literal('demo') }).strict(),
+      z
+        .object({ kind: z.literal('kafka'), clusterId: z.string().max(200), brokers: z.string().max(2000) })
+        .strict(),
+    ])
+    .nullable()
+    .optional(),
   sources: z.object({
     files: z.record(
       z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256'),
@@ -65,6 +74,10 @@ const headerShape = z.object({
         reason: z.string(),
         raw: z.string(),
         at: isoTime,
+        deadLetter: z
+          .object({ topic: z.string(), partition: z.number().int().nonnegative(), offset: z.string() })
+          .strict()
+          .optional(),
       }),
     ),
   }),
@@ -151,9 +164,10 @@ export class ProfileStore {
         if (profiles.has(p.customerId)) throw new StoreDamage(`customer ${p.customerId} has two profiles`);
         profiles.set(p.customerId, p);
       }
-    const { storeId, sources, quarantine } = header.data;
+    const { storeId, origin, sources, quarantine } = header.data;
     return {
       storeId: storeId ?? newStoreId(),
+      origin: origin ?? null,
       profiles,
       sources: { files: dict(sources.files), kafka: dict(sources.kafka) },
       quarantine: { total: quarantine.total, byReason: dict(quarantine.byReason), recent: quarantine.recent },

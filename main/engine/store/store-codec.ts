@@ -1,7 +1,7 @@
 import { type Dict, dict } from '../../../shared/dict.js';
 import type { CrmValue } from '../../../shared/events.js';
 import { isCleanId } from '../decode/record-ids.js';
-import type { EngineState, SourceProgress } from '../engine-state.js';
+import type { EngineState, SourceProgress, StoreOrigin } from '../engine-state.js';
 import type { QuarantineState } from '../ingest/quarantine.js';
 import {
   addToCell,
@@ -42,6 +42,8 @@ export interface StoreData {
   version: typeof STORE_VERSION;
   /** Absent in stores written before it existed; a new one is made then. */
   storeId?: string;
+  /** Absent in stores written before it existed, and until a live source first writes. */
+  origin?: StoreOrigin | null;
   savedAt: string;
   profiles: StoredProfile[];
   sources: SourceProgress;
@@ -243,6 +245,7 @@ export function storeHeader(state: EngineState): StoreHeader {
     format: STORE_FORMAT,
     version: STORE_VERSION,
     storeId: state.storeId,
+    origin: state.origin,
     savedAt: new Date().toISOString(),
     sources: state.sources,
     quarantine: state.quarantine,

@@ -9,6 +9,7 @@ import {
   type EngineEvents,
   type EngineResults,
 } from '../../../shared/engine-api';
+import type { PreloadBridge } from '../../../shared/ipc-contract';
 
 /**
  * The renderer's way to the engine: the same EngineApi over a WebSocket (browser, `c360 serve`)
@@ -24,17 +25,7 @@ export interface EngineConnection {
   readonly state: ConnectionState;
 }
 
-/** What the Electron preload exposes (see main/electron): the same calls and events. */
-export interface PreloadBridge {
-  call(method: ApiMethod, params: unknown): Promise<unknown>;
-  on(event: EngineEventName, listener: (payload: unknown) => void): () => void;
-  /** Desktop only: booth mode is the window's kiosk mode, switched by the main process. */
-  requestShell?(command: 'booth-on' | 'booth-off'): void;
-  /** Desktop only: saves a finished export's file through a native save dialog. */
-  saveExport?(exportId: string, file: string): Promise<boolean>;
-  onShell?(listener: (command: string) => void): () => void;
-}
-
+/** The Electron preload's `window.c360` (shared/ipc-contract.ts); absent in a browser. */
 export function preloadBridge(): PreloadBridge | undefined {
   return (window as unknown as { c360?: PreloadBridge }).c360;
 }

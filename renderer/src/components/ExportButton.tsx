@@ -51,12 +51,12 @@ export function ExportButton({ scope, label }: { scope: ExportScope; label: stri
           <span className="export-files">
             {progress.files.map((f) =>
               // On the desktop the file is saved through a native dialog; in a browser it downloads.
-              bridge?.saveExport ? (
+              bridge ? (
                 <button
                   key={f.name}
                   type="button"
                   className="link"
-                  onClick={() => void bridge.saveExport?.(progress.exportId, f.name)}
+                  onClick={() => void bridge.saveExport(progress.exportId, f.name)}
                 >
                   Save {f.name}…
                 </button>

@@ -2,11 +2,16 @@ import { decodeRecordObject } from '../../decode/record-decoder.js';
 import { DEMO_WINDOW_DAYS, generateDemoHistory } from '../../demo/demo-batch.js';
 import { type DemoLiveOptions, demoLiveRecords, localWallClock } from '../../demo/demo-live.js';
 import { DemoWorld } from '../../demo/demo-world.js';
-import type { DecodedRecord, IngestSession } from '../../ingest/ingest-session.js';
+import type { DecodedRecord } from '../../ingest/ingest-session.js';
+import { UserError } from '../../user-error.js';
+import { type Source, type SourceContext, sourceStatus } from '../source.js';
 
-/** Feeds the live demo stream through the same decoder and session as any other source. */
+/**
+ * The embedded demo stream as a source, through the same decoder as any other: all demo
+ * customers' CRM records, then live clickstream events and predictions at `rate` events/s.
+ */
 
-export interface DemoIngestOptions extends DemoLiveOptions {
+export interface DemoSourceOptions extends Omit<DemoLiveOptions, 'crm'> {
   seed: number;
   customers: number;
   /**
@@ -14,41 +19,68 @@ export interface DemoIngestOptions extends DemoLiveOptions {
    * with predictions for every customer), so a fresh booth screen starts lived-in.
    */
   history?: number;
-  shouldStop?: () => boolean;
-  onBatch?: (session: IngestSession) => void;
 }
 
-export async function ingestDemo(session: IngestSession, options: DemoIngestOptions): Promise<void> {
-  const world = new DemoWorld({ seed: options.seed, customers: options.customers });
-  let seq = 0;
-  const apply = async (batch: object[]) => {
-    const records: DecodedRecord[] = batch.map((value) => {
-      const result = decodeRecordObject(value);
-      return { origin: { demo: true, seq: ++seq }, raw: result.ok ? '' : JSON.stringify(value), result };
-    });
-    // The demo source has no position to resume from: a restart is a new stream.
-    session.apply(records, () => {});
-    options.onBatch?.(session);
-    await session.maybeCheckpoint();
-  };
-  const seeding = Boolean(options.history) && session.state.profiles.size === 0;
-  if (seeding && options.history) {
-    await apply(world.customers.map((c) => ({ type: 'customer', ...c.crm })));
-    const today = Math.floor(localWallClock(Date.now()) / 86_400_000) * 86_400_000;
-    let batch: object[] = [];
-    for (const r of generateDemoHistory(world, options.history, today - DEMO_WINDOW_DAYS * 86_400_000)) {
-      batch.push(r.record);
-      if (batch.length === 10_000) {
-        await apply(batch);
-        batch = [];
-        if (options.shouldStop?.()) break;
+export class DemoSource implements Source {
+  readonly kind = 'demo';
+  readonly target = 'demo';
+
+  constructor(readonly options: DemoSourceOptions) {}
+
+  async run(ctx: SourceContext): Promise<void> {
+    const options = this.options;
+    const world = new DemoWorld({ seed: options.seed, customers: options.customers });
+    let seq = 0;
+    const apply = (batch: object[]) => {
+      const records: DecodedRecord[] = batch.map((value) => {
+        const result = decodeRecordObject(value);
+        return { origin: { demo: true, seq: ++seq }, raw: result.ok ? '' : JSON.stringify(value), result };
+      });
+      // The demo stream has no position to resume from: a restart is a new stream.
+      return ctx.apply(records, () => {});
+    };
+    await this.#claimStore(ctx);
+    ctx.report(
+      sourceStatus(this, 'connected', {
+        detail: options.rate > 0 ? `embedded demo stream, ${options.rate} events/s` : 'embedded demo stream',
+      }),
+    );
+    const seeding = Boolean(options.history) && ctx.state.profiles.size === 0;
+    if (seeding && options.history) {
+      await apply(world.customers.map((c) => ({ type: 'customer', ...c.crm })));
+      const today = Math.floor(localWallClock(Date.now()) / 86_400_000) * 86_400_000;
+      let batch: object[] = [];
+      for (const r of generateDemoHistory(world, options.history, today - DEMO_WINDOW_DAYS * 86_400_000)) {
+        batch.push(r.record);
+        if (batch.length === 10_000) {
+          await apply(batch);
+          batch = [];
+          if (ctx.shouldStop()) return;
+        }
       }
+      await apply(batch);
     }
-    await apply(batch);
+    for await (const batch of demoLiveRecords(world, { ...options, crm: !seeding })) {
+      await apply(batch);
+      if (ctx.shouldStop()) return;
+    }
+    ctx.report(sourceStatus(this, 'caught-up'));
   }
-  for await (const batch of demoLiveRecords(world, { ...options, crm: !seeding })) {
-    await apply(batch);
-    if (options.shouldStop?.()) break;
+
+  /**
+   * A store belongs to one live source: a Kafka store's offsets would mean nothing after demo
+   * events, and its customers would meet generated ones. A store that read Kafka (even one written
+   * before stores recorded their origin) is refused; files may go into any store.
+   */
+  async #claimStore(ctx: SourceContext): Promise<void> {
+    const { origin, sources } = ctx.state;
+    if (origin?.kind === 'kafka' || (origin === null && Object.keys(sources.kafka).length > 0))
+      throw new UserError(
+        'this store holds Kafka data; the demo stream needs a store of its own (another data folder)',
+      );
+    if (origin === null)
+      await ctx.apply([], (state) => {
+        state.origin = { kind: 'demo' };
+      });
   }
-  await session.checkpoint();
 }

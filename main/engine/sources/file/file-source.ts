@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { IngestSession } from '../../ingest/ingest-session.js';
+import { type Source, type SourceContext, sourceStatus } from '../source.js';
 import { type FileFormat, sniffFileFormat } from './file-format.js';
 import { FILE_BATCH_SIZE, readFileBatches, sha256OfFile } from './file-reader.js';
 
@@ -21,12 +21,10 @@ export interface FileResult {
   records: number;
 }
 
-export interface FileIngestOptions {
+export interface FileSourceOptions {
   /** Count a file again although it was ingested before. */
   force?: boolean;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
-  /** Checked between batches; true stops after a checkpoint (Ctrl+C). */
-  shouldStop?: () => boolean;
 }
 
 interface PlannedFile {
@@ -48,75 +46,84 @@ export async function planFiles(paths: string[]): Promise<PlannedFile[]> {
   return planned;
 }
 
-export async function ingestFiles(
-  session: IngestSession,
-  paths: string[],
-  options: FileIngestOptions = {},
-): Promise<FileResult[]> {
-  const hashing = performance.now();
-  const planned = await planFiles(paths);
-  session.timings.planMs += performance.now() - hashing;
-  const totalBytes = planned.reduce((n, f) => n + f.bytes, 0);
-  const results: FileResult[] = [];
-  const seenThisRun = new Set<string>();
-  let bytesBefore = 0;
-  for (const file of planned) {
-    const files = session.state.sources.files;
-    const known = files[file.sha];
-    let outcome: FileOutcome = 'ingested';
-    let skip = 0;
-    if (known?.complete || seenThisRun.has(file.sha)) {
-      if (!options.force || seenThisRun.has(file.sha)) {
-        results.push({
-          path: file.path,
-          format: file.format,
-          outcome: 'skipped',
-          previously: { path: known?.path ?? file.path, completedAt: known?.completedAt ?? null },
-          records: 0,
-        });
-        bytesBefore += file.bytes;
-        continue;
-      }
-      outcome = 'forced';
-    } else if (known) {
-      outcome = 'resumed';
-      skip = known.records;
-    }
-    seenThisRun.add(file.sha);
-    const startedAt = new Date().toISOString();
-    let records = 0;
-    // Equal batches that divide --checkpoint-every, so a checkpoint falls every N records exactly.
-    const every = session.policy.everyRecords;
-    const batchSize = Math.ceil(every / Math.ceil(every / FILE_BATCH_SIZE));
-    for await (const batch of readFileBatches(file.path, file.format, skip, batchSize)) {
-      session.timings.decodeMs += batch.decodeMs;
-      session.apply(batch.records, (state) => {
-        state.sources.files[file.sha] = {
-          path: file.path,
-          bytes: file.bytes,
-          records: batch.position,
-          complete: false,
-          startedAt: state.sources.files[file.sha]?.startedAt ?? startedAt,
-          completedAt: null,
-        };
-      });
-      records += batch.records.length;
-      options.onProgress?.(bytesBefore + batch.bytesRead, totalBytes);
-      await session.maybeCheckpoint();
-      if (options.shouldStop?.()) {
-        await session.checkpoint();
-        results.push({ path: file.path, format: file.format, outcome, records });
-        return results;
-      }
-    }
-    const progress = session.state.sources.files[file.sha];
-    if (progress) {
-      progress.complete = true;
-      progress.completedAt = new Date().toISOString();
-    }
-    bytesBefore += file.bytes;
-    results.push({ path: file.path, format: file.format, outcome, records });
+export class FileSource implements Source<FileResult[]> {
+  readonly kind = 'files';
+  readonly target: string;
+
+  constructor(
+    readonly paths: string[],
+    readonly options: FileSourceOptions = {},
+  ) {
+    this.target = paths.join(', ');
   }
-  await session.checkpoint();
-  return results;
+
+  async run(ctx: SourceContext): Promise<FileResult[]> {
+    const hashing = performance.now();
+    const planned = await planFiles(this.paths);
+    ctx.timings.planMs += performance.now() - hashing;
+    ctx.report(sourceStatus(this, 'connected'));
+    const totalBytes = planned.reduce((n, f) => n + f.bytes, 0);
+    const results: FileResult[] = [];
+    const seenThisRun = new Set<string>();
+    let bytesBefore = 0;
+    // Equal batches that divide the checkpoint interval, so a checkpoint falls every N records exactly.
+    const every = ctx.everyRecords;
+    const batchSize = Math.ceil(every / Math.ceil(every / FILE_BATCH_SIZE));
+    for (const file of planned) {
+      const known = ctx.state.sources.files[file.sha];
+      let outcome: FileOutcome = 'ingested';
+      let skip = 0;
+      if (known?.complete || seenThisRun.has(file.sha)) {
+        if (!this.options.force || seenThisRun.has(file.sha)) {
+          results.push({
+            path: file.path,
+            format: file.format,
+            outcome: 'skipped',
+            previously: { path: known?.path ?? file.path, completedAt: known?.completedAt ?? null },
+            records: 0,
+          });
+          bytesBefore += file.bytes;
+          continue;
+        }
+        outcome = 'forced';
+      } else if (known) {
+        outcome = 'resumed';
+        skip = known.records;
+      }
+      seenThisRun.add(file.sha);
+      const startedAt = new Date().toISOString();
+      let records = 0;
+      for await (const batch of readFileBatches(file.path, file.format, skip, batchSize)) {
+        ctx.timings.decodeMs += batch.decodeMs;
+        await ctx.apply(batch.records, (state) => {
+          state.sources.files[file.sha] = {
+            path: file.path,
+            bytes: file.bytes,
+            records: batch.position,
+            complete: false,
+            startedAt: state.sources.files[file.sha]?.startedAt ?? startedAt,
+            completedAt: null,
+          };
+        });
+        records += batch.records.length;
+        this.options.onProgress?.(bytesBefore + batch.bytesRead, totalBytes);
+        if (ctx.shouldStop()) {
+          results.push({ path: file.path, format: file.format, outcome, records });
+          return results;
+        }
+      }
+      // The file's end is a position too: it goes through apply like any other.
+      await ctx.apply([], (state) => {
+        const progress = state.sources.files[file.sha];
+        if (progress) {
+          progress.complete = true;
+          progress.completedAt = new Date().toISOString();
+        }
+      });
+      bytesBefore += file.bytes;
+      results.push({ path: file.path, format: file.format, outcome, records });
+    }
+    ctx.report(sourceStatus(this, 'caught-up'));
+    return results;
+  }
 }

@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import type { SourceStatus } from '../../shared/source-status.js';
+import type { EngineState } from './engine-state.js';
+import { type CheckpointPolicy, IngestSession } from './ingest/ingest-session.js';
+import { QUARANTINE_FILE, writeQuarantineFile } from './ingest/quarantine-file.js';
+import type { Source, SourceContext } from './sources/source.js';
+import { ProfileStore } from './store/profile-store.js';
+
+/**
+ * The engine, composed once: a store folder opened (or created), its state, the session that
+ * applies batches and checkpoints them, and the quarantine file beside the store. Every entry
+ * point uses this: `c360 ingest` (files, demo, Kafka), `c360 serve` and the desktop worker.
+ * `run` is the one place a source's batches are applied and checkpointed.
+ */
+
+export interface EngineOptions {
+  /** The store's folder (created when missing). */
+  storeDir: string;
+  /** How often to checkpoint; the same defaults everywhere. */
+  checkpoint?: Partial<CheckpointPolicy>;
+}
+
+export interface RunHooks {
+  shouldStop?: () => boolean;
+  onStatus?: (status: SourceStatus) => void;
+  /** After each applied batch (progress bars). */
+  onBatch?: (session: IngestSession) => void;
+}
+
+export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { everyMs: 2000, everyRecords: 500_000 };
+
+export class Engine {
+  readonly store: ProfileStore;
+  readonly session: IngestSession;
+  /** Set when a damaged store was moved aside on opening: what happened and where the old file is. */
+  readonly notice: string | null;
+  #quarantineWritten = -1;
+  #savedAtWrite: unknown = null;
+
+  private constructor(store: ProfileStore, session: IngestSession, notice: string | null) {
+    this.store = store;
+    this.session = session;
+    this.notice = notice;
+  }
+
+  static async open(options: EngineOptions): Promise<Engine> {
+    const { store, state, notice } = await ProfileStore.open(options.storeDir);
+    const session = new IngestSession(store, state, { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint });
+    return new Engine(store, session, notice);
+  }
+
+  get state(): EngineState {
+    return this.session.state;
+  }
+
+  get storeDir(): string {
+    return this.store.dataDir;
+  }
+
+  /**
+   * Runs a source until it is done or asked to stop, then saves a last checkpoint. A failure of
+   * the source (or of a checkpoint) is thrown after what was applied has been saved, if it can be.
+   */
+  async run<R>(source: Source<R>, hooks: RunHooks = {}): Promise<R> {
+    const session = this.session;
+    const ctx: SourceContext = {
+      state: session.state,
+      apply: async (records, advance) => {
+        session.apply(records, advance);
+        hooks.onBatch?.(session);
+        await session.maybeCheckpoint();
+        await this.#afterCheckpoint();
+      },
+      checkpoint: async () => {
+        const saved = await session.checkpoint();
+        await this.#afterCheckpoint();
+        return saved;
+      },
+      get saved() {
+        return session.saved;
+      },
+      shouldStop: () => hooks.shouldStop?.() ?? false,
+      timings: session.timings,
+      everyRecords: session.policy.everyRecords,
+      report: (status) => hooks.onStatus?.(status),
+    };
+    try {
+      return await source.run(ctx);
+    } finally {
+      if (session.unsaved) await ctx.checkpoint();
+    }
+  }
+
+  /** Saves a last checkpoint if anything is unsaved, and the quarantine file. */
+  async close(): Promise<void> {
+    if (this.session.unsaved) await this.session.checkpoint();
+    await this.#afterCheckpoint(true);
+  }
+
+  /** Where the quarantine file is (written beside the store). */
+  get quarantinePath(): string {
+    return join(this.store.dataDir, QUARANTINE_FILE);
+  }
+
+  /**
+   * The quarantine as JSON lines beside the store, for people and tools: rewritten after a
+   * checkpoint that saw it grow (not after every batch: it holds up to 10,000 records).
+   */
+  async #afterCheckpoint(always = false): Promise<void> {
+    const total = this.state.quarantine.total;
+    const saved = this.session.saved;
+    if (!always && (saved === this.#savedAtWrite || total === this.#quarantineWritten)) return;
+    this.#savedAtWrite = saved;
+    this.#quarantineWritten = total;
+    await writeQuarantineFile(this.store.dataDir, this.state.quarantine);
+  }
+}
