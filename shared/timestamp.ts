@@ -129,12 +129,6 @@ function fromFields(
   return { text, hour, dayOfWeek, epochMs };
 }
 
-/** `YYYY-MM-DD HH:MM:SS` for a wall-clock Date, as the tracks CSV writes it. */
-export function formatWallClock(date: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
-}
-
 /** Same format for a UTC instant (deterministic output, independent of the machine's zone). */
 export function formatUtcWallClock(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateBatch } from '../../main/engine/profile/profile-aggregator.js';
 import { baseStatistics } from '../../main/engine/read/base-statistics.js';
 import { event, listen, prediction } from '../support/events.js';
+import { profilesOf } from '../support/profiles.js';
 
 describe('base statistics (colStats)', () => {
-  const profiles = aggregateBatch([
+  const profiles = profilesOf([
     // customer 1: 3 listens (2 tracks); 2: 1 listen; 3: 2 listens; 4: CRM and prediction only (no events)
     listen('1', '2026-03-04 08:00:00', { trackId: 'a' }),
     listen('1', '2026-03-04 13:00:00', { trackId: 'b' }),
@@ -40,7 +40,7 @@ describe('base statistics (colStats)', () => {
   });
 
   it('has variance 0 for one customer and empty values for none', () => {
-    const one = baseStatistics(aggregateBatch([listen('1', '2026-03-04 08:00:00')]).values());
+    const one = baseStatistics(profilesOf([listen('1', '2026-03-04 08:00:00')]).values());
     expect(one.listens).toEqual({ count: 1, mean: 1, variance: 0, min: 1, max: 1 });
     expect(one.churn_risk).toEqual({ count: 0, mean: null, variance: null, min: null, max: null });
   });

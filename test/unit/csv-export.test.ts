@@ -7,10 +7,10 @@ import { decodeJsonRecord } from '../../main/engine/decode/record-decoder.js';
 import { exportAggTable, exportLiveTable } from '../../main/engine/export/csv-export.js';
 import { compareCustomerIds } from '../../main/engine/export/profile-table.js';
 import { emptyProfile, type Profile } from '../../main/engine/profile/profile.js';
-import { aggregateBatch } from '../../main/engine/profile/profile-aggregator.js';
 import { dict } from '../../shared/dict.js';
 import type { C360Event } from '../../shared/events.js';
 import { event, listen, prediction } from '../support/events.js';
+import { profilesOf } from '../support/profiles.js';
 import { readRfc4180 } from '../support/rfc4180.js';
 
 /** Writes live_table.csv for `profiles` and reads it back with an independent RFC 4180 reader. */
@@ -23,7 +23,7 @@ async function exportAndRead(profiles: Profile[]): Promise<string[][]> {
 describe('live_table.csv', () => {
   it('orders numeric ids numerically, then other ids, and writes the DESIGN columns first', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'c360-export-'));
-    const profiles = aggregateBatch([
+    const profiles = profilesOf([
       listen('10', '2026-03-04 08:00:00'),
       listen('9', '2026-03-04 08:00:00', { mobile: true }),
       listen('abc', '2026-03-04 08:00:00'),
@@ -82,7 +82,7 @@ describe('live_table.csv', () => {
     ];
     const decoded = decodeJsonRecord(line as string);
     expect(decoded.ok).toBe(true);
-    const profiles = aggregateBatch([(decoded as { event: C360Event }).event]);
+    const profiles = profilesOf([(decoded as { event: C360Event }).event]);
     const rows = await exportAndRead([...profiles.values()]);
     expect(rows).toHaveLength(2);
     const [header, row] = rows as [string[], string[]];
@@ -110,7 +110,7 @@ describe('live_table.csv', () => {
 describe('agg_table.csv', () => {
   it('writes count, mean, variance, min and max per column', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'c360-export-'));
-    const profiles = aggregateBatch([
+    const profiles = profilesOf([
       listen('1', '2026-03-04 08:00:00'),
       listen('2', '2026-03-04 08:00:00'),
       listen('2', '2026-03-04 20:00:00'),

@@ -6,21 +6,29 @@ import { emptyEngineState } from '../../main/engine/engine-state.js';
 import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
 import { quarantineRecord } from '../../main/engine/ingest/quarantine.js';
 import type { Profile } from '../../main/engine/profile/profile.js';
-import { aggregateBatch, mergeInto } from '../../main/engine/profile/profile-aggregator.js';
 import { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { encodeProfile } from '../../main/engine/store/store-codec.js';
 import type { C360Event } from '../../shared/events.js';
 import { click, event, listen, prediction } from '../support/events.js';
+import { checkpointOf, profilesOf } from '../support/profiles.js';
 
 const tempDir = () => mkdtemp(join(tmpdir(), 'c360-store-'));
+
+/** Adds fresh profiles (of customers not yet in `into`) to a state's profiles. */
+function addAll(into: Map<string, Profile>, from: Map<string, Profile>): void {
+  for (const [id, p] of from) {
+    if (into.has(id)) throw new Error(`customer ${id} is there already`);
+    into.set(id, p);
+  }
+}
 
 describe('the store', () => {
   it('round-trips profiles, offsets and quarantine through a checkpoint', async () => {
     const dir = await tempDir();
     const { store, state } = await ProfileStore.open(dir);
-    mergeInto(
+    addAll(
       state.profiles,
-      aggregateBatch([
+      profilesOf([
         listen('1', '2026-03-02 07:10:00', { trackId: 'a', mobile: true, zip: '11111' }),
         listen('1', '2026-03-08 23:00:00', { trackId: 'b' }),
         click('1', '2026-03-04T10:00:00Z', { responseTimeMs: 250, product: 'gift_card' }),
@@ -30,7 +38,7 @@ describe('the store', () => {
     );
     state.sources.kafka['clickstream:0'] = '42';
     quarantineRecord(state.quarantine, { file: 'f.csv', line: 3 }, 'bad JSON', '{');
-    await store.checkpoint(state);
+    await checkpointOf(store, state);
 
     const again = await ProfileStore.open(dir);
     expect(again.notice).toBeNull();
@@ -74,9 +82,9 @@ describe('the store', () => {
     const dir = await tempDir();
     const { store } = await ProfileStore.open(dir);
     const state = emptyEngineState();
-    mergeInto(
+    addAll(
       state.profiles,
-      aggregateBatch([
+      profilesOf([
         listen('1', '2026-03-02 07:10:00'),
         listen('2', '2026-03-02 08:10:00'),
         listen('2', '2026-03-02 21:10:00'),
@@ -84,7 +92,7 @@ describe('the store', () => {
       ]),
     );
     state.sources.kafka['clickstream:0'] = '42';
-    await store.checkpoint(state);
+    await checkpointOf(store, state);
     const path = join(dir, 'store.json');
     await writeFile(path, edit(await readFile(path, 'utf8')));
     const { notice, state: opened } = await ProfileStore.open(dir);
@@ -139,12 +147,12 @@ describe('the store', () => {
     const dir = await tempDir();
     const { store } = await ProfileStore.open(dir);
     const state = emptyEngineState();
-    mergeInto(state.profiles, aggregateBatch([listen('1', '2026-03-02 07:10:00')]));
-    await store.checkpoint(state);
+    addAll(state.profiles, profilesOf([listen('1', '2026-03-02 07:10:00')]));
+    await checkpointOf(store, state);
     const bad = emptyEngineState();
     // BigInt cannot be serialised: the write fails before anything reaches the file.
     (bad.sources.kafka as Record<string, unknown>).x = 1n;
-    await expect(store.checkpoint(bad)).rejects.toThrow();
+    await expect(checkpointOf(store, bad)).rejects.toThrow();
     const reopened = await ProfileStore.open(dir);
     expect(reopened.state.profiles.get('1')?.listens).toBe(1);
   });
@@ -157,14 +165,14 @@ describe('the store at scale', () => {
     const events = [];
     for (let i = 0; i < 20_000; i++)
       events.push(listen(String(i), '2026-03-02 07:10:00', { trackId: `t${i % 50}` }));
-    mergeInto(opened.state.profiles, aggregateBatch(events));
+    addAll(opened.state.profiles, profilesOf(events));
     return opened;
   };
 
   it('writes one JSON document, a profile a line, that any JSON reader can read', async () => {
     const dir = await tempDir();
     const { store, state } = await populated(dir);
-    await store.checkpoint(state);
+    await checkpointOf(store, state);
     const text = await readFile(join(dir, 'store.json'), 'utf8');
     expect(text.split('\n').length).toBeGreaterThan(20_000);
     const doc = JSON.parse(text);
@@ -223,7 +231,7 @@ describe('the store at scale', () => {
   it('still reads a store written as one line', async () => {
     const dir = await tempDir();
     const { store, state } = await populated(dir);
-    await store.checkpoint(state);
+    await checkpointOf(store, state);
     const doc = JSON.parse(await readFile(join(dir, 'store.json'), 'utf8'));
     await writeFile(join(dir, 'store.json'), JSON.stringify(doc));
     const again = await ProfileStore.open(dir);
@@ -234,7 +242,7 @@ describe('the store at scale', () => {
   it('moves a truncated store aside', async () => {
     const dir = await tempDir();
     const { store, state } = await populated(dir);
-    await store.checkpoint(state);
+    await checkpointOf(store, state);
     const text = await readFile(join(dir, 'store.json'), 'utf8');
     await writeFile(join(dir, 'store.json'), text.slice(0, Math.floor(text.length / 2)));
     const again = await ProfileStore.open(dir);
@@ -245,11 +253,11 @@ describe('the store at scale', () => {
   it('keeps the previous checkpoint and leaves no temporary file when a profile cannot be written', async () => {
     const dir = await tempDir();
     const { store, state } = await populated(dir);
-    await store.checkpoint(state);
+    await checkpointOf(store, state);
     // Deep in the profile list, so part of the new file is written before it fails.
     const late = state.profiles.get('19990') as Profile;
     late.crm = { broken: 1n as unknown as number };
-    await expect(store.checkpoint(state)).rejects.toThrow(/BigInt/);
+    await expect(checkpointOf(store, state)).rejects.toThrow(/BigInt/);
     expect(await readdir(dir)).toEqual(['store.json']);
     const reopened = await ProfileStore.open(dir);
     expect(reopened.state.profiles.size).toBe(20_000);

@@ -7,14 +7,13 @@ import {
   type ChurnPoint,
   emptyProfile,
   type Profile,
-  type SeenAt,
 } from './profile.js';
 import { internTrackId } from './track-ids.js';
 
 /**
- * Aggregation as plain functions. A batch is folded into fresh partial profiles, which are then
- * merged into the state. Merge is associative, so any split of a stream into batches gives the
- * same profiles as the whole stream — that is what lets a batch be applied together with its
+ * Aggregation as a plain function: one event into the profile map, in place. Nothing in a
+ * profile depends on how a stream was cut into batches (a property test checks any split, through
+ * the session, against event by event), which is what lets a batch be applied together with its
  * offsets in one checkpoint, or not at all.
  */
 
@@ -27,20 +26,6 @@ function profileFor(map: ProfileMap, customerId: string): Profile {
     map.set(customerId, p);
   }
   return p;
-}
-
-/** Earliest wins; on a tie the one seen first stays. */
-function earlier<T extends SeenAt>(a: T | null, b: T | null): T | null {
-  if (!a) return b;
-  if (!b) return a;
-  return b.epochMs < a.epochMs ? b : a;
-}
-
-/** Latest wins; on a tie the one seen last wins. */
-function later<T extends SeenAt>(a: T | null, b: T | null): T | null {
-  if (!a) return b;
-  if (!b) return a;
-  return b.epochMs >= a.epochMs ? b : a;
 }
 
 function pushChurn(p: Profile, points: ChurnPoint[]): void {
@@ -109,54 +94,5 @@ export function applyEvent(map: ProfileMap, event: C360Event): void {
       // A new object, not changed in place: a checkpoint may still be writing the old one.
       p.crm = Object.assign(dict(p.crm), event.fields);
       return;
-  }
-}
-
-/** Folds a batch into fresh partial profiles, leaving the state untouched. */
-export function aggregateBatch(events: Iterable<C360Event>): ProfileMap {
-  const partial: ProfileMap = new Map();
-  for (const event of events) applyEvent(partial, event);
-  return partial;
-}
-
-/** Merges `next` (later in the stream) into `into` in place. */
-export function mergeProfile(into: Profile, next: Profile): void {
-  into.listens += next.listens;
-  for (const t of next.tracks) into.tracks.add(t);
-  into.morning += next.morning;
-  into.afternoon += next.afternoon;
-  into.evening += next.evening;
-  into.night += next.night;
-  into.mobile += next.mobile;
-  if (next.listens > 0)
-    for (let i = 0; i < 168; i++) if (next.dayHour[i]) addToCell(into, i, next.dayHour[i] as number);
-  into.firstSeen = earlier(into.firstSeen, next.firstSeen);
-  into.lastSeen = later(into.lastSeen, next.lastSeen);
-  into.listenZip = later(into.listenZip, next.listenZip);
-  into.clicks += next.clicks;
-  const a = into.responseTimes;
-  const b = next.responseTimes;
-  if (b) {
-    if (!a) into.responseTimes = { ...b };
-    else {
-      a.count += b.count;
-      a.sum += b.sum;
-      a.sumSquares += b.sumSquares;
-      a.min = Math.min(a.min, b.min);
-      a.max = Math.max(a.max, b.max);
-    }
-  }
-  for (const product of Object.keys(next.products))
-    into.products[product] = (into.products[product] ?? 0) + (next.products[product] as number);
-  pushChurn(into, next.churnHistory);
-  if (next.crm) into.crm = Object.assign(dict(into.crm), next.crm);
-}
-
-/** Merges a batch's partial profiles into the state in place. */
-export function mergeInto(state: ProfileMap, partial: ProfileMap): void {
-  for (const [id, p] of partial) {
-    const existing = state.get(id);
-    if (existing) mergeProfile(existing, p);
-    else state.set(id, p);
   }
 }

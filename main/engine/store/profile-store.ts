@@ -9,7 +9,7 @@ import { UserError } from '../user-error.js';
 import { decodeProfile, STORE_FORMAT, STORE_VERSION } from './store-codec.js';
 import { StoreDamage } from './store-damage.js';
 import { StoreFileAdapter, type StoreImage } from './store-file.js';
-import { StoreSnapshot } from './store-snapshot.js';
+import type { StoreSnapshot } from './store-snapshot.js';
 
 /**
  * The store (DESIGN §7): one lowdb JSON file holding profiles, source offsets and the quarantine,
@@ -172,11 +172,6 @@ export class ProfileStore {
       sources: { files: dict(sources.files), kafka: dict(sources.kafka) },
       quarantine: { total: quarantine.total, byReason: dict(quarantine.byReason), recent: quarantine.recent },
     };
-  }
-
-  /** Writes profiles, offsets and quarantine together; a crash leaves the previous checkpoint intact. */
-  async checkpoint(state: EngineState): Promise<CheckpointStats> {
-    return this.write(new StoreSnapshot(state));
   }
 
   /** Writes a snapshot taken earlier; the state may change meanwhile (see StoreSnapshot). */
