@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import {
+  classify,
+  explain,
+  isFatal,
+  OtherCluster,
+  TopicMissing,
+} from '../../main/engine/sources/kafka/errors.js';
+import { commitsOf, PartitionOffsets } from '../../main/engine/sources/kafka/offsets.js';
+import { KafkaMetrics, SAMPLE_EVERY_MS } from '../../main/engine/sources/kafka/operations.js';
+import { backoffDelay, OutageClock } from '../../main/engine/sources/kafka/reconnect.js';
+import { dict } from '../../shared/dict.js';
+
+/** The Kafka source's pure parts, without a broker: exactly-once decisions, backoff, errors, metrics. */
+
+describe('offsets: the store is the truth', () => {
+  const ranges = new Map([
+    ['clicks:0', { low: 10n, high: 100n }],
+    ['clicks:1', { low: 0n, high: 50n }],
+  ]);
+
+  it('resumes a partition at the stored offset, else at the start or the end for a new store', () => {
+    const stored = dict<string>([['clicks:0', '40']]);
+    const earliest = new PartitionOffsets(() => stored, 'earliest');
+    earliest.setStart(ranges);
+    expect(earliest.expected('clicks:0')).toBe(40n);
+    expect(earliest.expected('clicks:1')).toBe(0n);
+    const latest = new PartitionOffsets(() => stored, 'latest');
+    latest.setStart(ranges);
+    expect(latest.expected('clicks:1')).toBe(50n);
+    expect(latest.expected('unknown:0')).toBeNull();
+  });
+
+  it('trims a batch that starts below the stored offset and seeks back over a gap', () => {
+    const stored = dict<string>([['clicks:0', '40']]);
+    const o = new PartitionOffsets(() => stored, 'earliest');
+    o.setStart(ranges);
+    expect(o.plan('clicks:0', 35n)).toEqual({ action: 'apply', from: 40n }); // 35–39 are in the store
+    expect(o.plan('clicks:0', 40n)).toEqual({ action: 'apply', from: 40n });
+    expect(o.plan('clicks:0', 45n)).toEqual({ action: 'seek', offset: 40n }); // 40–44 would be skipped
+  });
+
+  it('sums the lag over partitions from the newest end offsets seen, and knows when it caught up', () => {
+    const stored = dict<string>([['clicks:0', '40']]);
+    const o = new PartitionOffsets(() => stored, 'earliest');
+    expect(o.lag()).toBeNull();
+    o.setStart(ranges);
+    expect(o.lag()).toBe(60 + 50);
+    o.seenHigh('clicks:0', 120n);
+    expect(o.lag()).toBe(80 + 50);
+    expect(o.caughtUp()).toBe(false);
+    stored['clicks:0'] = '100';
+    stored['clicks:1'] = '50';
+    expect(o.caughtUp()).toBe(true); // up to the end seen at start; 20 newer ones still lag
+    expect(o.lag()).toBe(20);
+  });
+
+  it('commits only what a checkpoint on disk holds, of the topics it reads', () => {
+    expect(
+      commitsOf(
+        dict([
+          ['clicks:0', '40'],
+          ['other:2', '7'],
+          ['a:b:3', '9'],
+        ]),
+        new Set(['clicks', 'a:b']),
+      ),
+    ).toEqual([
+      { topic: 'clicks', partition: 0, offset: '40' },
+      { topic: 'a:b', partition: 3, offset: '9' },
+    ]);
+  });
+});
+
+describe('reconnecting', () => {
+  it('backs off from 1 s to 30 s, doubling', () => {
+    const b = { initialMs: 1000, maxMs: 30_000 };
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(b, n))).toEqual([
+      1000, 2000, 4000, 8000, 16000, 30000, 30000,
+    ]);
+  });
+
+  it('counts failures per outage, and measures one from the last healthy moment', () => {
+    const clock = new OutageClock(0);
+    expect([clock.failed(), clock.failed()]).toEqual([1, 2]);
+    expect(clock.failingFor(5000)).toBe(5000);
+    clock.healthy(6000);
+    expect(clock.failed()).toBe(1); // a new outage
+    expect(clock.failingFor(9000)).toBe(3000);
+  });
+});
+
+describe('Kafka errors', () => {
+  const wrapped = (inner: object) =>
+    Object.assign(new Error('Connection error'), { name: 'KafkaJSConnectionError', originalError: inner });
+
+  it('knows which failures retrying cannot fix', () => {
+    const sasl = Object.assign(new Error('SASL SCRAM SHA256 authentication failed'), {
+      name: 'KafkaJSSASLAuthenticationError',
+    });
+    const cert = wrapped(
+      Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }),
+    );
+    const refused = wrapped(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+    );
+    expect([classify(sasl), classify(cert), classify(refused)]).toEqual([
+      'authentication',
+      'certificate',
+      'unreachable',
+    ]);
+    expect([isFatal(sasl), isFatal(cert), isFatal(refused), isFatal(new TopicMissing('x'))]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(isFatal(new OtherCluster('this store holds another cluster'))).toBe(true);
+  });
+
+  it('says what went wrong and what to change, in plain words', () => {
+    const sasl = Object.assign(new Error('SASL PLAIN authentication failed'), {
+      name: 'KafkaJSSASLAuthenticationError',
+    });
+    expect(explain(sasl)).toEqual({
+      problem: 'The cluster refused the login (SASL PLAIN authentication failed).',
+      fix: 'Check the SASL mechanism, user name and password; they must match a user the cluster knows.',
+    });
+    expect(
+      explain(wrapped(Object.assign(new Error('getaddrinfo ENOTFOUND kafka.nowhere'), { code: 'ENOTFOUND' })))
+        .fix,
+    ).toMatch(/bootstrap servers .*\(VPN, firewall\)/);
+    expect(explain(new TopicMissing('clicks')).problem).toBe('topic "clicks" does not exist on the cluster');
+  });
+});
+
+describe('operations metrics', () => {
+  it('samples lag and throughput every 10 s and keeps one hour', () => {
+    const m = new KafkaMetrics();
+    m.tick(0, 500);
+    for (let i = 1; i <= 400; i++) {
+      m.noteBatch(1000);
+      m.tick(i * SAMPLE_EVERY_MS, 500 - i);
+    }
+    const samples = m.samples();
+    expect(samples).toHaveLength(360);
+    expect(samples.at(-1)).toEqual({
+      at: new Date(400 * SAMPLE_EVERY_MS).toISOString(),
+      lag: 100,
+      perSecond: 100,
+    });
+  });
+
+  it('keeps state changes, not a repeat per batch, latest first', () => {
+    const m = new KafkaMetrics();
+    const status = (state: 'connected' | 'reconnecting', detail: string | null = null) => ({
+      source: 'kafka' as const,
+      state,
+      target: 'b:9092',
+      detail,
+      nextRetryAt: null,
+      attempt: 0,
+      lag: 0,
+      at: new Date().toISOString(),
+    });
+    m.noteStatus(status('connected'));
+    m.noteStatus(status('connected'));
+    m.noteStatus(status('reconnecting', 'ECONNREFUSED'));
+    expect(m.history().map((h) => h.state)).toEqual(['reconnecting', 'connected']);
+  });
+});
