@@ -214,7 +214,7 @@ export const apiSchemas = {
   saveConnection: connectionInputSchema,
   deleteConnection: z.object({ id: z.string().max(64) }).strict(),
   testConnection: connectionInputSchema,
-  useConnection: z.object({ id: z.string().max(100) }).strict(),
+  switchConnection: z.object({ id: z.string().max(100) }).strict(),
   kafkaOperations: z.object({}).strict(),
 } as const;
 
@@ -232,11 +232,12 @@ export interface EngineResults {
   startExport: { exportId: string };
   getSettings: SettingsView;
   updateSettings: SettingsView;
-  saveConnection: SettingsView;
+  /** `id`: the saved connection's (given on its first save). */
+  saveConnection: { id: string; settings: SettingsView };
   deleteConnection: SettingsView;
   testConnection: ConnectionTestReport;
   /** `notice` says what happened to the stores (which one is now in use, and whether it is new). */
-  useConnection: { notice: string; settings: SettingsView };
+  switchConnection: { notice: string; settings: SettingsView };
   kafkaOperations: KafkaOperations;
 }
 

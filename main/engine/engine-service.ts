@@ -79,6 +79,13 @@ export interface EngineServiceOptions {
 
 export const DEFAULT_DEMO: DemoOptions = { rate: 400, customers: 5000, seed: 1, history: 100_000 };
 
+/** `topic:partition` keys in topic order, then partition number order. */
+function byTopicAndPartition(a: string, b: string): number {
+  const [ta, pa] = [a.slice(0, a.lastIndexOf(':')), Number(a.slice(a.lastIndexOf(':') + 1))];
+  const [tb, pb] = [b.slice(0, b.lastIndexOf(':')), Number(b.slice(b.lastIndexOf(':') + 1))];
+  return ta < tb ? -1 : ta > tb ? 1 : pa - pb;
+}
+
 type Listener<E extends EngineEventName> = (payload: EngineEvents[E]) => void;
 
 /** One connection running: its engine, its source, and what the dashboard keeps about it. */
@@ -107,6 +114,7 @@ export class EngineService implements EngineApi {
   /** One switch at a time; a second waits for the first. */
   #switching: Promise<unknown> = Promise.resolve();
   #groupCache: { at: number; value: KafkaOperations['group'] } | null = null;
+  #lagPushedAt = 0;
 
   constructor(options: EngineServiceOptions, vault?: SecretVault) {
     this.#options = options;
@@ -246,7 +254,15 @@ export class EngineService implements EngineApi {
     this.#perSecond = this.#perSecond === 0 ? instant : this.#perSecond * 0.7 + instant * 0.3;
     this.#lastEvents = events;
     this.#lastTick = now;
-    if (run.source instanceof KafkaSource) run.source.metrics.tick(now, run.source.partitions?.lag() ?? null);
+    if (run.source instanceof KafkaSource) {
+      const lag = run.source.partitions?.lag() ?? null;
+      run.source.metrics.tick(now, lag);
+      // The lag moves with every batch, not only when the connection's state changes.
+      if (lag !== this.#status.lag && now - this.#lagPushedAt >= 1000) {
+        this.#lagPushedAt = now;
+        this.#setStatus({ lag });
+      }
+    }
     this.#emit('snapshot', this.#snapshot());
     const q = run.engine.state.quarantine;
     if (q.total !== this.#lastQuarantineTotal) {
@@ -403,14 +419,17 @@ export class EngineService implements EngineApi {
     return this.#settingsChanged();
   }
 
-  async saveConnection({ connection, password }: ApiParams<'saveConnection'>): Promise<SettingsView> {
+  async saveConnection({
+    connection,
+    password,
+  }: ApiParams<'saveConnection'>): Promise<EngineResults['saveConnection']> {
     const settings = this.#settingsFile();
     const saved = await settings.saveConnection(connection);
     if (!saved.sasl) await this.#vault.delete(passwordKey(saved.id));
     else if (password !== undefined) await this.#vault.set(passwordKey(saved.id), password);
     // The connection in use, changed: it reconnects with the new settings, on the same store.
     if (this.#run?.connection.id === saved.id) await this.#switchTo(saved.id, true);
-    return this.#settingsChanged();
+    return { id: saved.id, settings: await this.#settingsChanged() };
   }
 
   async deleteConnection({ id }: ApiParams<'deleteConnection'>): Promise<SettingsView> {
@@ -459,7 +478,7 @@ export class EngineService implements EngineApi {
     return testKafkaConnection(settings, offsets);
   }
 
-  async useConnection({ id }: ApiParams<'useConnection'>): Promise<EngineResults['useConnection']> {
+  async switchConnection({ id }: ApiParams<'switchConnection'>): Promise<EngineResults['switchConnection']> {
     const notice = await this.#switchTo(id, false);
     return { notice, settings: await this.#settingsChanged() };
   }
@@ -504,7 +523,7 @@ export class EngineService implements EngineApi {
     if (!(source instanceof KafkaSource))
       return { kafka: false, brokers: null, group: null, partitions: [], samples: [], history: [] };
     const offsets = source.partitions;
-    const partitions = (offsets?.partitions() ?? []).map((k) => {
+    const partitions = (offsets?.partitions() ?? []).sort(byTopicAndPartition).map((k) => {
       const at = k.lastIndexOf(':');
       const next = offsets?.expected(k) ?? null;
       const end = offsets?.high(k) ?? null;
@@ -543,7 +562,7 @@ export class EngineService implements EngineApi {
           const assignment = AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {};
           return {
             clientId: m.clientId,
-            host: m.clientHost,
+            host: m.clientHost.replace(/^\//, ''), // the broker writes it as /127.0.0.1
             partitions: Object.entries(assignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}:${p}`)),
           };
         }),

@@ -7,6 +7,8 @@ import { markFirstSnapshot } from './first-frame-mark';
 import { ChurnView } from './views/ChurnView';
 import { CustomerView } from './views/CustomerView';
 import { FlowView } from './views/FlowView';
+import { OperationsView } from './views/OperationsView';
+import { SettingsView } from './views/SettingsView';
 import { TimeOfDayView } from './views/TimeOfDayView';
 
 export const VIEWS = [
@@ -14,6 +16,8 @@ export const VIEWS = [
   { id: 'time', label: 'Time of day' },
   { id: 'churn', label: 'Churn' },
   { id: 'customer', label: 'Customer' },
+  { id: 'ops', label: 'Operations' },
+  { id: 'settings', label: 'Settings' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
 
@@ -136,8 +140,17 @@ export function App() {
         {view === 'customer' && (
           <CustomerView ref={search} theme={theme} customerId={customerId} onSelectCustomer={setCustomerId} />
         )}
+        {view === 'ops' && <OperationsView theme={theme} />}
+        {view === 'settings' && <SettingsView />}
       </main>
-      <StatusBar live={live} />
+      <StatusBar
+        live={live}
+        onOpenQuarantine={() => {
+          leaveBooth();
+          setView('ops');
+          setTimeout(() => document.getElementById('quarantine')?.scrollIntoView(), 0);
+        }}
+      />
     </div>
   );
 }

@@ -252,17 +252,37 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     await page.close();
   });
 
-  it('lists quarantined records with where they came from and why', async () => {
+  it('browses quarantined records: where they came from and why, filtered, and exported', async () => {
     const page = await open('/?view=flow');
     await expect
       .poll(() => page.getByTestId('quarantine-count').innerText(), { timeout: 10_000 })
       .toBe('2 quarantined');
     await page.getByTestId('quarantine-count').click();
-    const dialog = page.getByRole('dialog');
-    await expect.poll(() => dialog.locator('tbody tr').count()).toBe(2);
-    const rows = await dialog.locator('tbody tr').allInnerTexts();
+    const panel = page.locator('#quarantine');
+    await expect.poll(() => panel.locator('tbody tr').count()).toBe(2);
+    const rows = await panel.locator('tbody tr').allInnerTexts();
     expect(rows[0]).toMatch(/bad\.jsonl:2\s+ts: unreadable timestamp "later"/);
     expect(rows[1]).toMatch(/bad\.jsonl:1\s+bad JSON/);
+    // Filtered by reason: one left; the raw record opens.
+    const reason = panel.getByLabel('Reason');
+    await reason.selectOption(
+      (await reason.locator('option', { hasText: /^bad JSON/ }).getAttribute('value')) ?? '',
+    );
+    await expect.poll(() => panel.locator('tbody tr').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('quarantine-matching').innerText()).toMatch(/^1 matching of 2/);
+    await panel.locator('summary').first().click();
+    expect(await panel.locator('code').first().innerText()).toContain('{"type":"listen","customerId":"9001"');
+    // Exported as the filter shows it.
+    await panel.getByRole('button', { name: 'Export as JSON lines' }).click();
+    const link = panel.getByRole('link', { name: 'quarantine.jsonl' });
+    await link.waitFor();
+    const body = await (await fetch(`${url}/${await link.getAttribute('href')}`)).text();
+    expect(
+      body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).origin.line),
+    ).toEqual([1]);
     await page.close();
   });
 
@@ -310,6 +330,7 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
           },
           requestShell: (command: string) => shell.push(command),
           onShell: () => () => {},
+          chooseFile: async () => null,
         };
       },
       `${url.replace('http', 'ws')}/api`,

@@ -145,7 +145,7 @@ describe.skipIf(!kafka.saslBrokers || !kafka.sasl)('connections through the API 
     });
 
     // Switch live: the Kafka connection's own, new store fills with exactly what was produced.
-    const used = (await call('useConnection', { id: 'secured' })) as { notice: string };
+    const used = (await call('switchConnection', { id: 'secured' })) as { notice: string };
     expect(used.notice).toMatch(/Now reading Secured\. It has a store of its own, new: .*stores\/secured/);
     await waitFor(
       '30 listens from Kafka',
@@ -156,13 +156,13 @@ describe.skipIf(!kafka.saslBrokers || !kafka.sasl)('connections through the API 
     expect(((await call('status', {})) as SourceStatus).state).toBe('connected');
 
     // Back to the demo: its store again, untouched by Kafka.
-    await call('useConnection', { id: 'demo' });
+    await call('switchConnection', { id: 'demo' });
     await waitFor('the demo store', snapshot, (s) => s.source === 'demo' && s.customers === 50);
     expect(await kafkaListens(call)).toBe(0);
 
     // More on the topic meanwhile; back on Kafka, each message counts once.
     await produceListens(t.clickstream, 30, 10);
-    await call('useConnection', { id: 'secured' });
+    await call('switchConnection', { id: 'secured' });
     await waitFor(
       '40 listens from Kafka',
       () => kafkaListens(call),
@@ -219,7 +219,7 @@ describe.skipIf(!kafka.saslBrokers || !kafka.sasl)('connections through the API 
     const onDisk = await readFile(join(dataDir, 'secrets.json'), 'utf8');
     expect(onDisk).not.toContain(password);
     expect(onDisk).not.toContain([...password].reverse().join(''));
-    await call('useConnection', { id: 'secured' });
+    await call('switchConnection', { id: 'secured' });
     await waitFor(
       '12 listens over SASL',
       () => kafkaListens(call),

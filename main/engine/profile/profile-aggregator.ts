@@ -1,13 +1,7 @@
 import { dict } from '../../../shared/dict.js';
 import type { C360Event } from '../../../shared/events.js';
 import { bucketOfHour, dayHourIndex } from '../../../shared/time-of-day.js';
-import {
-  addToCell,
-  CHURN_HISTORY_LIMIT,
-  type ChurnPoint,
-  emptyProfile,
-  type Profile,
-} from './profile.js';
+import { addToCell, CHURN_HISTORY_LIMIT, type ChurnPoint, emptyProfile, type Profile } from './profile.js';
 import { internTrackId } from './track-ids.js';
 
 /**

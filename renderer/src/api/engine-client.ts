@@ -30,6 +30,9 @@ export function preloadBridge(): PreloadBridge | undefined {
   return (window as unknown as { c360?: PreloadBridge }).c360;
 }
 
+/** How long a call waits for the connection before it fails (and the view says so). */
+const CONNECT_WAIT_MS = 10_000;
+
 class Listeners<T> {
   readonly #set = new Set<(value: T) => void>();
   add(listener: (value: T) => void): () => void {
@@ -101,13 +104,35 @@ export class WebSocketConnection implements EngineConnection {
     };
   }
 
-  #call(method: ApiMethod, params: unknown): Promise<unknown> {
-    const socket = this.#socket;
-    if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error('not connected'));
+  /**
+   * A call made before the socket is open (a view opened directly, a reconnect under way) waits
+   * for it, up to CONNECT_WAIT_MS, instead of failing: the first request of a page is always
+   * made before its socket has opened.
+   */
+  async #call(method: ApiMethod, params: unknown): Promise<unknown> {
+    const socket = await this.#open_();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       socket.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  #open_(): Promise<WebSocket> {
+    const now = this.#socket;
+    if (now && now.readyState === WebSocket.OPEN) return Promise.resolve(now);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error('no connection to the engine'));
+      }, CONNECT_WAIT_MS);
+      const off = this.#connection.add((state) => {
+        const socket = this.#socket;
+        if (state !== 'open' || !socket) return;
+        clearTimeout(timer);
+        off();
+        resolve(socket);
+      });
     });
   }
 

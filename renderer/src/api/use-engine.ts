@@ -78,30 +78,46 @@ export function useLiveState(): LiveState {
   };
 }
 
+/** What a polled call has given so far: its latest value, and the latest failure if the last call failed. */
+export interface Polled<T> {
+  value: T | null;
+  error: string | null;
+  /** Calls again now (after a change the view made), keeping what it shows until the answer. */
+  refresh: () => void;
+}
+
 /**
  * Calls `load` now and every `everyMs`, keeping the latest result; stale answers are dropped.
- * `key` names what `load` depends on: a new key starts over.
+ * `key` names what `load` depends on: a new key starts over. A failure is kept (and shown by the
+ * view) until a call succeeds again; the last good value stays meanwhile.
  */
-export function usePolling<T>(load: () => Promise<T>, everyMs: number, key: string): T | null {
-  const [value, setValue] = useState<T | null>(null);
+export function usePolling<T>(load: () => Promise<T>, everyMs: number, key: string): Polled<T> {
+  const [state, setState] = useState<Omit<Polled<T>, 'refresh'>>({ value: null, error: null });
+  const [refresh, setRefresh] = useState<() => void>(() => () => {});
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for what `load` reads
   useEffect(() => {
     let live = true;
     let seq = 0;
+    // Another key is another question: its old answer is not shown meanwhile.
+    setState({ value: null, error: null });
     const run = () => {
       const mine = ++seq;
-      load()
-        .then((v) => {
-          if (live && mine === seq) setValue(v);
-        })
-        .catch(() => {});
+      load().then(
+        (value) => {
+          if (live && mine === seq) setState({ value, error: null });
+        },
+        (e: Error) => {
+          if (live && mine === seq) setState((s) => ({ value: s.value, error: e.message }));
+        },
+      );
     };
     run();
+    setRefresh(() => run);
     const timer = setInterval(run, everyMs);
     return () => {
       live = false;
       clearInterval(timer);
     };
   }, [key, everyMs]);
-  return value;
+  return { ...state, refresh };
 }

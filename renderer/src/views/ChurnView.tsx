@@ -122,10 +122,17 @@ export function ChurnView({
   onSelectCustomer: (id: string) => void;
 }) {
   const engine = useEngine();
-  const [version, setVersion] = useState(0);
-  const overview = usePolling(() => engine.api.churnOverview({ top: 12 }), 2000, `churn:${version}`);
+  const polled = usePolling(() => engine.api.churnOverview({ top: 12 }), 2000, 'churn');
+  const overview = polled.value;
+  const [thresholdError, setThresholdError] = useState<string | null>(null);
   const setThreshold = (churnThreshold: number) => {
-    void engine.api.updateSettings({ churnThreshold }).then(() => setVersion((v) => v + 1));
+    engine.api.updateSettings({ churnThreshold }).then(
+      () => {
+        setThresholdError(null);
+        polled.refresh();
+      },
+      (e: Error) => setThresholdError(e.message),
+    );
   };
   const options = useMemo(
     () =>
@@ -146,12 +153,14 @@ export function ChurnView({
         {overview && !booth && (
           <>
             <ThresholdControl value={overview.threshold} onChange={setThreshold} />
+            {thresholdError && <span className="error">{thresholdError}</span>}
             <ExportButton scope={{ kind: 'at-risk' }} label="Export at-risk customers" />
           </>
         )}
       </div>
+      {polled.error && <p className="error">The churn overview could not be read: {polled.error}</p>}
       {!overview || !options ? (
-        <p className="empty">Waiting for predictions…</p>
+        !polled.error && <p className="empty">Waiting for predictions…</p>
       ) : (
         <div className="grid churn-grid">
           <figure className="panel wide">

@@ -168,11 +168,12 @@ export const CustomerView = forwardRef<
     };
   }, [engine, query]);
 
-  const customer = usePolling(
+  const polled = usePolling(
     () => (customerId ? engine.api.customer360({ customerId }) : Promise.resolve(null)),
     1000,
     `customer:${customerId}`,
   );
+  const customer = polled.value;
   const options = useMemo(
     () =>
       customer && {
@@ -230,9 +231,11 @@ export const CustomerView = forwardRef<
         </div>
         {!customer || !options ? (
           <div className="panel empty">
-            {customerId
-              ? 'Loading…'
-              : 'Search, then choose a customer to see everything about them on one screen.'}
+            {polled.error
+              ? `Customer ${customerId} could not be read: ${polled.error}`
+              : customerId
+                ? 'Loading…'
+                : 'Search, then choose a customer to see everything about them on one screen.'}
           </div>
         ) : (
           <div className="customer-360" data-testid="customer-360" data-customer-id={customer.customerId}>

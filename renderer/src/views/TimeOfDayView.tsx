@@ -6,12 +6,13 @@ import { fmt } from '../format';
 /** Listening by time of day for the whole base, with the selected customer overlaid. */
 export function TimeOfDayView({ theme, customerId }: { theme: 'booth' | 'desk'; customerId: string | null }) {
   const engine = useEngine();
-  const base = usePolling(() => engine.api.baseStatistics({}), 3000, 'base');
+  const basePolled = usePolling(() => engine.api.baseStatistics({}), 3000, 'base');
+  const base = basePolled.value;
   const customer = usePolling(
     () => (customerId ? engine.api.customer360({ customerId }) : Promise.resolve(null)),
     3000,
     `customer:${customerId}`,
-  );
+  ).value;
   const data: TimeOfDayData | null = useMemo(
     () =>
       base && {
@@ -40,7 +41,8 @@ export function TimeOfDayView({ theme, customerId }: { theme: 'booth' | 'desk'; 
           {!customer && ' Pick a customer in the Customer view to compare them with everyone.'}
         </p>
       )}
-      {data ? <TimeOfDayCharts data={data} /> : <p className="empty">Loading…</p>}
+      {basePolled.error && <p className="error">The statistics could not be read: {basePolled.error}</p>}
+      {data ? <TimeOfDayCharts data={data} /> : !basePolled.error && <p className="empty">Loading…</p>}
     </section>
   );
 }
