@@ -106,11 +106,12 @@ describe.skipIf(!kafka.saslBrokers || !kafka.sasl)('connections through the API 
     await waitFor('the demo customers', snapshot, (s) => s.customers === 50);
 
     // Save: the password goes to the vault, never to the settings file.
-    const view = (await call('saveConnection', {
+    const { id, settings: view } = (await call('saveConnection', {
       connection: secured(t, username),
       password,
-    })) as SettingsView;
-    const saved = view.connections.find((c) => c.name === 'Secured');
+    })) as { id: string; settings: SettingsView };
+    expect(id).toBe('secured');
+    const saved = view.connections.find((c) => c.id === id);
     expect(saved).toMatchObject({
       id: 'secured',
       passwordSet: true,
