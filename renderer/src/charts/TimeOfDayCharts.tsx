@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { DAYS_OF_WEEK, TIME_OF_DAY_BUCKETS } from '../../../shared/time-of-day';
-import { type BokehColumnDataSource, bokeh } from './bokeh';
+import { type BokehColumnDataSource, bokeh, showFigures } from './bokeh';
 
 /**
  * Time-of-day listening with BokehJS: the share of listens per bucket and a 7×24 day × hour
@@ -219,20 +219,12 @@ export function TimeOfDayCharts({ data }: { data: TimeOfDayData }) {
     );
     for (const g of [...heatFigure.xgrid, ...heatFigure.ygrid]) g.grid_line_color = null;
     sources.current = { bars: barSource, heat: heatSource, overlay: overlaySource };
-    const views: Array<{ remove(): void }> = [];
-    let cancelled = false;
-    const keep = (v: { remove(): void }) => {
-      // A view that arrives after cleanup (React may mount twice) is removed at once.
-      if (cancelled) v.remove();
-      else views.push(v);
-    };
-    void bokeh.Plotting.show(barFigure, bars).then(keep);
-    void bokeh.Plotting.show(heatFigure, heat).then(keep);
+    const release = showFigures([
+      [barFigure, bars],
+      [heatFigure, heat],
+    ]);
     return () => {
-      cancelled = true;
-      for (const v of views) v.remove();
-      bars.replaceChildren();
-      heat.replaceChildren();
+      release();
       sources.current = null;
     };
   }, [data.theme, hasCustomer, data.customer?.label, widths]);
