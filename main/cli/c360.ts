@@ -53,6 +53,12 @@ function buildProgram(): Command {
         ).argParser(wholeNumber('--demo', 1)),
       )
       .option('--rate <events>', 'demo events per second (0: as fast as possible)', wholeNumber('--rate'), 0)
+      .option(
+        '--speed <times>',
+        'demo: simulated seconds per real second (24: a simulated day an hour; 1: real time)',
+        wholeNumber('--speed', 1),
+        24,
+      )
       .option('--customers <n>', 'demo customers', wholeNumber('--customers', 1), 5000)
       .option('--seed <n>', 'demo seed', wholeNumber('--seed'), 1),
   )
@@ -126,6 +132,12 @@ function buildProgram(): Command {
         'further host names the dashboard answers to (comma-separated), e.g. a DNS name of this machine',
       )
       .option('--rate <events>', 'demo events per second', wholeNumber('--rate'), 400)
+      .option(
+        '--speed <times>',
+        'demo: simulated seconds per real second (24: a simulated day an hour; 1: real time)',
+        wholeNumber('--speed', 1),
+        24,
+      )
       .option(
         '--history <events>',
         'demo: events of history written first into an empty store (0: none)',

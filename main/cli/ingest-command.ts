@@ -14,6 +14,7 @@ export interface IngestFlags {
   force?: boolean;
   demo?: number | true;
   rate: number;
+  speed: number;
   seed: number;
   customers: number;
   checkpointEvery: number;
@@ -87,7 +88,13 @@ async function runDemo(engine: Engine, flags: IngestFlags, shouldStop: () => boo
   const every = bar ? 500 : 10_000;
   let lastReport = performance.now();
   let lastEvents = 0;
-  const source = new DemoSource({ seed: flags.seed, customers: flags.customers, rate: flags.rate, limit });
+  const source = new DemoSource({
+    seed: flags.seed,
+    customers: flags.customers,
+    rate: flags.rate,
+    speed: flags.speed,
+    limit,
+  });
   await engine.run(source, {
     shouldStop,
     onBatch: (s: IngestSession) => {

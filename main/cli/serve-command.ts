@@ -12,6 +12,7 @@ export interface ServeFlags extends KafkaFlags {
   host: string;
   port: number;
   rate: number;
+  speed: number;
   customers: number;
   seed: number;
   history: number;
@@ -33,7 +34,13 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   const engine = new EngineService({
     dataDir: flags.dataDir,
     outside: outsideLayers(flags),
-    demo: { rate: flags.rate, customers: flags.customers, seed: flags.seed, history: flags.history },
+    demo: {
+      rate: flags.rate,
+      speed: flags.speed,
+      customers: flags.customers,
+      seed: flags.seed,
+      history: flags.history,
+    },
   });
   const { notice } = await engine.start();
   if (notice) process.stderr.write(`${notice}\n`);
@@ -60,7 +67,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   const { active } = await engine.getSettings();
   const from =
     active.kind === 'demo'
-      ? `the embedded demo stream (${flags.rate} events/s)`
+      ? `the embedded demo stream (${flags.rate} events/s${flags.speed !== 1 ? `, simulated time at ${flags.speed}×` : ''})`
       : `Kafka at ${(await engine.status()).target} (${active.origin === 'settings' ? `saved connection "${active.name}"` : `from the ${active.origin}`})`;
   process.stdout.write(`Customer 360 dashboard on ${from}: ${address.url}\n`);
   if (token) process.stdout.write(`The page and API need the token ${token} (already in the URL above).\n`);

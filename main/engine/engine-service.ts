@@ -61,6 +61,8 @@ import { UserError } from './user-error.js';
 
 export interface DemoOptions {
   rate: number;
+  /** Simulated seconds per real second (24 by default: a simulated day an hour). */
+  speed?: number;
   customers: number;
   seed: number;
   /** Events of history written first into an empty demo store. */

@@ -3,11 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { generateDemoHistory } from '../../main/engine/demo/demo-batch.js';
+import {
+  DEMO_WINDOW_DAYS,
+  DEMO_WINDOW_START,
+  generateDemoHistory,
+} from '../../main/engine/demo/demo-batch.js';
 import { DEMO_MODEL_NAME } from '../../main/engine/demo/demo-churn-model.js';
 import { writeDemoData } from '../../main/engine/demo/demo-files.js';
-import { demoLiveRecords } from '../../main/engine/demo/demo-live.js';
+import { demoLiveRecords, volumeAt } from '../../main/engine/demo/demo-live.js';
 import { DemoWorld } from '../../main/engine/demo/demo-world.js';
+import { Engine } from '../../main/engine/engine.js';
+import { isAtRisk } from '../../main/engine/profile/profile.js';
+import { DemoSource } from '../../main/engine/sources/demo/demo-source.js';
 
 async function demoFiles(seed: number) {
   const out = await mkdtemp(join(tmpdir(), 'c360-demo-'));
@@ -85,15 +92,18 @@ describe('demo behaviour', () => {
     expect(share('office', 9, 16)).toBeGreaterThan(0.7);
   });
 
-  it('gives the customers who fade away a higher final churn risk', () => {
+  it('gives the customers who are fading away a higher churn risk', () => {
+    const end = DEMO_WINDOW_START + DEMO_WINDOW_DAYS * 86_400_000;
     const finalRisk = new Map<string, number>();
     for (const r of history)
       if (r.kind === 'prediction') finalRisk.set(r.record.customerId, r.record.churnRisk);
     const mean = (fading: boolean) => {
-      const risks = world.customers.filter((c) => c.fading === fading).map((c) => finalRisk.get(c.id) ?? 0);
+      const risks = world.customers
+        .filter((c) => world.fading(c, end) === fading && finalRisk.has(c.id))
+        .map((c) => finalRisk.get(c.id) ?? 0);
       return risks.reduce((a, b) => a + b, 0) / risks.length;
     };
-    expect(mean(true)).toBeGreaterThan(mean(false) * 1.5);
+    expect(mean(true)).toBeGreaterThan(mean(false) * 2);
   });
 
   it('puts commuters on mobile far more than office listeners', () => {
@@ -110,28 +120,108 @@ describe('demo behaviour', () => {
 });
 
 describe('live demo stream', () => {
-  it('sends CRM records first, then paces events to the rate on a simulated clock', async () => {
-    let now = Date.UTC(2026, 2, 4, 12);
-    const world = new DemoWorld({ seed: 1, customers: 50 });
+  /** The live stream on a fake wall clock, from a Wednesday noon of simulated time. */
+  async function live(options: { rate: number; speed: number; limit: number; customers?: number }) {
+    let wall = 1_000_000;
+    const startAt = Date.UTC(2026, 2, 4, 12);
+    const world = new DemoWorld({ seed: 1, customers: options.customers ?? 50 });
     const batches: object[][] = [];
     for await (const batch of demoLiveRecords(world, {
-      rate: 200,
-      limit: 1000,
-      now: () => now,
+      ...options,
+      startAt,
+      now: () => wall,
       wait: async (ms) => {
-        now += ms;
+        wall += ms;
       },
-    })) {
+    }))
       batches.push(batch);
-    }
+    return { batches, wallMs: wall - 1_000_000, startAt, world };
+  }
+
+  it('sends CRM records first, then events stamped in simulated time, paced to the rate', async () => {
+    const { batches, wallMs, startAt } = await live({ rate: 200, speed: 24, limit: 2000 });
     const [crm, ...events] = batches;
     expect(crm).toHaveLength(50);
     expect(crm?.every((r) => (r as { type: string }).type === 'customer')).toBe(true);
-    const clickstream = events.flat().filter((r) => 'type' in r);
-    expect(clickstream).toHaveLength(1000);
-    // 1000 events at 200/s take five simulated seconds.
-    expect(now - Date.UTC(2026, 2, 4, 12)).toBeGreaterThanOrEqual(4900);
-    expect(now - Date.UTC(2026, 2, 4, 12)).toBeLessThanOrEqual(5200);
-    expect(events.flat().some((r) => 'churnRisk' in r)).toBe(true);
+    const clickstream = events.flat().filter((r) => 'type' in r) as unknown as Array<{ ts: string }>;
+    expect(clickstream).toHaveLength(2000);
+    // Simulated time runs 24 times the wall clock: the last event is about 24 × wallMs after the start.
+    const last = Math.max(
+      ...clickstream.map((r) => Date.parse(`${r.ts.replace(' ', 'T').replace(/Z?$/, 'Z')}`)),
+    );
+    expect(last - startAt).toBeGreaterThan(wallMs * 24 * 0.8);
+    expect(last - startAt).toBeLessThanOrEqual(wallMs * 24);
+    // The rate follows the simulated hour's volume, on average 200 a second at noon on a weekday.
+    const expected = 2000 / (200 * volumeAt(startAt));
+    expect(wallMs / 1000).toBeGreaterThan(expected * 0.8);
+    expect(wallMs / 1000).toBeLessThan(expected * 1.25);
   });
+
+  it('scores every customer at 02:00 simulated time, stamped then', async () => {
+    // Unpaced, 14 h of simulated time pass by 02:00 on Thursday.
+    const { batches } = await live({ rate: 0, speed: 2400, limit: 20_000 });
+    const nightly = batches
+      .flat()
+      .filter((r) => 'churnRisk' in r && (r as unknown as { ts: string }).ts === '2026-03-05T02:00:00Z');
+    expect(nightly.map((r) => (r as { customerId: string }).customerId).sort()).toEqual(
+      Array.from({ length: 50 }, (_, i) => String(i + 1)).sort(),
+    );
+  });
+});
+
+describe('the demo over days of simulated time', () => {
+  it('keeps the at-risk share where it is, and every day looks like a day', async () => {
+    // 2,000 customers, a day of history, then about 20 simulated days at high speed.
+    const engine = await Engine.open({ storeDir: await mkdtemp(join(tmpdir(), 'c360-demo-days-')) });
+    const source = new DemoSource({
+      seed: 3,
+      customers: 2000,
+      rate: 0,
+      speed: 2400,
+      history: 20_000,
+      limit: 300_000,
+    });
+    const shares: number[] = [];
+    // Listens by simulated day (from each event's own time) and day × hour cell.
+    const days = new Map<number, number[]>();
+    engine.session.onApplied = (events) => {
+      for (const e of events) {
+        if (e.kind !== 'listen') continue;
+        const d = Math.floor(e.at.epochMs / 86_400_000);
+        const cells = days.get(d) ?? new Array<number>(168).fill(0);
+        cells[e.at.dayOfWeek * 24 + e.at.hour] = (cells[e.at.dayOfWeek * 24 + e.at.hour] as number) + 1;
+        days.set(d, cells);
+      }
+    };
+    let day: number | null = null;
+    await engine.run(source, {
+      onBatch: (session) => {
+        const now = source.clock()?.now;
+        if (now === undefined) return;
+        const today = Math.floor(now / 86_400_000);
+        if (today === day) return;
+        day = today;
+        let atRisk = 0;
+        let predicted = 0;
+        for (const p of session.state.profiles.values()) {
+          if (p.churn) predicted += 1;
+          if (isAtRisk(p, 0.2)) atRisk += 1;
+        }
+        shares.push(atRisk / predicted);
+      },
+    });
+    const cells = [...days.entries()].sort(([a], [b]) => a - b).map(([, c]) => c);
+    expect(shares.length).toBeGreaterThanOrEqual(15);
+    // Before, live events stamped with the wall clock drove the share from 31% to 23% in 30 minutes.
+    for (const share of shares) expect(Math.abs(share - 0.3)).toBeLessThan(0.05);
+    // Before, 60% of listens sat in one day × hour cell after 17 minutes; now each whole live day
+    // is spread over its hours, quiet at 4 am and busy at the commute.
+    const live = cells.slice(-12, -1);
+    expect(live.length).toBe(11);
+    for (const c of live) {
+      const total = c.reduce((a, b) => a + b, 0);
+      expect(Math.max(...c) / total).toBeLessThan(0.1);
+      expect(c.filter((n) => n > 0).length).toBe(24);
+    }
+  }, 60_000);
 });

@@ -17,24 +17,25 @@ export type DemoRecord =
   | { kind: 'click'; record: ClickRecord }
   | { kind: 'prediction'; record: PredictionRecord };
 
-/** Day pickers by persona and fading: weekends weighted by persona, fading customers taper off. */
-function dayPickers(world: DemoWorld, windowStart: number): Map<string, WeightedPicker<number>> {
+/**
+ * One day picker per customer, made when first needed: weekends weighted by the persona, and each
+ * day by the customer's engagement that day (a customer in a fading episode listens less).
+ */
+function dayPicker(world: DemoWorld, windowStart: number): (c: DemoCustomer) => WeightedPicker<number> {
   const days = Array.from({ length: DEMO_WINDOW_DAYS }, (_, d) => d);
-  const pickers = new Map<string, WeightedPicker<number>>();
-  for (const c of world.customers) {
-    const key = `${c.persona.name}/${c.fading}`;
-    if (pickers.has(key)) continue;
-    pickers.set(
-      key,
-      new WeightedPicker(days, (d) => {
+  const pickers = new Map<number, WeightedPicker<number>>();
+  return (c) => {
+    let picker = pickers.get(c.index);
+    if (!picker) {
+      picker = new WeightedPicker(days, (d) => {
         // Monday = 0; 1970-01-01 was a Thursday.
         const weekend = (Math.floor(windowStart / DAY_MS) + d + 3) % 7 >= 5;
-        const fade = c.fading ? Math.max(0.02, 1 - d / 18) : 1;
-        return (weekend ? c.persona.weekendFactor : 1) * fade;
-      }),
-    );
-  }
-  return pickers;
+        return (weekend ? c.persona.weekendFactor : 1) * world.engagement(c, windowStart + (d + 0.5) * DAY_MS);
+      });
+      pickers.set(c.index, picker);
+    }
+    return picker;
+  };
 }
 
 /** `windowStart`: the first day's midnight, as a wall-clock instant (UTC fields = local time). */
@@ -43,13 +44,20 @@ export function* generateDemoHistory(
   events: number,
   windowStart = DEMO_WINDOW_START,
 ): Generator<DemoRecord> {
-  const days = dayPickers(world, windowStart);
+  const daysOf = dayPicker(world, windowStart);
+  // Customers by activity and by how engaged they were over the window (a fading one listens less).
+  const meanEngagement = (c: DemoCustomer) => {
+    let sum = 0;
+    for (let d = 0; d < DEMO_WINDOW_DAYS; d++) sum += world.engagement(c, windowStart + (d + 0.5) * DAY_MS);
+    return sum / DEMO_WINDOW_DAYS;
+  };
+  const customers = new WeightedPicker(world.customers, (c) => c.activity * meanEngagement(c));
   const customer = new Int32Array(events);
   const time = new Float64Array(events);
   const click = new Uint8Array(events);
   for (let i = 0; i < events; i++) {
-    const c = world.pickCustomer();
-    const day = (days.get(`${c.persona.name}/${c.fading}`) as WeightedPicker<number>).pick(world.random());
+    const c = customers.pick(world.random());
+    const day = daysOf(c).pick(world.random());
     const second = Math.floor(world.random() * 3600);
     customer[i] = c.index;
     time[i] = windowStart + day * DAY_MS + world.pickHour(c) * 3600_000 + second * 1000;

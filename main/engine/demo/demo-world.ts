@@ -2,13 +2,11 @@ import { base, en, en_US, Faker, generateMersenne53Randomizer } from '@faker-js/
 import { formatUtcIso, formatUtcWallClock } from '../../../shared/timestamp.js';
 import { CUSTOMERS_CSV_HEADER } from '../decode/customers-csv.js';
 import {
-  type BehaviourState,
-  churnFeatures,
+  churnInputs,
   DEMO_MODEL_NAME,
   demoChurnRisk,
-  newBehaviour,
-  recordClick,
-  recordListen,
+  EPISODE_PERIOD_DAYS,
+  engagement,
 } from './demo-churn-model.js';
 import { PERSONAS, type Persona } from './demo-personas.js';
 import { WeightedPicker } from './weighted-picker.js';
@@ -28,14 +26,13 @@ export interface DemoCustomer {
   favourites: string[];
   /** Gets slow web responses (one of the churn model's inputs). */
   slowWeb: boolean;
-  /** Listens less and less over time: the churners of the story. */
-  fading: boolean;
+  /** When this customer's fading episodes come (see demo-churn-model.ts): the churners of the story. */
+  episodeOffsetDays: number;
   level: 0 | 1 | 2;
   linkedWithApps: boolean;
   zip: string;
   /** The CRM export's columns (DESIGN §3), with extra columns only some customers have. */
   crm: Record<string, string | number>;
-  behaviour: BehaviourState;
 }
 
 export interface ListenRecord {
@@ -180,29 +177,34 @@ export class DemoWorld {
       activity: Math.exp(this.normal() * 0.8), // log-normal: a few heavy listeners, many light ones
       favourites: Array.from({ length: favouriteCount }, () => this.#tracks.pick(this.random())),
       slowWeb: f.datatype.boolean(0.12),
-      fading: f.datatype.boolean(0.15),
+      episodeOffsetDays: this.random() * EPISODE_PERIOD_DAYS,
       level,
       linkedWithApps,
       zip,
       crm,
-      behaviour: newBehaviour(),
     };
   }
 
-  /** A customer weighted by activity alone (batch generation chooses the time afterwards). */
-  pickCustomer(): DemoCustomer {
-    return this.#byActivity.pick(this.random());
-  }
-
-  /** A customer likely to be listening at this hour (live generation, where the time is given). */
-  pickCustomerAt(hour: number, weekend: boolean): DemoCustomer {
+  /**
+   * A customer likely to be listening at this instant (live generation, where the time is given):
+   * by persona for the hour and day, then by activity, then as engaged as they are that day.
+   */
+  pickCustomerAt(epochMs: number): DemoCustomer {
+    const date = new Date(epochMs);
+    const hour = date.getUTCHours();
+    const weekend = date.getUTCDay() === 0 || date.getUTCDay() === 6;
     const persona = this.faker.helpers.weightedArrayElement(
       PERSONAS.map((p) => ({
         weight: p.share * (p.hourWeights[hour] ?? 0) * (weekend ? p.weekendFactor : 1),
         value: p,
       })),
     );
-    return (this.#byPersona.get(persona) ?? this.#byActivity).pick(this.random());
+    const picker = this.#byPersona.get(persona) ?? this.#byActivity;
+    let c = picker.pick(this.random());
+    // A fading customer is picked as often as their engagement says (a few tries, then whoever).
+    for (let tries = 0; tries < 4 && this.random() > this.engagement(c, epochMs); tries++)
+      c = picker.pick(this.random());
+    return c;
   }
 
   /** An hour of day drawn from the customer's persona rhythm. */
@@ -212,8 +214,17 @@ export class DemoWorld {
     );
   }
 
+  /** Engagement at a (wall-clock) instant: 1 as usual, down to 0.05 while fading. */
+  engagement(c: DemoCustomer, epochMs: number): number {
+    return engagement(c.episodeOffsetDays, epochMs);
+  }
+
+  /** True while the customer is fading (or coming back), at this instant. */
+  fading(c: DemoCustomer, epochMs: number): boolean {
+    return this.engagement(c, epochMs) < 1;
+  }
+
   listen(c: DemoCustomer, epochMs: number): ListenRecord {
-    recordListen(c.behaviour, epochMs);
     const favourite = this.random() < 0.55 && c.favourites.length > 0;
     return {
       type: 'listen',
@@ -229,7 +240,6 @@ export class DemoWorld {
   click(c: DemoCustomer, epochMs: number): ClickRecord {
     const median = c.slowWeb ? 2600 : 420;
     const responseTimeMs = Math.max(20, Math.round(median * Math.exp(this.normal() * 0.5)));
-    recordClick(c.behaviour, responseTimeMs);
     const product = this.faker.helpers.arrayElement(PRODUCTS);
     return {
       type: 'click',
@@ -244,10 +254,13 @@ export class DemoWorld {
   }
 
   prediction(c: DemoCustomer, epochMs: number): PredictionRecord {
-    const features = churnFeatures(c.behaviour, epochMs, c.level === 0, c.linkedWithApps);
+    const inputs = churnInputs(
+      { episodeOffsetDays: c.episodeOffsetDays, slowWeb: c.slowWeb, free: c.level === 0, linkedWithApps: c.linkedWithApps },
+      epochMs,
+    );
     return {
       customerId: c.id,
-      churnRisk: demoChurnRisk(features, this.normal()),
+      churnRisk: demoChurnRisk(inputs, this.normal()),
       model: DEMO_MODEL_NAME,
       ts: formatUtcIso(epochMs),
     };

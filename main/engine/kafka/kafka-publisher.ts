@@ -65,7 +65,8 @@ async function* fromFiles(paths: string[], result: PublishResult): AsyncGenerato
 
 async function* fromDemo(demo: NonNullable<PublishOptions['demo']>): AsyncGenerator<Outgoing[]> {
   const world = new DemoWorld({ seed: demo.seed, customers: demo.customers });
-  for await (const batch of demoLiveRecords(world, { rate: 0, limit: demo.events })) {
+  // Stamped in real time: a topic's events should read like a real day's.
+  for await (const batch of demoLiveRecords(world, { rate: 0, speed: 1, limit: demo.events })) {
     yield batch.map((record) => {
       const r = record as { type?: string; customerId?: string; CustID?: string };
       const kind: TopicKind = r.type === 'customer' ? 'customers' : r.type ? 'clickstream' : 'predictions';

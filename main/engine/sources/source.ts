@@ -16,6 +16,17 @@ export interface Source<Result = void> {
   readonly target: string;
   /** Reads until it is done or its context asks it to stop. */
   run(ctx: SourceContext): Promise<Result>;
+  /**
+   * The source's own clock, when it has one (the demo's simulated time): what "now" is for its
+   * events. Other sources' time is read from their events (see read/stream-clock.ts).
+   */
+  clock?(): SourceClock | null;
+}
+
+export interface SourceClock {
+  now: number;
+  /** Stream milliseconds per wall-clock millisecond (24: a simulated day an hour). */
+  speed: number;
 }
 
 export interface SourceContext {

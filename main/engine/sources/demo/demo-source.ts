@@ -1,17 +1,17 @@
 import { decodeRecordObject } from '../../decode/record-decoder.js';
 import { DEMO_WINDOW_DAYS, generateDemoHistory } from '../../demo/demo-batch.js';
-import { type DemoLiveOptions, demoLiveRecords, localWallClock } from '../../demo/demo-live.js';
+import { type DemoLiveOptions, DEFAULT_DEMO_SPEED, demoLiveRecords, localWallClock } from '../../demo/demo-live.js';
 import { DemoWorld } from '../../demo/demo-world.js';
 import type { DecodedRecord } from '../../ingest/ingest-session.js';
 import { UserError } from '../../user-error.js';
-import { type Source, type SourceContext, sourceStatus } from '../source.js';
+import { type Source, type SourceClock, type SourceContext, sourceStatus } from '../source.js';
 
 /**
  * The embedded demo stream as a source, through the same decoder as any other: all demo
  * customers' CRM records, then live clickstream events and predictions at `rate` events/s.
  */
 
-export interface DemoSourceOptions extends Omit<DemoLiveOptions, 'crm'> {
+export interface DemoSourceOptions extends Omit<DemoLiveOptions, 'crm' | 'startAt'> {
   seed: number;
   customers: number;
   /**
@@ -24,8 +24,14 @@ export interface DemoSourceOptions extends Omit<DemoLiveOptions, 'crm'> {
 export class DemoSource implements Source {
   readonly kind = 'demo';
   readonly target = 'demo';
+  #clock: { now(): number; speed: number } | null = null;
 
   constructor(readonly options: DemoSourceOptions) {}
+
+  /** The demo's simulated time, once the live stream runs. */
+  clock(): SourceClock | null {
+    return this.#clock && { now: this.#clock.now(), speed: this.#clock.speed };
+  }
 
   async run(ctx: SourceContext): Promise<void> {
     const options = this.options;
@@ -40,9 +46,10 @@ export class DemoSource implements Source {
       return ctx.apply(records, () => {});
     };
     await this.#claimStore(ctx);
+    const speed = options.speed ?? DEFAULT_DEMO_SPEED;
     ctx.report(
       sourceStatus(this, 'connected', {
-        detail: options.rate > 0 ? `embedded demo stream, ${options.rate} events/s` : 'embedded demo stream',
+        detail: `embedded demo stream${options.rate > 0 ? `, ${options.rate} events/s` : ''}${speed !== 1 ? `, simulated time at ${speed}×` : ''}`,
       }),
     );
     const seeding = Boolean(options.history) && ctx.state.profiles.size === 0;
@@ -60,7 +67,15 @@ export class DemoSource implements Source {
       }
       await apply(batch);
     }
-    for await (const batch of demoLiveRecords(world, { ...options, crm: !seeding })) {
+    // Simulated time goes on from the latest event the store holds, never back (a restart after
+    // a day at 24× is three weeks of demo time ahead of the wall clock).
+    let latest = localWallClock(Date.now());
+    for (const p of ctx.state.profiles.values())
+      if (p.lastSeen && p.lastSeen.epochMs + 1000 > latest) latest = p.lastSeen.epochMs + 1000;
+    const live = demoLiveRecords(world, { ...options, speed, startAt: latest, crm: !seeding }, (clock) => {
+      this.#clock = clock;
+    });
+    for await (const batch of live) {
       await apply(batch);
       if (ctx.shouldStop()) return;
     }
