@@ -30,7 +30,9 @@ function dayPicker(world: DemoWorld, windowStart: number): (c: DemoCustomer) => 
       picker = new WeightedPicker(days, (d) => {
         // Monday = 0; 1970-01-01 was a Thursday.
         const weekend = (Math.floor(windowStart / DAY_MS) + d + 3) % 7 >= 5;
-        return (weekend ? c.persona.weekendFactor : 1) * world.engagement(c, windowStart + (d + 0.5) * DAY_MS);
+        return (
+          (weekend ? c.persona.weekendFactor : 1) * world.engagement(c, windowStart + (d + 0.5) * DAY_MS)
+        );
       });
       pickers.set(c.index, picker);
     }

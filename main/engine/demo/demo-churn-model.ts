@@ -48,7 +48,8 @@ export function engagement(episodeOffsetDays: number, epochMs: number): number {
   const phase = ((days % EPISODE_PERIOD_DAYS) + EPISODE_PERIOD_DAYS) % EPISODE_PERIOD_DAYS;
   if (phase < FADE_DAYS) return 1 - ((1 - LOW) * phase) / FADE_DAYS;
   if (phase < FADE_DAYS + LOW_DAYS) return LOW;
-  if (phase < FADE_DAYS + LOW_DAYS + RECOVER_DAYS) return LOW + ((1 - LOW) * (phase - FADE_DAYS - LOW_DAYS)) / RECOVER_DAYS;
+  if (phase < FADE_DAYS + LOW_DAYS + RECOVER_DAYS)
+    return LOW + ((1 - LOW) * (phase - FADE_DAYS - LOW_DAYS)) / RECOVER_DAYS;
   return 1;
 }
 

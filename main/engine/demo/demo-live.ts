@@ -49,7 +49,10 @@ const WEEKLY_VOLUME = (() => {
   const v = Array.from({ length: 168 }, (_, i) => {
     const hour = i % 24;
     const weekend = Math.floor(i / 24) >= 5;
-    return PERSONAS.reduce((n, p) => n + p.share * (p.hourWeights[hour] ?? 0) * (weekend ? p.weekendFactor : 1), 0);
+    return PERSONAS.reduce(
+      (n, p) => n + p.share * (p.hourWeights[hour] ?? 0) * (weekend ? p.weekendFactor : 1),
+      0,
+    );
   });
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
   return v.map((x) => x / mean);
@@ -158,4 +161,3 @@ export async function* demoLiveRecords(
     yield batch;
   }
 }
-

@@ -255,7 +255,12 @@ export class DemoWorld {
 
   prediction(c: DemoCustomer, epochMs: number): PredictionRecord {
     const inputs = churnInputs(
-      { episodeOffsetDays: c.episodeOffsetDays, slowWeb: c.slowWeb, free: c.level === 0, linkedWithApps: c.linkedWithApps },
+      {
+        episodeOffsetDays: c.episodeOffsetDays,
+        slowWeb: c.slowWeb,
+        free: c.level === 0,
+        linkedWithApps: c.linkedWithApps,
+      },
       epochMs,
     );
     return {

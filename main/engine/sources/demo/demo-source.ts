@@ -1,6 +1,11 @@
 import { decodeRecordObject } from '../../decode/record-decoder.js';
 import { DEMO_WINDOW_DAYS, generateDemoHistory } from '../../demo/demo-batch.js';
-import { type DemoLiveOptions, DEFAULT_DEMO_SPEED, demoLiveRecords, localWallClock } from '../../demo/demo-live.js';
+import {
+  DEFAULT_DEMO_SPEED,
+  type DemoLiveOptions,
+  demoLiveRecords,
+  localWallClock,
+} from '../../demo/demo-live.js';
 import { DemoWorld } from '../../demo/demo-world.js';
 import type { DecodedRecord } from '../../ingest/ingest-session.js';
 import { UserError } from '../../user-error.js';
