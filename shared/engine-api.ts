@@ -67,6 +67,47 @@ export interface Customer360 {
   recent: RecentActivity[];
 }
 
+/** The windows statistics can be shown for: the stream's last 15 minutes … 7 days, or all time. */
+export const WINDOW_NAMES = ['15m', '1h', '24h', '7d', 'all'] as const;
+export type WindowName = (typeof WINDOW_NAMES)[number];
+
+/** The stream's time: the demo's simulated clock, or the latest event time of a real stream. */
+export interface StreamClock {
+  /** Now on the stream, as written (UTC fields = the events' own wall clock). */
+  now: string | null;
+  /** The demo's simulated time (`speed` times the wall clock). */
+  simulated: boolean;
+  speed: number;
+}
+
+/** Listening and events in a window of the stream's time (or all time). */
+export interface WindowStats {
+  window: WindowName;
+  /** First instant counted (as written); null for all time. */
+  from: string | null;
+  clock: StreamClock;
+  listens: number;
+  mobile: number;
+  clicks: number;
+  /** Predictions made in the window; null for all time (a profile keeps only its latest 50). */
+  predictions: number | null;
+  buckets: Record<TimeOfDayBucket, number>;
+  dayHour: number[];
+  /** Customers with a listen in the window (all time: with any event). */
+  active: number;
+}
+
+/** A customer whose churn label just turned 1: the booth's headline. */
+export interface ChurnCrossing {
+  at: string;
+  customerId: string;
+  /** As the booth may show it: initials and the id's last characters. */
+  label: string;
+  risk: number | null;
+  previousRisk: number | null;
+  model: string | null;
+}
+
 export interface ColumnStats {
   count: number;
   mean: number | null;
@@ -109,14 +150,17 @@ export interface ChurnOverview {
 export interface DashboardSnapshot {
   at: string;
   source: 'demo' | 'kafka';
+  clock: StreamClock;
   events: { total: number; perSecond: number; listens: number; clicks: number; predictions: number };
   customers: number;
   atRisk: number;
   /** Events per second over the last few seconds, by where they came from: drives the flow animation. */
   flow: { web: number; mobile: number; desktop: number; predictions: number };
   buckets: Record<TimeOfDayBucket, number>;
-  /** The latest few events, for the live ticker (at most 12). */
-  latest: Array<{ customerId: string; kind: RecentActivity['kind']; detail: string }>;
+  /** The latest few events, for the live ticker (at most 12); `label` is the booth's masked id. */
+  latest: Array<{ customerId: string; label: string; kind: RecentActivity['kind']; detail: string }>;
+  /** The latest customers to cross into churn risk (at most 5, latest last). */
+  crossings: ChurnCrossing[];
 }
 
 export interface QuarantineSummary {
@@ -180,7 +224,15 @@ export const apiSchemas = {
     .strict(),
   customer360: z.object({ customerId: z.string().min(1).max(64) }).strict(),
   baseStatistics: z.object({}).strict(),
-  churnOverview: z.object({ top: z.number().int().min(1).max(100).optional() }).strict(),
+  churnOverview: z
+    .object({
+      top: z.number().int().min(1).max(100).optional(),
+      window: z.enum(WINDOW_NAMES).optional(),
+      /** For a public screen: names, emails, phones and ids masked (as the booth settings say). */
+      masked: z.boolean().optional(),
+    })
+    .strict(),
+  windowStats: z.object({ window: z.enum(WINDOW_NAMES) }).strict(),
   snapshot: z.object({}).strict(),
   status: z.object({}).strict(),
   quarantine: z
@@ -225,6 +277,7 @@ export interface EngineResults {
   customer360: Customer360 | null;
   baseStatistics: BaseStats;
   churnOverview: ChurnOverview;
+  windowStats: WindowStats;
   snapshot: DashboardSnapshot;
   status: SourceStatus;
   /** `matching`: how many kept records pass the filter (records holds the latest `limit` of them). */

@@ -1,5 +1,5 @@
 import type { Dict } from './dict.js';
-import type { WrittenTime } from './timestamp.js';
+import { parseWrittenTime, type WrittenTime } from './timestamp.js';
 
 /** Events after decoding: one shape per kind, whatever format they arrived in (DESIGN §3). */
 
@@ -34,6 +34,11 @@ export interface PredictionEvent {
   label: 0 | 1 | null;
   model: string | null;
   ts: string | null;
+  /**
+   * When the prediction was made, for windows: its `ts` when that reads as a timestamp; else
+   * null, and the engine stamps it with the stream's clock as it arrives.
+   */
+  at: number | null;
 }
 
 export type CrmValue = string | number | boolean;
@@ -67,4 +72,9 @@ export interface QuarantinedRecord {
   raw: string;
   at: string;
   deadLetter?: DeadLetterPlace;
+}
+
+/** A prediction's time from its `ts` (any accepted timestamp form), or null when it has none that reads. */
+export function predictionTime(ts: string | null): number | null {
+  return ts === null ? null : (parseWrittenTime(ts.trim())?.epochMs ?? null);
 }

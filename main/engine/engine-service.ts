@@ -15,6 +15,8 @@ import type {
   KafkaOperations,
   QuarantineFilter,
   QuarantineSummary,
+  StreamClock,
+  WindowName,
 } from '../../shared/engine-api.js';
 import type { QuarantinedRecord } from '../../shared/events.js';
 import { DEMO_CONNECTION_ID, type SettingsView } from '../../shared/settings.js';
@@ -29,12 +31,15 @@ import { CustomerSearch } from './read/customer-search.js';
 import {
   addBuckets,
   baseStats,
+  churnCrossing,
   churnOverview,
   customer360,
   customerSummary,
   emptyBuckets,
+  maskedSummary,
 } from './read/customer-views.js';
 import { LiveStats } from './read/live-stats.js';
+import { windowStart } from './read/windows.js';
 import {
   type ActiveConnection,
   layerOf,
@@ -159,11 +164,16 @@ export class EngineService implements EngineApi {
     const state = engine.state;
     engine.session.onApplied = (events) => {
       live.observe(events);
+      const threshold = this.#threshold;
       for (const e of events) {
         if (e.kind === 'customer' || !search.has(e.customerId)) {
           const p = state.profiles.get(e.customerId);
           if (p) search.update(p);
         }
+        if (e.kind !== 'prediction') continue;
+        const p = state.profiles.get(e.customerId);
+        const crossing = p && churnCrossing(p, threshold);
+        if (crossing) live.noteCrossing(crossing);
       }
     };
     const source: Source<unknown> =
@@ -287,13 +297,34 @@ export class EngineService implements EngineApi {
     return {
       at: new Date().toISOString(),
       source: run.connection.kind,
+      clock: this.#clock(run),
       events: { total: t.listens + t.clicks + t.predictions, perSecond: Math.round(this.#perSecond), ...t },
       customers: profiles.size,
       atRisk,
       flow: run.live.flow(),
       buckets,
       latest: run.live.latest(),
+      crossings: run.live.crossings(),
     };
+  }
+
+  /** The stream's time: the source's own clock (the demo's), else the windows' (latest event). */
+  #clock(run: Running): StreamClock {
+    const own = run.source.clock?.() ?? null;
+    const now = own?.now ?? run.engine.state.windows.nowFor(Date.now());
+    return {
+      now: now > 0 ? new Date(now).toISOString() : null,
+      simulated: own !== null && own.speed !== 1,
+      speed: own?.speed ?? 1,
+    };
+  }
+
+  /** The window's [from, to] at the stream's now; null for all time. */
+  #range(run: Running, window: WindowName): { from: number; to: number } | null {
+    if (window === 'all') return null;
+    const windows = run.engine.state.windows;
+    const to = run.source.clock?.()?.now ?? windows.nowFor(Date.now());
+    return { from: windowStart(window, to), to };
   }
 
   #quarantineSummary(): QuarantineSummary {
@@ -329,8 +360,81 @@ export class EngineService implements EngineApi {
     return baseStats(this.#profiles().values());
   }
 
-  async churnOverview({ top = 15 }: ApiParams<'churnOverview'>): Promise<EngineResults['churnOverview']> {
-    return churnOverview(this.#profiles().values(), this.#threshold, top);
+  async churnOverview({
+    top = 15,
+    window = 'all',
+    masked = false,
+  }: ApiParams<'churnOverview'>): Promise<EngineResults['churnOverview']> {
+    const run = this.#running();
+    const overview = churnOverview(
+      run.engine.state.profiles.values(),
+      this.#threshold,
+      top,
+      this.#range(run, window),
+    );
+    return this.#masks(masked) ? { ...overview, topAtRisk: overview.topAtRisk.map(maskedSummary) } : overview;
+  }
+
+  /**
+   * Whether a caller asking for masking gets it: always, except where the booth settings turn it
+   * off, and then only for the demo (generated people); a live cluster's customers are masked.
+   */
+  #masks(asked: boolean): boolean {
+    if (!asked) return false;
+    return this.#settingsFile().booth.mask || this.#running().connection.kind !== 'demo';
+  }
+
+  async windowStats({ window }: ApiParams<'windowStats'>): Promise<EngineResults['windowStats']> {
+    const run = this.#running();
+    const profiles = run.engine.state.profiles;
+    const range = this.#range(run, window);
+    const clock = this.#clock(run);
+    if (window === 'all' || !range) {
+      const buckets = emptyBuckets();
+      const dayHour = new Array<number>(168).fill(0);
+      let listens = 0;
+      let mobile = 0;
+      let clicks = 0;
+      let active = 0;
+      for (const p of profiles.values()) {
+        addBuckets(buckets, p);
+        for (let i = 0; i < 168; i++) dayHour[i] = (dayHour[i] as number) + (p.dayHour[i] ?? 0);
+        listens += p.listens;
+        mobile += p.mobile;
+        clicks += p.clicks;
+        if (p.listens > 0 || p.clicks > 0) active += 1;
+      }
+      // Predictions are not counted for all time (a profile keeps its latest 50).
+      return {
+        window,
+        from: null,
+        clock,
+        listens,
+        mobile,
+        clicks,
+        predictions: null,
+        buckets,
+        dayHour,
+        active,
+      };
+    }
+    const c = run.engine.state.windows.counts(window, range.to);
+    let active = 0;
+    for (const p of profiles.values())
+      if (p.lastSeen && p.lastSeen.epochMs >= range.from && p.lastSeen.epochMs <= range.to) active += 1;
+    const [morning, afternoon, evening, night] = c.tod;
+    return {
+      window,
+      from: new Date(range.from).toISOString(),
+      clock,
+      listens: c.listens,
+      mobile: c.mobile,
+      clicks: c.clicks,
+      predictions: c.predictions,
+      buckets: { morning, afternoon, evening, night },
+      dayHour: c.dayHour,
+      active,
+    };
   }
 
   async snapshot(): Promise<DashboardSnapshot> {

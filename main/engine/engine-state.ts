@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Dict, dict } from '../../shared/dict.js';
 import { emptyQuarantine, type QuarantineState } from './ingest/quarantine.js';
 import type { ProfileMap } from './profile/profile-aggregator.js';
+import { WindowedCounts } from './read/windows.js';
 
 /** How far each source has been read; saved in the same checkpoint as the profiles. */
 export interface FileProgress {
@@ -36,6 +37,8 @@ export interface EngineState {
   profiles: ProfileMap;
   sources: SourceProgress;
   quarantine: QuarantineState;
+  /** The last 15 minutes … 7 days of the stream's time: changed with each batch, saved with it. */
+  windows: WindowedCounts;
 }
 
 export function newStoreId(): string {
@@ -49,5 +52,6 @@ export function emptyEngineState(): EngineState {
     profiles: new Map(),
     sources: { files: dict(), kafka: dict() },
     quarantine: emptyQuarantine(),
+    windows: new WindowedCounts(),
   };
 }

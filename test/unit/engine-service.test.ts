@@ -149,3 +149,44 @@ describe('one meaning of "at risk"', () => {
     }
   });
 });
+
+describe('masking for the booth screen', () => {
+  it('masks names and ids when asked; only a demo store may show them, and only when the settings say so', async () => {
+    const engine = await demoEngine(300, 3000);
+    const plain = await engine.churnOverview({ top: 5 });
+    const masked = await engine.churnOverview({ top: 5, masked: true });
+    expect(plain.topAtRisk[0]?.name).toMatch(/\S+ \S+/);
+    for (const [p, m] of plain.topAtRisk.map((c, i) => [c, masked.topAtRisk[i]] as const)) {
+      expect(m?.customerId).toBe(`#…${p.customerId.slice(-2)}`);
+      expect(m?.name).toMatch(/^\p{Lu}\. \p{Lu}\.$/u);
+      expect([m?.email, m?.phone, m?.zip]).toEqual([null, null, null]);
+      expect(m?.churnRisk).toBe(p.churnRisk);
+    }
+    // The booth setting off: a demo store shows its generated people…
+    const settings = await engine.getSettings();
+    await engine.updateSettings({ booth: { ...settings.booth, mask: false } });
+    expect((await engine.churnOverview({ top: 5, masked: true })).topAtRisk).toEqual(plain.topAtRisk);
+  });
+
+  it('never shows a live cluster’s customers on the booth screen, whatever the setting', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'c360-masked-'));
+    const outside = { flags: { brokers: '127.0.0.1:1' } };
+    const { store, state } = await ProfileStore.open(storeDirOf(dataDir, 'command-line-127-0-0-1-1'));
+    const session = new IngestSession(store, state);
+    const lines = [
+      '{"type":"customer","customerId":"4242","Name":"Ada Lovelace","Email":"ada@example.com"}',
+      '{"customerId":"4242","churnRisk":0.9}',
+    ];
+    session.apply(
+      lines.map((l, i) => ({ origin: { file: 'x', line: i + 1 }, raw: '', result: decodeJsonRecord(l) })),
+      () => {},
+    );
+    await session.checkpoint();
+    const engine = new EngineService({ dataDir, outside });
+    running.push(engine);
+    await engine.start();
+    await engine.updateSettings({ booth: { ...(await engine.getSettings()).booth, mask: false } });
+    const [top] = (await engine.churnOverview({ masked: true })).topAtRisk;
+    expect(top).toMatchObject({ customerId: '#…42', name: 'A. L.', email: null });
+  });
+});

@@ -97,7 +97,13 @@ describe('churn', () => {
       prediction('1', 0.1, { model: 'm@1', ts: '2026-03-01T00:00:00Z' }),
       prediction('1', 0.4, { model: 'm@2', ts: '2026-03-08T00:00:00Z' }),
     ]);
-    expect(p.churn).toEqual({ risk: 0.4, label: null, model: 'm@2', ts: '2026-03-08T00:00:00Z' });
+    expect(p.churn).toEqual({
+      risk: 0.4,
+      label: null,
+      model: 'm@2',
+      ts: '2026-03-08T00:00:00Z',
+      at: Date.UTC(2026, 2, 8), // its time, for windows
+    });
     expect(p.churnHistory.map((h) => h.risk)).toEqual([0.1, 0.4]);
   });
 
@@ -167,11 +173,11 @@ describe('batching', () => {
       })
       .map((r) => click(r.id, r.ts, { responseTimeMs: r.ms, product: r.product })),
     fc
-      .record({ id: ids, risk: fc.double({ min: 0, max: 1, noNaN: true }) })
-      .map((r) => prediction(r.id, r.risk)),
+      .record({ id: ids, ts: time, risk: fc.double({ min: 0, max: 1, noNaN: true }) })
+      .map((r) => prediction(r.id, r.risk, { ts: r.ts })),
     fc
-      .record({ id: ids, label: fc.constantFrom(0, 1) })
-      .map((r) => event({ user_id: Number(r.id), prediction: r.label })),
+      .record({ id: ids, ts: time, label: fc.constantFrom(0, 1) })
+      .map((r) => event({ user_id: Number(r.id), prediction: r.label, ts: r.ts })),
     fc
       .record({ id: ids, level: fc.constantFrom(0, 1, 2), extra: fc.string() })
       .map((r) => event({ type: 'customer', customerId: r.id, Level: r.level, Note: r.extra })),

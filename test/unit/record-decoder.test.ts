@@ -110,6 +110,7 @@ describe('decoding predictions', () => {
       label: null,
       model: 'churn-lr@3',
       ts: '2026-03-04T00:00:00Z',
+      at: Date.UTC(2026, 2, 4),
     });
   });
 

@@ -1,4 +1,9 @@
-import type { ClickEvent, ListenEvent, PredictionEvent } from '../../../shared/events.js';
+import {
+  type ClickEvent,
+  type ListenEvent,
+  type PredictionEvent,
+  predictionTime,
+} from '../../../shared/events.js';
 import { parseWrittenTime, type WrittenTime } from '../../../shared/timestamp.js';
 import { hasControlCharacter, isCleanText, MAX_ID } from './record-ids.js';
 
@@ -115,5 +120,5 @@ export function fastPrediction(o: Record<string, unknown>): PredictionEvent | nu
     ts === undefined
   )
     return null;
-  return { kind: 'prediction', customerId, churnRisk: risk, label: null, model, ts };
+  return { kind: 'prediction', customerId, churnRisk: risk, label: null, model, ts, at: predictionTime(ts) };
 }

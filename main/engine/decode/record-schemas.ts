@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { ClickEvent, ListenEvent, PredictionEvent } from '../../../shared/events.js';
+import {
+  type ClickEvent,
+  type ListenEvent,
+  type PredictionEvent,
+  predictionTime,
+} from '../../../shared/events.js';
 import { FIRST_YEAR, LAST_YEAR, parseWrittenTime } from '../../../shared/timestamp.js';
 import { hasControlCharacter, isCleanText, MAX_ID } from './record-ids.js';
 
@@ -150,6 +155,7 @@ export const predictionSchema = z
       label: null,
       model: d.model,
       ts: d.ts,
+      at: predictionTime(d.ts),
     }),
   );
 
@@ -168,6 +174,7 @@ export const legacyRiskSchema = z
       label: null,
       model: d.model,
       ts: d.ts,
+      at: predictionTime(d.ts),
     }),
   );
 
@@ -188,6 +195,7 @@ export const legacyLabelSchema = z
       label: d.prediction,
       model: d.model,
       ts: d.ts,
+      at: predictionTime(d.ts),
     }),
   );
 

@@ -109,7 +109,36 @@ export class IngestSession {
       for (const event of events) snapshot.beforeChange(event.customerId, profiles.get(event.customerId));
       this.#noteStall(performance.now() - t, 'copying profiles a batch changes');
     }
-    for (const event of events) applyEvent(profiles, event);
+    // Windows count each event by when it happened; a prediction without a readable time is
+    // stamped with the stream's clock as it arrives (for the window, and for its churn point).
+    const windows = this.state.windows;
+    const wall = Date.now();
+    for (const event of events) {
+      switch (event.kind) {
+        case 'listen':
+          windows.add(
+            {
+              kind: 'listen',
+              epochMs: event.at.epochMs,
+              mobile: event.mobile,
+              hour: event.at.hour,
+              dayOfWeek: event.at.dayOfWeek,
+            },
+            wall,
+          );
+          break;
+        case 'click':
+          windows.add({ kind: 'click', epochMs: event.at.epochMs }, wall);
+          break;
+        case 'prediction': {
+          const at = event.at ?? windows.nowFor(wall);
+          windows.add({ kind: 'prediction', epochMs: at }, wall);
+          applyEvent(profiles, event, at);
+          continue;
+        }
+      }
+      applyEvent(profiles, event);
+    }
     mergeQuarantine(this.state.quarantine, quarantine);
     advance(this.state);
     this.onApplied?.(events);

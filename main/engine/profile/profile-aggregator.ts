@@ -30,8 +30,11 @@ function pushChurn(p: Profile, points: ChurnPoint[]): void {
     p.churnHistory.splice(0, p.churnHistory.length - CHURN_HISTORY_LIMIT);
 }
 
-/** Applies one event to a profile map in place. */
-export function applyEvent(map: ProfileMap, event: C360Event): void {
+/**
+ * Applies one event to a profile map in place. `arrivedAt`: when a prediction without a readable
+ * time of its own arrived, on the stream's clock (its churn point's time).
+ */
+export function applyEvent(map: ProfileMap, event: C360Event, arrivedAt: number | null = null): void {
   const p = profileFor(map, event.customerId);
   switch (event.kind) {
     case 'listen': {
@@ -82,7 +85,9 @@ export function applyEvent(map: ProfileMap, event: C360Event): void {
       return;
     }
     case 'prediction':
-      pushChurn(p, [{ risk: event.churnRisk, label: event.label, model: event.model, ts: event.ts }]);
+      pushChurn(p, [
+        { risk: event.churnRisk, label: event.label, model: event.model, ts: event.ts, at: event.at },
+      ]);
       return;
     case 'customer':
       // A new object, not changed in place: a checkpoint may still be writing the old one.

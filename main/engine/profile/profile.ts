@@ -13,6 +13,8 @@ export interface ChurnPoint {
   label: 0 | 1 | null;
   model: string | null;
   ts: string | null;
+  /** When it was made (its `ts`, or its arrival on the stream's clock), for windows; null in old stores. */
+  at: number | null;
 }
 
 export interface ResponseTimes {
@@ -103,11 +105,25 @@ export function hasEvents(p: Profile): boolean {
   return p.listens > 0 || p.clicks > 0;
 }
 
+/** A prediction's label at a threshold: 1 at or above it, 0 below; a label-only prediction's own. */
+export function pointLabel(point: ChurnPoint, threshold: number): 0 | 1 | null {
+  if (point.risk !== null) return point.risk >= threshold ? 1 : 0;
+  return point.label;
+}
+
 /** DESIGN §4: 1 at or above the threshold, 0 below, null with no prediction yet. */
 export function churnLabel(p: Profile, threshold: number): 0 | 1 | null {
-  if (!p.churn) return null;
-  if (p.churn.risk !== null) return p.churn.risk >= threshold ? 1 : 0;
-  return p.churn.label;
+  return p.churn ? pointLabel(p.churn, threshold) : null;
+}
+
+/** The latest prediction made in [from, to], for a window; the latest of all without one. */
+export function latestIn(p: Profile, from: number | null, to: number): ChurnPoint | null {
+  if (from === null) return p.churn;
+  for (let i = p.churnHistory.length - 1; i >= 0; i--) {
+    const point = p.churnHistory[i] as ChurnPoint;
+    if (point.at !== null && point.at >= from && point.at <= to) return point;
+  }
+  return null;
 }
 
 /** At risk: churn label 1 at this threshold (what live_table.csv's churn_label says). */

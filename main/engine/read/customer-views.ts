@@ -1,6 +1,7 @@
 import { dict, own } from '../../../shared/dict.js';
 import type {
   BaseStats,
+  ChurnCrossing,
   ChurnOverview,
   Customer360,
   CustomerSummary,
@@ -8,7 +9,14 @@ import type {
   RecentActivity,
 } from '../../../shared/engine-api.js';
 import type { TimeOfDayBucket } from '../../../shared/time-of-day.js';
-import { churnLabel, hasEvents, isAtRisk, type Profile } from '../profile/profile.js';
+import {
+  type ChurnPoint,
+  churnLabel,
+  hasEvents,
+  latestIn,
+  type Profile,
+  pointLabel,
+} from '../profile/profile.js';
 import { baseStatistics } from './base-statistics.js';
 
 /** The engine API's read models, built from profiles by plain functions. */
@@ -94,46 +102,116 @@ export function baseStats(profiles: Iterable<Profile>): BaseStats {
   return { customers, active, columns: baseStatistics(list), buckets, dayHour };
 }
 
-function groupRisk(profiles: Profile[], field: string, threshold: number): GroupRisk[] {
+function groupRisk(scored: Scored[], field: string, threshold: number): GroupRisk[] {
   const groups = new Map<string, GroupRisk>();
-  for (const p of profiles) {
+  for (const { p, point } of scored) {
     const key = text(own(p.crm, field)) ?? 'unknown';
     const g = groups.get(key) ?? { key, customers: 0, atRisk: 0 };
     g.customers += 1;
-    if (isAtRisk(p, threshold)) g.atRisk += 1;
+    if (pointLabel(point, threshold) === 1) g.atRisk += 1;
     groups.set(key, g);
   }
   return [...groups.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
-/** Highest risk first; a label-only prediction (no score) after every score; then by id. */
-function byRisk(a: Profile, b: Profile): number {
-  const ra = a.churn?.risk ?? -1;
-  const rb = b.churn?.risk ?? -1;
-  return rb - ra || a.customerId.localeCompare(b.customerId);
+/**
+ * What the booth screen may show of a customer: initials and the last two characters of the id
+ * ("J. C.", "#…42"), nothing else that identifies them. Desk views and exports are unchanged.
+ */
+export function maskedSummary(c: CustomerSummary): CustomerSummary {
+  return {
+    ...c,
+    customerId: maskedId(c.customerId),
+    name: c.name && initials(c.name),
+    email: null,
+    phone: null,
+    zip: null,
+  };
+}
+
+export function maskedId(id: string): string {
+  return `#…${[...id].slice(-2).join('')}`;
+}
+
+/** A customer as the booth may name them: "J. C. #…42", or the masked id alone. */
+export function maskedLabel(name: unknown, id: string): string {
+  return typeof name === 'string' && name.trim() !== '' ? `${initials(name)} ${maskedId(id)}` : maskedId(id);
+}
+
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => `${[...w][0]?.toUpperCase() ?? ''}.`)
+    .join(' ');
 }
 
 /**
- * Churn over the base. "At risk" is isAtRisk() here as in the snapshot, the flow counter and the
- * exports: churn label 1, which a label-only prediction also gives. The histogram can only place
- * customers with a score.
+ * The customer just crossed into churn risk: their latest prediction labels them 1 and the one
+ * before did not (or there was none). Null otherwise.
  */
-export function churnOverview(profiles: Iterable<Profile>, threshold: number, top: number): ChurnOverview {
+export function churnCrossing(p: Profile, threshold: number): ChurnCrossing | null {
+  const history = p.churnHistory;
+  const now = history[history.length - 1];
+  const before = history[history.length - 2];
+  if (!now || pointLabel(now, threshold) !== 1 || (before && pointLabel(before, threshold) === 1))
+    return null;
+  return {
+    at: new Date(now.at ?? Date.now()).toISOString(),
+    customerId: p.customerId,
+    label: maskedLabel(own(p.crm, 'name'), p.customerId),
+    risk: now.risk,
+    previousRisk: before?.risk ?? null,
+    model: now.model,
+  };
+}
+
+interface Scored {
+  p: Profile;
+  point: ChurnPoint;
+}
+
+/** Highest risk first; a label-only prediction (no score) after every score; then by id. */
+function byRisk(a: Scored, b: Scored): number {
+  const ra = a.point.risk ?? -1;
+  const rb = b.point.risk ?? -1;
+  return rb - ra || a.p.customerId.localeCompare(b.p.customerId);
+}
+
+/**
+ * Churn over the base, for all time (each customer's latest prediction) or for a window (the
+ * latest prediction made in it: `from`, `to`). "At risk" is one rule here as in the snapshot, the
+ * flow counter and the exports: churn label 1, which a label-only prediction also gives. The
+ * histogram can only place customers with a score.
+ */
+export function churnOverview(
+  profiles: Iterable<Profile>,
+  threshold: number,
+  top: number,
+  window: { from: number; to: number } | null = null,
+): ChurnOverview {
   const histogram = new Array<number>(10).fill(0);
-  const predicted: Profile[] = [];
-  const atRiskList: Profile[] = [];
+  const predicted: Scored[] = [];
+  const atRiskList: Scored[] = [];
   let scored = 0;
   for (const p of profiles) {
-    if (!p.churn) continue;
-    predicted.push(p);
-    const risk = p.churn.risk;
-    if (risk !== null) {
+    const point = latestIn(p, window?.from ?? null, window?.to ?? 0);
+    if (!point) continue;
+    const s = { p, point };
+    predicted.push(s);
+    if (point.risk !== null) {
       scored += 1;
-      const bin = Math.min(9, Math.floor(risk * 10));
+      const bin = Math.min(9, Math.floor(point.risk * 10));
       histogram[bin] = (histogram[bin] ?? 0) + 1;
     }
-    if (isAtRisk(p, threshold)) atRiskList.push(p);
+    if (pointLabel(point, threshold) === 1) atRiskList.push(s);
   }
+  const summary = ({ p, point }: Scored): CustomerSummary => ({
+    ...customerSummary(p, threshold),
+    churnRisk: point.risk,
+    churnLabel: pointLabel(point, threshold),
+  });
   return {
     threshold,
     predicted: predicted.length,
@@ -142,9 +220,6 @@ export function churnOverview(profiles: Iterable<Profile>, threshold: number, to
     histogram,
     byLevel: groupRisk(predicted, 'level', threshold),
     byCampaign: groupRisk(predicted, 'campaign', threshold),
-    topAtRisk: atRiskList
-      .sort(byRisk)
-      .slice(0, top)
-      .map((p) => customerSummary(p, threshold)),
+    topAtRisk: atRiskList.sort(byRisk).slice(0, top).map(summary),
   };
 }

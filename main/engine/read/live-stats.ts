@@ -1,5 +1,6 @@
-import type { DashboardSnapshot, RecentActivity } from '../../../shared/engine-api.js';
+import type { ChurnCrossing, DashboardSnapshot, RecentActivity } from '../../../shared/engine-api.js';
 import type { C360Event } from '../../../shared/events.js';
+import { maskedId } from './customer-views.js';
 
 /**
  * Running figures for the dashboard, fed with each applied batch: event rates by origin (for the
@@ -9,6 +10,7 @@ import type { C360Event } from '../../../shared/events.js';
 
 export const RECENT_PER_CUSTOMER = 10;
 const LATEST = 12;
+const CROSSINGS = 5;
 const SLOT_MS = 250;
 const WINDOW_SLOTS = 12; // rates over the last 3 s
 
@@ -52,6 +54,7 @@ export class LiveStats {
   readonly totals = { listens: 0, clicks: 0, predictions: 0 };
   readonly #slots: Slot[] = [];
   readonly #latest: DashboardSnapshot['latest'] = [];
+  readonly #crossings: ChurnCrossing[] = [];
   readonly #recent = new Map<string, RecentActivity[]>();
   readonly #now: () => number;
 
@@ -96,7 +99,12 @@ export class LiveStats {
     // Only the tail of a batch can be among the latest: describe no more than that.
     for (const e of events.slice(-LATEST)) {
       if (e.kind === 'customer') continue;
-      this.#latest.push({ customerId: e.customerId, kind: e.kind, detail: describe(e).detail });
+      this.#latest.push({
+        customerId: e.customerId,
+        label: maskedId(e.customerId),
+        kind: e.kind,
+        detail: describe(e).detail,
+      });
     }
     if (this.#latest.length > LATEST) this.#latest.splice(0, this.#latest.length - LATEST);
   }
@@ -124,6 +132,16 @@ export class LiveStats {
 
   latest(): DashboardSnapshot['latest'] {
     return [...this.#latest];
+  }
+
+  /** A customer just crossed into churn risk; the latest CROSSINGS are kept. */
+  noteCrossing(crossing: ChurnCrossing): void {
+    this.#crossings.push(crossing);
+    if (this.#crossings.length > CROSSINGS) this.#crossings.shift();
+  }
+
+  crossings(): ChurnCrossing[] {
+    return [...this.#crossings];
   }
 
   /** Latest first. Kept in memory only: a restart begins with none. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { dict } from '../../../shared/dict.js';
 import { type EngineState, emptyEngineState, newStoreId, type SourceProgress } from '../engine-state.js';
 import type { Profile } from '../profile/profile.js';
+import { WindowedCounts } from '../read/windows.js';
 import { UserError } from '../user-error.js';
 import { decodeProfile, STORE_FORMAT, STORE_VERSION } from './store-codec.js';
 import { StoreDamage } from './store-damage.js';
@@ -25,6 +26,24 @@ const isoTime = z.string().max(40);
  * Everything but the profiles, checked whole: offsets, file positions and quarantined records are
  * used as they are read (to seek, to skip lines, to show), so none is taken on trust.
  */
+const savedBuckets = z
+  .array(
+    z.tuple([
+      z.number().int(),
+      z.number().int().nonnegative(),
+      z.number().int().nonnegative(),
+      z.number().int().nonnegative(),
+      z.number().int().nonnegative(),
+      z
+        .array(z.number().int().nonnegative())
+        .refine(
+          (cells) => cells.length % 2 === 0 && cells.every((c, i) => i % 2 === 1 || c < 168),
+          'not cell, count pairs',
+        ),
+    ]),
+  )
+  .max(1440);
+
 const headerShape = z.object({
   format: z.literal(STORE_FORMAT),
   version: z.literal(STORE_VERSION),
@@ -59,6 +78,10 @@ const headerShape = z.object({
       z.string().regex(/^\d{1,19}$/, 'not an offset'),
     ),
   }),
+  windows: z
+    .object({ clock: z.number().finite(), minutes: savedBuckets, hours: savedBuckets })
+    .strict()
+    .optional(),
   quarantine: z.object({
     total: z.number().int().nonnegative(),
     byReason: z.record(z.string(), z.number().int().nonnegative()),
@@ -164,8 +187,9 @@ export class ProfileStore {
         if (profiles.has(p.customerId)) throw new StoreDamage(`customer ${p.customerId} has two profiles`);
         profiles.set(p.customerId, p);
       }
-    const { storeId, origin, sources, quarantine } = header.data;
+    const { storeId, origin, sources, quarantine, windows } = header.data;
     return {
+      windows: windows ? WindowedCounts.fromJSON(windows) : new WindowedCounts(),
       storeId: storeId ?? newStoreId(),
       origin: origin ?? null,
       profiles,

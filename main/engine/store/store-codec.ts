@@ -1,5 +1,5 @@
 import { type Dict, dict } from '../../../shared/dict.js';
-import type { CrmValue } from '../../../shared/events.js';
+import { type CrmValue, predictionTime } from '../../../shared/events.js';
 import { isCleanId } from '../decode/record-ids.js';
 import type { EngineState, SourceProgress, StoreOrigin } from '../engine-state.js';
 import type { QuarantineState } from '../ingest/quarantine.js';
@@ -12,6 +12,7 @@ import {
   type SeenAt,
 } from '../profile/profile.js';
 import { internTrackId } from '../profile/track-ids.js';
+import type { SavedWindows } from '../read/windows.js';
 import { StoreDamage } from './store-damage.js';
 
 /** The store file's JSON shape, and the conversion between it and in-memory profiles. */
@@ -48,6 +49,8 @@ export interface StoreData {
   profiles: StoredProfile[];
   sources: SourceProgress;
   quarantine: QuarantineState;
+  /** Absent in stores written before windows were kept. */
+  windows?: SavedWindows;
 }
 
 /** Just the text and instant: in memory a profile may hold the event's whole WrittenTime. */
@@ -201,7 +204,7 @@ function responseTimes(v: unknown, clicks: number, bad: Bad): ResponseTimes | nu
 function churnHistory(v: unknown, bad: Bad): ChurnPoint[] {
   if (!Array.isArray(v) || v.length > CHURN_HISTORY_LIMIT)
     throw bad('churnHistory', 'is not a list of predictions', v);
-  for (const point of v as ChurnPoint[]) {
+  return (v as Array<Partial<ChurnPoint>>).map((point) => {
     const text = (t: unknown) => t === null || typeof t === 'string';
     if (
       typeof point !== 'object' ||
@@ -210,11 +213,20 @@ function churnHistory(v: unknown, bad: Bad): ChurnPoint[] {
       !(point.label === null || point.label === 0 || point.label === 1) ||
       (point.risk === null && point.label === null) ||
       !text(point.model) ||
-      !text(point.ts)
+      !text(point.ts) ||
+      !(point.at === undefined || point.at === null || Number.isFinite(point.at))
     )
       throw bad('churnHistory', 'holds something that is not a prediction', point);
-  }
-  return v as ChurnPoint[];
+    // Stores written before predictions had a time: read it from `ts` where there is one.
+    const at = point.at === undefined ? predictionTime(point.ts as string | null) : point.at;
+    return {
+      risk: point.risk,
+      label: point.label,
+      model: point.model ?? null,
+      ts: point.ts ?? null,
+      at,
+    } as ChurnPoint;
+  });
 }
 
 function crm(v: unknown, bad: Bad): Dict<CrmValue> | null {
@@ -249,5 +261,6 @@ export function storeHeader(state: EngineState): StoreHeader {
     savedAt: new Date().toISOString(),
     sources: state.sources,
     quarantine: state.quarantine,
+    windows: state.windows.toJSON(),
   };
 }
