@@ -228,8 +228,11 @@ export const apiSchemas = {
     .object({
       top: z.number().int().min(1).max(100).optional(),
       window: z.enum(WINDOW_NAMES).optional(),
-      /** For a public screen: names, emails, phones and ids masked (as the booth settings say). */
-      masked: z.boolean().optional(),
+      /**
+       * Asked by the booth screen: names, emails, phones and ids masked, as `mask` (the page's
+       * wish, from its URL) or else the booth settings say; a live cluster's always are.
+       */
+      booth: z.object({ mask: z.boolean().optional() }).strict().optional(),
     })
     .strict(),
   windowStats: z.object({ window: z.enum(WINDOW_NAMES) }).strict(),

@@ -363,7 +363,7 @@ export class EngineService implements EngineApi {
   async churnOverview({
     top = 15,
     window = 'all',
-    masked = false,
+    booth,
   }: ApiParams<'churnOverview'>): Promise<EngineResults['churnOverview']> {
     const run = this.#running();
     const overview = churnOverview(
@@ -372,16 +372,18 @@ export class EngineService implements EngineApi {
       top,
       this.#range(run, window),
     );
-    return this.#masks(masked) ? { ...overview, topAtRisk: overview.topAtRisk.map(maskedSummary) } : overview;
+    return this.#masks(booth) ? { ...overview, topAtRisk: overview.topAtRisk.map(maskedSummary) } : overview;
   }
 
   /**
-   * Whether a caller asking for masking gets it: always, except where the booth settings turn it
-   * off, and then only for the demo (generated people); a live cluster's customers are masked.
+   * Whether the booth screen gets identities masked: a live cluster's customers always are; the
+   * demo's generated people as the page asks (its URL) or else as the booth settings say. Desk
+   * views (no `booth`) are unchanged.
    */
-  #masks(asked: boolean): boolean {
-    if (!asked) return false;
-    return this.#settingsFile().booth.mask || this.#running().connection.kind !== 'demo';
+  #masks(booth: { mask?: boolean } | undefined): boolean {
+    if (!booth) return false;
+    if (this.#running().connection.kind !== 'demo') return true;
+    return booth.mask ?? this.#settingsFile().booth.mask;
   }
 
   async windowStats({ window }: ApiParams<'windowStats'>): Promise<EngineResults['windowStats']> {

@@ -154,7 +154,7 @@ describe('masking for the booth screen', () => {
   it('masks names and ids when asked; only a demo store may show them, and only when the settings say so', async () => {
     const engine = await demoEngine(300, 3000);
     const plain = await engine.churnOverview({ top: 5 });
-    const masked = await engine.churnOverview({ top: 5, masked: true });
+    const masked = await engine.churnOverview({ top: 5, booth: {} });
     expect(plain.topAtRisk[0]?.name).toMatch(/\S+ \S+/);
     for (const [p, m] of plain.topAtRisk.map((c, i) => [c, masked.topAtRisk[i]] as const)) {
       expect(m?.customerId).toBe(`#…${p.customerId.slice(-2)}`);
@@ -162,10 +162,12 @@ describe('masking for the booth screen', () => {
       expect([m?.email, m?.phone, m?.zip]).toEqual([null, null, null]);
       expect(m?.churnRisk).toBe(p.churnRisk);
     }
-    // The booth setting off: a demo store shows its generated people…
+    // The booth setting off (or the page's URL asking): a demo store shows its generated people.
+    expect((await engine.churnOverview({ top: 5, booth: { mask: false } })).topAtRisk).toEqual(plain.topAtRisk);
     const settings = await engine.getSettings();
     await engine.updateSettings({ booth: { ...settings.booth, mask: false } });
-    expect((await engine.churnOverview({ top: 5, masked: true })).topAtRisk).toEqual(plain.topAtRisk);
+    expect((await engine.churnOverview({ top: 5, booth: {} })).topAtRisk).toEqual(plain.topAtRisk);
+    expect((await engine.churnOverview({ top: 5, booth: { mask: true } })).topAtRisk).toEqual(masked.topAtRisk);
   });
 
   it('never shows a live cluster’s customers on the booth screen, whatever the setting', async () => {
@@ -186,7 +188,7 @@ describe('masking for the booth screen', () => {
     running.push(engine);
     await engine.start();
     await engine.updateSettings({ booth: { ...(await engine.getSettings()).booth, mask: false } });
-    const [top] = (await engine.churnOverview({ masked: true })).topAtRisk;
+    const [top] = (await engine.churnOverview({ booth: { mask: false } })).topAtRisk;
     expect(top).toMatchObject({ customerId: '#…42', name: 'A. L.', email: null });
   });
 });
