@@ -131,7 +131,8 @@ export interface GroupRisk {
   atRisk: number;
 }
 
-export interface ChurnOverview {
+/** Churn over the customers' latest predictions (all time, or the latest in a window). */
+export interface ChurnFigures {
   threshold: number;
   /** Customers with any prediction: a risk score or a label only. */
   predicted: number;
@@ -146,6 +147,13 @@ export interface ChurnOverview {
   topAtRisk: CustomerSummary[];
 }
 
+export interface ChurnOverview extends ChurnFigures {
+  window: WindowName;
+  clock: StreamClock;
+  /** Names and ids in `topAtRisk` are masked (asked by the booth screen). */
+  masked: boolean;
+}
+
 /** Pushed at most 10 times a second; its size does not grow with the number of customers. */
 export interface DashboardSnapshot {
   at: string;
@@ -154,11 +162,22 @@ export interface DashboardSnapshot {
   events: { total: number; perSecond: number; listens: number; clicks: number; predictions: number };
   customers: number;
   atRisk: number;
+  /** Events in the last 24 hours of the stream's time. */
+  last24h: { events: number; listens: number };
   /** Events per second over the last few seconds, by where they came from: drives the flow animation. */
   flow: { web: number; mobile: number; desktop: number; predictions: number };
   buckets: Record<TimeOfDayBucket, number>;
-  /** The latest few events, for the live ticker (at most 12); `label` is the booth's masked id. */
-  latest: Array<{ customerId: string; label: string; kind: RecentActivity['kind']; detail: string }>;
+  /**
+   * The latest few events, for the live ticker (at most 12); `label` is the booth's masked id and
+   * `boothDetail` the detail without web addresses.
+   */
+  latest: Array<{
+    customerId: string;
+    label: string;
+    kind: RecentActivity['kind'];
+    detail: string;
+    boothDetail: string;
+  }>;
   /** The latest customers to cross into churn risk (at most 5, latest last). */
   crossings: ChurnCrossing[];
 }

@@ -21,6 +21,7 @@ import type {
 import type { QuarantinedRecord } from '../../shared/events.js';
 import { DEMO_CONNECTION_ID, type SettingsView } from '../../shared/settings.js';
 import type { SourceStatus } from '../../shared/source-status.js';
+import { DEFAULT_DEMO_RATE } from './demo/demo-live.js';
 import { Engine } from './engine.js';
 import { exportAggTable, exportLiveTable, writeCsvAtomically } from './export/csv-export.js';
 import { describeOrigin, reasonKey } from './ingest/quarantine.js';
@@ -84,7 +85,12 @@ export interface EngineServiceOptions {
   snapshotEveryMs?: number;
 }
 
-export const DEFAULT_DEMO: DemoOptions = { rate: 400, customers: 5000, seed: 1, history: 100_000 };
+export const DEFAULT_DEMO: DemoOptions = {
+  rate: DEFAULT_DEMO_RATE,
+  customers: 5000,
+  seed: 1,
+  history: 100_000,
+};
 
 /** `topic:partition` keys in topic order, then partition number order. */
 function byTopicAndPartition(a: string, b: string): number {
@@ -294,10 +300,13 @@ export class EngineService implements EngineApi {
       addBuckets(buckets, p);
     }
     const t = run.live.totals;
+    const clock = this.#clock(run);
+    const day = run.engine.state.windows.counts('24h', clock.now ? Date.parse(clock.now) : undefined);
     return {
       at: new Date().toISOString(),
       source: run.connection.kind,
-      clock: this.#clock(run),
+      clock,
+      last24h: { events: day.listens + day.clicks + day.predictions, listens: day.listens },
       events: { total: t.listens + t.clicks + t.predictions, perSecond: Math.round(this.#perSecond), ...t },
       customers: profiles.size,
       atRisk,
@@ -372,7 +381,14 @@ export class EngineService implements EngineApi {
       top,
       this.#range(run, window),
     );
-    return this.#masks(booth) ? { ...overview, topAtRisk: overview.topAtRisk.map(maskedSummary) } : overview;
+    const masked = this.#masks(booth);
+    return {
+      ...overview,
+      topAtRisk: masked ? overview.topAtRisk.map(maskedSummary) : overview.topAtRisk,
+      window,
+      clock: this.#clock(run),
+      masked,
+    };
   }
 
   /**

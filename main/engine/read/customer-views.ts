@@ -2,7 +2,7 @@ import { dict, own } from '../../../shared/dict.js';
 import type {
   BaseStats,
   ChurnCrossing,
-  ChurnOverview,
+  ChurnFigures,
   Customer360,
   CustomerSummary,
   GroupRisk,
@@ -190,7 +190,7 @@ export function churnOverview(
   threshold: number,
   top: number,
   window: { from: number; to: number } | null = null,
-): ChurnOverview {
+): ChurnFigures {
   const histogram = new Array<number>(10).fill(0);
   const predicted: Scored[] = [];
   const atRiskList: Scored[] = [];

@@ -50,6 +50,15 @@ function describe(e: C360Event): RecentActivity {
   }
 }
 
+/**
+ * What the booth screen may say about an event: no web addresses (their paths and queries are
+ * free text from the wild, and carry emails and account numbers often enough).
+ */
+function boothDetail(e: C360Event): string {
+  if (e.kind === 'click') return e.product ?? 'web page';
+  return describe(e).detail;
+}
+
 export class LiveStats {
   readonly totals = { listens: 0, clicks: 0, predictions: 0 };
   readonly #slots: Slot[] = [];
@@ -104,6 +113,7 @@ export class LiveStats {
         label: maskedId(e.customerId),
         kind: e.kind,
         detail: describe(e).detail,
+        boothDetail: boothDetail(e),
       });
     }
     if (this.#latest.length > LATEST) this.#latest.splice(0, this.#latest.length - LATEST);
