@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
+import { DEFAULT_DEMO_RATE, DEFAULT_DEMO_SPEED } from '../engine/demo/demo-live.js';
 import { UserError } from '../engine/user-error.js';
 import { defaultDataDir, fraction, wholeNumber } from './cli-output.js';
 import { runDemoData } from './demo-data-command.js';
@@ -57,7 +58,7 @@ function buildProgram(): Command {
         '--speed <times>',
         'demo: simulated seconds per real second (24: a simulated day an hour; 1: real time)',
         wholeNumber('--speed', 1),
-        24,
+        DEFAULT_DEMO_SPEED,
       )
       .option('--customers <n>', 'demo customers', wholeNumber('--customers', 1), 5000)
       .option('--seed <n>', 'demo seed', wholeNumber('--seed'), 1),
@@ -131,12 +132,17 @@ function buildProgram(): Command {
         '--allowed-hosts <names>',
         'further host names the dashboard answers to (comma-separated), e.g. a DNS name of this machine',
       )
-      .option('--rate <events>', 'demo events per second', wholeNumber('--rate'), 400)
+      .option(
+        '--rate <events>',
+        'demo events per second on average (more at rush hour, fewer at night)',
+        wholeNumber('--rate'),
+        DEFAULT_DEMO_RATE,
+      )
       .option(
         '--speed <times>',
         'demo: simulated seconds per real second (24: a simulated day an hour; 1: real time)',
         wholeNumber('--speed', 1),
-        24,
+        DEFAULT_DEMO_SPEED,
       )
       .option(
         '--history <events>',

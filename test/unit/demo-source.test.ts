@@ -225,3 +225,33 @@ describe('the demo over days of simulated time', () => {
     }
   }, 60_000);
 });
+
+describe('a fresh demo store', () => {
+  it('starts with its last simulated day as dense as the live stream, so a 24-hour window is whole', async () => {
+    const engine = await Engine.open({ storeDir: await mkdtemp(join(tmpdir(), 'c360-demo-seed-')) });
+    // 5 events a second at 24×: a simulated day holds 5 × 3,600 = 18,000 events.
+    const source = new DemoSource({ seed: 4, customers: 500, rate: 5, speed: 24, history: 2000, limit: 1 });
+    const hours = new Map<number, number>();
+    let clickstream = 0;
+    engine.session.onApplied = (events) => {
+      for (const e of events) {
+        if (e.kind !== 'listen' && e.kind !== 'click') continue;
+        clickstream += 1;
+        const h = Math.floor(e.at.epochMs / 3_600_000);
+        hours.set(h, (hours.get(h) ?? 0) + 1);
+      }
+    };
+    await engine.run(source, {});
+    const now = source.clock()?.now as number;
+    expect(now).toBeGreaterThan(0);
+    const lastDay = [...hours.entries()].filter(([h]) => h * 3_600_000 >= now - 86_400_000 - 3_600_000);
+    const inLastDay = lastDay.reduce((n, [, c]) => n + c, 0);
+    expect(inLastDay).toBeGreaterThan(18_000 * 0.85);
+    expect(inLastDay).toBeLessThan(18_000 * 1.2 + 2000 / 28);
+    // Every hour of that day has its share, by the hour's volume: no hour piles up.
+    expect(lastDay.length).toBeGreaterThanOrEqual(24);
+    expect(Math.max(...lastDay.map(([, c]) => c)) / inLastDay).toBeLessThan(0.12);
+    // Without the dense day, the history's 2,000 events were all there was before the live stream.
+    expect(clickstream).toBeGreaterThan(2000 + 15_000);
+  }, 60_000);
+});

@@ -22,6 +22,10 @@ export interface DemoLiveOptions {
   startAt?: number;
   /** Stop after this many clickstream events; unlimited when absent. */
   limit?: number;
+  /** Unpaced: stop when simulated time reaches this instant. */
+  until?: number;
+  /** Unpaced: the simulated clock moves as if this many events came each real second (default 400). */
+  nominalRate?: number;
   now?: () => number;
   wait?: (ms: number) => Promise<unknown>;
   /** Ticks per second: events come in this many batches a second. */
@@ -36,8 +40,11 @@ const DAY_MS = 86_400_000;
 /** The nightly scoring run, at this hour of simulated time. */
 const SCORING_HOUR = 2;
 const UNPACED_BATCH = 5000;
+const UNPACED_STEP_MS = 15 * 60_000;
 /** Unpaced, the simulated clock moves as if this many events came each real second. */
 const NOMINAL_RATE = 400;
+/** Average clickstream events per real second of the live demo: believable people at 24×. */
+export const DEFAULT_DEMO_RATE = 50;
 
 /** Wall-clock time as written locally, expressed as a UTC instant so the world formats it unchanged. */
 export function localWallClock(epochMs: number): number {
@@ -106,6 +113,8 @@ export async function* demoLiveRecords(
   const wait = options.wait ?? sleep;
   const ticks = options.ticks ?? 10;
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  const until = options.until ?? Number.POSITIVE_INFINITY;
+  const nominal = options.nominalRate ?? NOMINAL_RATE;
   const speed = options.speed ?? DEFAULT_DEMO_SPEED;
   const startAt = options.startAt ?? localWallClock(now());
 
@@ -126,7 +135,7 @@ export async function* demoLiveRecords(
   let owed = 0;
   let lastWall = now();
   let lastSim = simNow();
-  while (emitted < limit) {
+  while (emitted < limit && (paced || simulated < until)) {
     let count: number;
     if (paced) {
       const wall = now();
@@ -140,8 +149,13 @@ export async function* demoLiveRecords(
       count = Math.min(Math.floor(owed), limit - emitted, options.rate * 2); // at most a couple of seconds' worth
       owed -= count;
     } else {
-      count = Math.min(UNPACED_BATCH, limit - emitted);
-      simulated += (count / NOMINAL_RATE) * speed * 1000;
+      // As many events as the paced stream would send meanwhile: fewer at night, more at rush hour.
+      // Steps of at most a quarter of a simulated hour, so the volume follows the hour closely.
+      const perSimMs = (nominal * Math.max(0.05, volumeAt(simulated))) / (speed * 1000);
+      let step = Math.min(UNPACED_STEP_MS, until - simulated);
+      count = Math.min(UNPACED_BATCH, limit - emitted, Math.max(1, Math.round(step * perSimMs)));
+      step = Math.min(step, count / perSimMs);
+      simulated += step;
     }
     const to = simNow();
     const from = Math.min(lastSim, to);

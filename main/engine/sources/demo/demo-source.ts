@@ -14,14 +14,24 @@ import { type Source, type SourceClock, type SourceContext, sourceStatus } from 
 /**
  * The embedded demo stream as a source, through the same decoder as any other: all demo
  * customers' CRM records, then live clickstream events and predictions at `rate` events/s.
+ *
+ * A fresh store is seeded first: four weeks of thin history (`history` events), which give each
+ * customer a lived-in profile, then the last simulated day as densely as the live stream will
+ * run, so a "last 24 hours" window shows whole days of the same stream from the first second
+ * instead of one bright hour of live events over a faint history.
  */
+
+/** The seeded last day holds at most this many events (it is shortened beyond, at high rates). */
+const RECENT_DAY_LIMIT = 400_000;
+const DAY_MS = 86_400_000;
 
 export interface DemoSourceOptions extends Omit<DemoLiveOptions, 'crm' | 'startAt'> {
   seed: number;
   customers: number;
   /**
    * With an empty store, first write this many events of history (the four weeks up to today,
-   * with predictions for every customer), so a fresh booth screen starts lived-in.
+   * with predictions for every customer), and the last day at the live rate (paced only), so a
+   * fresh booth screen starts lived-in.
    */
   history?: number;
 }
@@ -71,6 +81,24 @@ export class DemoSource implements Source {
         }
       }
       await apply(batch);
+      if (options.rate > 0) {
+        const start = localWallClock(Date.now());
+        // Events of a simulated day at the live rate: rate × seconds per simulated day.
+        const perDay = (options.rate * DAY_MS) / 1000 / speed;
+        const span = perDay <= RECENT_DAY_LIMIT ? DAY_MS : Math.floor((DAY_MS * RECENT_DAY_LIMIT) / perDay);
+        const recent = demoLiveRecords(world, {
+          rate: 0,
+          nominalRate: options.rate,
+          speed,
+          startAt: start - span,
+          until: start,
+          crm: false,
+        });
+        for await (const b of recent) {
+          await apply(b);
+          if (ctx.shouldStop()) return;
+        }
+      }
     }
     // Simulated time goes on from the latest event the store holds, never back (a restart after
     // a day at 24× is three weeks of demo time ahead of the wall clock).
