@@ -4,20 +4,49 @@
 export interface BokehColumnDataSource {
   data: Record<string, unknown[]>;
 }
+/** An axis's visual properties (BokehJS's mixins: text, line, tick). */
+export interface BokehAxis {
+  major_label_orientation: number | string;
+  major_label_text_font_size: string;
+  major_label_text_color: string;
+  axis_label_text_color: string;
+  axis_label_text_font_size: string;
+  axis_label_text_font_style: string;
+  axis_line_color: string | null;
+  major_tick_line_color: string | null;
+  minor_tick_line_color: string | null;
+}
 export interface BokehFigure {
+  width: number;
+  height: number;
   vbar(args: Record<string, unknown>): unknown;
   rect(args: Record<string, unknown>): unknown;
   scatter(args: Record<string, unknown>): unknown;
   add_tools(tool: unknown): void;
-  xaxis: { major_label_orientation: number | string; major_label_text_font_size: string }[];
+  add_layout(annotation: unknown, place: 'left' | 'right' | 'above' | 'below' | 'center'): void;
+  xaxis: BokehAxis[];
+  yaxis: BokehAxis[];
   xgrid: { grid_line_color: string | null }[];
   ygrid: { grid_line_color: string | null }[];
+  /** The figure's one Legend (made on first use): a model, not a list of them. */
   legend: {
+    visible: boolean;
     location: string;
     background_fill_alpha: number;
+    background_fill_color: string;
     label_text_color: string;
+    label_text_font_size: string;
     border_line_alpha: number;
-  }[];
+    orientation: string;
+  };
+}
+export interface BokehRange1d {
+  start: number;
+  end: number;
+}
+export interface BokehColorMapper {
+  low: number;
+  high: number;
 }
 interface BokehView {
   remove(): void;
@@ -36,6 +65,9 @@ interface BokehModule {
   documents: BokehDocument[];
   ColumnDataSource: new (args: { data: Record<string, unknown[]> }) => BokehColumnDataSource;
   FactorRange: new (args: { factors: unknown[] }) => unknown;
+  Range1d: new (args: { start: number; end: number }) => BokehRange1d;
+  LinearColorMapper: new (args: { palette: string[]; low: number; high: number }) => BokehColorMapper;
+  ColorBar: new (args: Record<string, unknown>) => unknown;
   HoverTool: new (args: { tooltips: Array<[string, string]> }) => unknown;
 }
 
@@ -53,24 +85,40 @@ export function showFigures(pairs: Array<[BokehFigure, HTMLElement]>): () => voi
   const documents: BokehDocument[] = [];
   const views: BokehView[] = [];
   let released = false;
-  for (const [figure, element] of pairs) {
-    const doc = new bokeh.Document();
-    doc.add_root(figure);
-    documents.push(doc);
-    void bokeh.Plotting.show(doc, element).then((shown) => {
-      // A view that arrives after release (React may mount twice) is removed at once.
-      if (released) for (const v of shown) v.remove();
-      else views.push(...shown);
-    });
-  }
-  return () => {
-    released = true;
-    for (const v of views.splice(0)) v.remove();
+  let pending = pairs.length;
+  const clear = () => {
     for (const doc of documents) {
       doc.clear();
       const at = bokeh.documents.indexOf(doc);
       if (at !== -1) bokeh.documents.splice(at, 1);
     }
-    for (const [, element] of pairs) element.replaceChildren();
+  };
+  for (const [figure, element] of pairs) {
+    const doc = new bokeh.Document();
+    doc.add_root(figure);
+    documents.push(doc);
+    const settle = () => {
+      pending -= 1;
+      // Released while BokehJS was still building views: the documents go once it is done with
+      // them (clearing one under a view being built fails inside BokehJS).
+      if (released && pending === 0) clear();
+    };
+    bokeh.Plotting.show(doc, element).then(
+      (shown) => {
+        // A view that arrives after release (React may mount twice) is removed at once.
+        if (released) for (const v of shown) v.remove();
+        else views.push(...shown);
+        settle();
+      },
+      settle,
+    );
+  }
+  return () => {
+    released = true;
+    for (const v of views.splice(0)) v.remove();
+    if (pending === 0) {
+      clear();
+      for (const [, element] of pairs) element.replaceChildren();
+    }
   };
 }
