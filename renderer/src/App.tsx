@@ -1,6 +1,9 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { BoothSettings } from '../../shared/settings';
 import { preloadBridge } from './api/engine-client';
-import { useLiveState } from './api/use-engine';
+import { useEngine, useEngineEvent, useLiveState } from './api/use-engine';
+import { boothConfig } from './booth/booth-config';
+import { BoothScreen } from './booth/BoothScreen';
 import { ExportButton } from './components/ExportButton';
 import { StatusBar } from './components/StatusBar';
 import { markFirstSnapshot } from './first-frame-mark';
@@ -23,13 +26,32 @@ export type ViewId = (typeof VIEWS)[number]['id'];
 
 const params = new URLSearchParams(location.search);
 const initialView = (VIEWS.find((v) => v.id === params.get('view'))?.id ?? 'flow') as ViewId;
-/** Seconds per view in booth mode; `?cycle=` changes it (tests use a short one). */
-const CYCLE_SECONDS = Math.max(2, Number(params.get('cycle') ?? 12) || 12);
-/** The views a booth cycles through: the living ones, not the desk's search. */
-const BOOTH_VIEWS: ViewId[] = ['flow', 'time', 'churn'];
+
+/** The booth settings as saved, kept current when they change (in this window or another). */
+function useBoothSettings(connection: string): BoothSettings | null {
+  const engine = useEngine();
+  const pushed = useEngineEvent('settings', null);
+  const [initial, setInitial] = useState<BoothSettings | null>(null);
+  useEffect(() => {
+    if (connection !== 'open') return;
+    let live = true;
+    engine.api.getSettings({}).then(
+      (s) => {
+        if (live) setInitial(s.booth);
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [engine, connection]);
+  return pushed?.booth ?? initial;
+}
 
 export function App() {
   const live = useLiveState();
+  const boothSettings = useBoothSettings(live.connection);
+  const boothSetup = useMemo(() => boothConfig(boothSettings, location.search), [boothSettings]);
   const [view, setView] = useState<ViewId>(initialView);
   const [booth, setBooth] = useState(params.get('booth') === '1');
   const [customerId, setCustomerId] = useState<string | null>(params.get('customer'));
@@ -79,14 +101,6 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [booth, leaveBooth]);
 
-  useEffect(() => {
-    if (!booth) return;
-    const timer = setInterval(() => {
-      setView((current) => BOOTH_VIEWS[(BOOTH_VIEWS.indexOf(current) + 1) % BOOTH_VIEWS.length] as ViewId);
-    }, CYCLE_SECONDS * 1000);
-    return () => clearInterval(timer);
-  }, [booth]);
-
   // Layout effect: runs after the snapshot is in the DOM and before that frame is painted.
   useLayoutEffect(() => {
     if (live.snapshot)
@@ -97,50 +111,47 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
+  if (booth)
+    return (
+      <div className="app theme-booth" data-booth="on">
+        <BoothScreen live={live} config={boothSetup} />
+      </div>
+    );
+
   return (
-    <div className={`app theme-${theme}`} data-view={view} data-booth={booth ? 'on' : 'off'}>
+    <div className="app theme-desk" data-view={view} data-booth="off">
       <header className="top">
         <h1>
           <img src="./icon.svg" alt="" width={28} height={28} /> Customer 360
         </h1>
-        {!booth && (
-          <nav aria-label="Views">
-            {VIEWS.map((v) => (
-              <button
-                key={v.id}
-                type="button"
-                className={v.id === view ? 'tab active' : 'tab'}
-                aria-current={v.id === view ? 'page' : undefined}
-                onClick={() => setView(v.id)}
-              >
-                {v.label}
-              </button>
-            ))}
-          </nav>
-        )}
-        {!booth && (
-          <div className="actions">
-            <ExportButton scope={{ kind: 'all' }} label="Export all profiles" />
-            <button type="button" onClick={enterBooth}>
-              Booth mode
+        <nav aria-label="Views">
+          {VIEWS.map((v) => (
+            <button
+              key={v.id}
+              type="button"
+              className={v.id === view ? 'tab active' : 'tab'}
+              aria-current={v.id === view ? 'page' : undefined}
+              onClick={() => setView(v.id)}
+            >
+              {v.label}
             </button>
-          </div>
-        )}
-        {booth && (
-          <p className="booth-hint">
-            Live from the {live.status?.source === 'kafka' ? 'Kafka clickstream' : 'demo stream'} · Esc to
-            leave
-          </p>
-        )}
+          ))}
+        </nav>
+        <div className="actions">
+          <ExportButton scope={{ kind: 'all' }} label="Export all profiles" />
+          <button type="button" onClick={enterBooth}>
+            Booth mode
+          </button>
+        </div>
       </header>
       <main>
-        {view === 'flow' && <FlowView snapshot={live.snapshot} theme={theme} />}
-        {view === 'time' && <TimeOfDayView theme={theme} customerId={customerId} />}
-        {view === 'churn' && <ChurnView theme={theme} booth={booth} onSelectCustomer={selectCustomer} />}
+        {view === 'flow' && <FlowView snapshot={live.snapshot} theme="desk" />}
+        {view === 'time' && <TimeOfDayView theme="desk" customerId={customerId} />}
+        {view === 'churn' && <ChurnView theme="desk" booth={false} onSelectCustomer={selectCustomer} />}
         {view === 'customer' && (
-          <CustomerView ref={search} theme={theme} customerId={customerId} onSelectCustomer={setCustomerId} />
+          <CustomerView ref={search} theme="desk" customerId={customerId} onSelectCustomer={setCustomerId} />
         )}
-        {view === 'ops' && <OperationsView theme={theme} />}
+        {view === 'ops' && <OperationsView theme="desk" />}
         {view === 'settings' && <SettingsView />}
       </main>
       <StatusBar

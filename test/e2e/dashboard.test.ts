@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_MODEL_NAME } from '../../main/engine/demo/demo-churn-model.js';
 import { EngineService } from '../../main/engine/engine-service.js';
 import { storeDirOf } from '../../main/engine/settings/connections.js';
 import { DashboardServer } from '../../main/server/dashboard-server.js';
@@ -29,9 +30,9 @@ const pageErrors: string[] = [];
 
 async function open(path: string, viewport = { width: 1440, height: 900 }): Promise<Page> {
   const page = await browser.newPage({ viewport });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('pageerror', (e) => pageErrors.push(`${path}: ${e.message} ${e.stack ?? ''}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
+    if (m.type() === 'error') pageErrors.push(`${path}: ${m.text()}`);
   });
   await page.goto(`${url}${path}`);
   return page;
@@ -130,7 +131,19 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     const page = await open('/?view=time&customer=7');
     await expect.poll(() => bokehCanvases(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
     expect(await page.getByText('Day × hour — rings:').isVisible()).toBe(true);
-    await expect(page.locator('.lede').innerText()).resolves.toMatch(/[\d,]+ listens by [\d,]+ customers/);
+    await expect(page.locator('.lede').innerText()).resolves.toMatch(
+      /[\d,]+ listens by [\d,]+ customers, all time/,
+    );
+    const listens = async () =>
+      Number(/^([\d,]+) listens/.exec(await page.locator('.lede').innerText())?.[1]?.replace(/,/g, ''));
+    const allTime = await listens();
+    // The last 15 minutes of the stream's (simulated) time: part of all time, and said so.
+    await page.getByRole('button', { name: '15 min', exact: true }).click();
+    await expect.poll(() => page.locator('.lede').innerText()).toContain('last 15 min of demo time');
+    expect(await listens()).toBeLessThan(allTime);
+    expect(await listens()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    await expect.poll(() => page.locator('.lede').innerText()).toContain('all time');
     await page.screenshot({ path: join(SHOTS, 'time-of-day.png') });
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.close();
@@ -206,7 +219,7 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
           Number.isNaN(Number(v)) ? v : Number(v).toLocaleString('en-US'),
         ),
       );
-    await expect(panel.locator('.model').innerText()).resolves.toContain('demo-churn@1');
+    await expect(panel.locator('.model').innerText()).resolves.toContain(DEMO_MODEL_NAME);
     expect(await panel.getByTestId('recent-activity').locator('li').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'customer.png') });
     expect(await accessibilityProblems(page)).toEqual([]);
@@ -221,19 +234,89 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     await page.close();
   });
 
-  it('booth mode cycles the views with controls hidden, and Esc leaves it', async () => {
-    const page = await open('/?booth=1&cycle=2', { width: 1920, height: 1080 });
-    const app = page.locator('.app');
-    await expect.poll(() => app.getAttribute('data-view'), { timeout: 8000 }).toBe('time');
-    await expect.poll(() => app.getAttribute('data-view'), { timeout: 8000 }).toBe('churn');
-    await expect.poll(() => app.getAttribute('data-view'), { timeout: 8000 }).toBe('flow');
+  it('booth mode takes turns through its views, with title, QR code, clock and masked identities', async () => {
+    const page = await open('/?booth=1&dwell=2&title=Acme%20Music&qr=https://example.com/c360', {
+      width: 1920,
+      height: 1080,
+    });
+    const screen = page.getByTestId('booth-screen');
+    for (const view of ['time', 'churn', 'flow'])
+      await expect.poll(() => screen.getAttribute('data-booth-view'), { timeout: 8000 }).toBe(view);
     expect(await page.locator('nav').count()).toBe(0);
-    await page.waitForTimeout(1500);
-    await page.screenshot({ path: join(SHOTS, 'booth.png') });
-    expect(await accessibilityProblems(page)).toEqual([]);
+    await expect(page.getByTestId('booth-title').innerText()).resolves.toBe('Acme Music');
+    await expect(page.getByTestId('booth-qr').getAttribute('aria-label')).resolves.toBe(
+      'QR code for https://example.com/c360',
+    );
+    await expect(page.getByTestId('booth-clock').innerText()).resolves.toMatch(
+      /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:\d\d\s+demo time, simulated ×24$/,
+    );
+    // Masked by default: ids as "#…42", names as initials, in the ticker, headline and table.
+    await expect
+      .poll(() => page.getByTestId('booth-ticker').locator('li strong').allTextContents(), {
+        timeout: 10_000,
+      })
+      .not.toEqual([]);
+    for (const who of await page.getByTestId('booth-ticker').locator('li strong').allTextContents())
+      expect(who).toMatch(/^#…\d{1,2}$/);
+    const table = page.locator('.booth-slide .at-risk-table tbody tr');
+    await expect.poll(() => table.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    // The churn view may be waiting for its turn (hidden): read its text, not what is painted.
+    for (const row of await table.all()) {
+      const [id, name] = await row.locator('td').allTextContents();
+      expect(id).toMatch(/^#…\d{1,2}$/);
+      expect(name).toMatch(/^(—|([A-Z]\. ?){1,2})$/);
+    }
+    const headline = page.locator('.booth-slide [data-testid="headline"] .headline-who');
+    if ((await headline.count()) > 0) expect(await headline.textContent()).toMatch(/^([A-Z]\. )*#…\d{1,2}$/);
     await page.keyboard.press('Escape');
-    await expect.poll(() => app.getAttribute('data-booth')).toBe('off');
+    await expect.poll(() => page.locator('.app').getAttribute('data-booth')).toBe('off');
     expect(await page.locator('nav').count()).toBe(1);
+    await page.close();
+  });
+
+  it('booth views fill 1920×1080 and 1366×768 with nothing cut and nothing scrolling', async () => {
+    for (const [width, height] of [
+      [1920, 1080],
+      [1366, 768],
+    ] as const) {
+      for (const view of ['flow', 'time', 'churn']) {
+        const page = await open(`/?booth=1&views=${view}&dwell=600&qr=https://example.com/c360`, {
+          width,
+          height,
+        });
+        if (view === 'time')
+          await expect.poll(() => bokehCanvases(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+        else await expect.poll(() => page.locator('.booth-slide.on canvas').count()).toBeGreaterThan(0);
+        if (view === 'churn')
+          await expect.poll(() => page.locator('.booth-slide.on tbody tr').count()).toBeGreaterThan(2);
+        await page.waitForTimeout(1500); // the crossfade, the particles, the table's fitted rows
+        const layout = await page.evaluate(() => {
+          const outside: string[] = [];
+          for (const el of document.querySelectorAll('.booth-screen *')) {
+            const r = el.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0 || el.closest('.booth-slide:not(.on)')) continue;
+            if (r.bottom > innerHeight + 1 || r.right > innerWidth + 1 || r.left < -1 || r.top < -1)
+              outside.push(`${el.tagName.toLowerCase()}.${el.className}`);
+          }
+          // A panel whose content is taller than the panel would be cut (they hide overflow).
+          const cut = [...document.querySelectorAll('.booth-slide.on .panel')]
+            .filter((el) => el.scrollHeight > el.clientHeight + 2)
+            .map((el) => el.className);
+          const doc = document.documentElement;
+          return { outside, cut, scroll: [doc.scrollWidth - innerWidth, doc.scrollHeight - innerHeight] };
+        });
+        expect(layout).toEqual({ outside: [], cut: [], scroll: [0, 0] });
+        await page.screenshot({ path: join(SHOTS, `booth-${view}-${width}x${height}.png`) });
+        if (width === 1920) expect(await accessibilityProblems(page)).toEqual([]);
+        await page.close();
+      }
+    }
+  });
+
+  it('booth: a demo store shows names and ids when the page asks (mask=0)', async () => {
+    const page = await open('/?booth=1&views=churn&dwell=600&mask=0');
+    const first = page.locator('.booth-slide .at-risk-table tbody tr').first().locator('td').first();
+    await expect.poll(() => first.innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/^\d+$/);
     await page.close();
   });
 

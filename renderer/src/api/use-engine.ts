@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState } from 'react';
+import { createContext, useContext, useEffect, useRef, useState } from 'react';
 import type {
   DashboardSnapshot,
   EngineEventName,
@@ -89,17 +89,22 @@ export interface Polled<T> {
 /**
  * Calls `load` now and every `everyMs`, keeping the latest result; stale answers are dropped.
  * `key` names what `load` depends on: a new key starts over. A failure is kept (and shown by the
- * view) until a call succeeds again; the last good value stays meanwhile.
+ * view) until a call succeeds again; the last good value stays meanwhile. While `active` is false
+ * (a booth view waiting for its turn) it is called once, so the view is ready when its turn comes.
  */
-export function usePolling<T>(load: () => Promise<T>, everyMs: number, key: string): Polled<T> {
+export function usePolling<T>(load: () => Promise<T>, everyMs: number, key: string, active = true): Polled<T> {
   const [state, setState] = useState<Omit<Polled<T>, 'refresh'>>({ value: null, error: null });
   const [refresh, setRefresh] = useState<() => void>(() => () => {});
+  const shownKey = useRef<string | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for what `load` reads
   useEffect(() => {
     let live = true;
     let seq = 0;
-    // Another key is another question: its old answer is not shown meanwhile.
-    setState({ value: null, error: null });
+    if (key !== shownKey.current) {
+      // Another key is another question: its old answer is not shown meanwhile.
+      setState({ value: null, error: null });
+      shownKey.current = key;
+    }
     const run = () => {
       const mine = ++seq;
       load().then(
@@ -113,11 +118,11 @@ export function usePolling<T>(load: () => Promise<T>, everyMs: number, key: stri
     };
     run();
     setRefresh(() => run);
-    const timer = setInterval(run, everyMs);
+    const timer = active ? setInterval(run, everyMs) : undefined;
     return () => {
       live = false;
       clearInterval(timer);
     };
-  }, [key, everyMs]);
+  }, [key, everyMs, active]);
   return { ...state, refresh };
 }

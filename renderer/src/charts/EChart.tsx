@@ -1,4 +1,4 @@
-import { BarChart, GaugeChart, LineChart, LinesChart, ScatterChart } from 'echarts/charts';
+import { BarChart, EffectScatterChart, GaugeChart, LineChart, LinesChart, ScatterChart } from 'echarts/charts';
 import {
   AriaComponent,
   GridComponent,
@@ -13,6 +13,7 @@ import { useEffect, useRef } from 'react';
 
 echarts.use([
   BarChart,
+  EffectScatterChart,
   GaugeChart,
   LineChart,
   LinesChart,

@@ -1,174 +1,170 @@
-import { useMemo } from 'react';
-import type { DashboardSnapshot } from '../../../shared/engine-api';
-import { EChart, type EChartsOption } from '../charts/EChart';
-import { fmt } from '../format';
+import { useEffect, useMemo, useState } from 'react';
+import type { ChurnCrossing, DashboardSnapshot, WindowName } from '../../../shared/engine-api';
+import { useEngine, usePolling } from '../api/use-engine';
+import { EChart } from '../charts/EChart';
+import { flowOption, step } from '../charts/flow-chart';
+import { useScreenScale } from '../charts/use-screen-scale';
+import { clockNote, WINDOW_LABELS, WindowPicker } from '../components/WindowPicker';
+import { fmt, risk } from '../format';
 
 /**
- * The booth picture: events moving from where they happen (web shop, mobile and desktop apps,
- * the churn model) through the Kafka topics into the engine and the profiles. Particles move
- * faster and more densely as the live rate grows.
+ * The flow view (the booth's opening picture): the live counters, events flowing from where they
+ * happen into the profiles, and the headline: the latest customer to cross into churn risk (on
+ * the booth screen by initials and the id's last characters only).
  */
 
-type Rates = DashboardSnapshot['flow'];
-
-const NODES: Array<{ name: string; x: number; y: number; kind: 'source' | 'topic' | 'engine' }> = [
-  { name: 'Web shop', x: 8, y: 82, kind: 'source' },
-  { name: 'Mobile app', x: 8, y: 58, kind: 'source' },
-  { name: 'Desktop app', x: 8, y: 34, kind: 'source' },
-  { name: 'Churn model', x: 8, y: 10, kind: 'source' },
-  { name: 'clickstream topic', x: 40, y: 58, kind: 'topic' },
-  { name: 'predictions topic', x: 40, y: 10, kind: 'topic' },
-  { name: 'Engine', x: 68, y: 40, kind: 'engine' },
-  { name: 'Customer profiles', x: 92, y: 40, kind: 'engine' },
-];
-
-const at = (name: string) => {
-  const n = NODES.find((node) => node.name === name);
-  return [n?.x ?? 0, n?.y ?? 0];
-};
-
-/** Rates move in steps, so the animation restarts only when the picture really changes. */
-function step(rate: number): number {
-  return rate <= 0 ? 0 : Math.round(Math.log2(rate + 1) * 2) / 2;
-}
-
-function edges(r: Rates): Array<{ from: string; to: string; rate: number; color: string }> {
-  const clicks = r.web + r.mobile + r.desktop;
-  return [
-    { from: 'Web shop', to: 'clickstream topic', rate: r.web, color: '#f59e0b' },
-    { from: 'Mobile app', to: 'clickstream topic', rate: r.mobile, color: '#2ee6c5' },
-    { from: 'Desktop app', to: 'clickstream topic', rate: r.desktop, color: '#60a5fa' },
-    { from: 'Churn model', to: 'predictions topic', rate: r.predictions, color: '#f472b6' },
-    { from: 'clickstream topic', to: 'Engine', rate: clicks, color: '#a7f3d0' },
-    { from: 'predictions topic', to: 'Engine', rate: r.predictions, color: '#f9a8d4' },
-    { from: 'Engine', to: 'Customer profiles', rate: clicks + r.predictions, color: '#e8eef9' },
-  ];
-}
-
-function flowOption(stepped: Rates, theme: 'booth' | 'desk'): EChartsOption {
-  const text = theme === 'booth' ? '#e8eef9' : '#1f2937';
-  const series: unknown[] = [
-    {
-      type: 'scatter',
-      data: NODES.map((n) => ({ name: n.name, value: [n.x, n.y] })),
-      symbolSize: (_: unknown, p: { dataIndex: number }) => (NODES[p.dataIndex]?.kind === 'source' ? 26 : 44),
-      itemStyle: {
-        color: theme === 'booth' ? '#1e2a44' : '#e0e7ff',
-        borderColor: theme === 'booth' ? '#3b82f6' : '#1d4ed8',
-        borderWidth: 3,
-      },
-      label: {
-        show: true,
-        position: 'bottom',
-        color: text,
-        fontSize: theme === 'booth' ? 18 : 13,
-        formatter: '{b}',
-        distance: 10,
-      },
-      z: 3,
-    },
-  ];
-  for (const e of edges(stepped)) {
-    const rate = 2 ** e.rate - 1;
-    const copies = rate <= 0 ? 0 : Math.min(8, 1 + Math.floor(e.rate / 2));
-    const period = Math.max(0.6, 4 - e.rate * 0.3);
-    series.push({
-      type: 'lines',
-      coordinateSystem: 'cartesian2d',
-      polyline: false,
-      lineStyle: {
-        color: e.color,
-        width: 1 + Math.min(6, e.rate / 2),
-        opacity: rate > 0 ? 0.45 : 0.12,
-        curveness: 0.15,
-      },
-      effect: {
-        show: copies > 0,
-        period,
-        delay: (i: number) => (i * period * 1000) / Math.max(1, copies),
-        trailLength: 0.35,
-        symbol: 'circle',
-        symbolSize: theme === 'booth' ? 9 : 7,
-        color: e.color,
-      },
-      data: Array.from({ length: Math.max(1, copies) }, () => ({ coords: [at(e.from), at(e.to)] })),
-      z: 2,
-    });
-  }
-  return {
-    animation: false,
-    grid: { left: 20, right: 40, top: 20, bottom: 50 },
-    xAxis: { type: 'value', min: 0, max: 100, show: false },
-    yAxis: { type: 'value', min: 0, max: 92, show: false },
-    series,
-  };
-}
+/** How long the profiles node ripples after a crossing. */
+const BURST_MS = 4000;
 
 export function FlowView({
   snapshot,
   theme,
+  booth = false,
+  masks = false,
+  active = true,
 }: {
   snapshot: DashboardSnapshot | null;
   theme: 'booth' | 'desk';
+  booth?: boolean;
+  /** Customers named by masked label (the booth screen, as its settings and the source say). */
+  masks?: boolean;
+  /** False while the booth shows another view: the particles stop. */
+  active?: boolean;
 }) {
   const r = snapshot?.flow ?? { web: 0, mobile: 0, desktop: 0, predictions: 0 };
-  const stepped = {
-    web: step(r.web),
-    mobile: step(r.mobile),
-    desktop: step(r.desktop),
-    predictions: step(r.predictions),
+  const stepped = { web: step(r.web), mobile: step(r.mobile), desktop: step(r.desktop), predictions: step(r.predictions) };
+  const latestCrossing = snapshot?.crossings.at(-1) ?? null;
+  const burst = useBurst(latestCrossing);
+  // Rounded as the labels show them, so the option changes only when the picture does.
+  const shown = {
+    web: Math.round(r.web),
+    mobile: Math.round(r.mobile),
+    desktop: Math.round(r.desktop),
+    predictions: Math.round(r.predictions),
   };
-  const key = JSON.stringify(stepped);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the stepped rates
-  const option = useMemo(() => flowOption(stepped, theme), [key, theme]);
+  const key = JSON.stringify([stepped, shown, burst, active]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the rates shown
+  const scale = useScreenScale();
+  const option = useMemo(
+    () => flowOption({ rates: shown, stepped, theme, burst, moving: active, scale }),
+    [key, theme, scale],
+  );
   return (
-    <section className="view flow-view" aria-labelledby="flow-title">
+    <section className={`view flow-view${booth ? ' booth-layout' : ''}`} aria-labelledby="flow-title">
       <h2 id="flow-title" className="view-title">
         Live event flow
       </h2>
       <div className="counters">
-        <div className="counter">
-          <span className="counter-value" data-testid="events-per-second">
-            {fmt(snapshot?.events.perSecond ?? 0)}
-          </span>
-          <span className="counter-label">events / s</span>
-        </div>
-        <div className="counter">
-          <span className="counter-value" data-testid="customers">
-            {fmt(snapshot?.customers ?? 0)}
-          </span>
-          <span className="counter-label">customers</span>
-        </div>
-        <div className="counter at-risk">
-          <span className="counter-value" data-testid="at-risk">
-            {fmt(snapshot?.atRisk ?? 0)}
-          </span>
-          <span className="counter-label">at risk of churn</span>
-        </div>
-        <div className="counter">
-          <span className="counter-value" data-testid="events-total">
-            {fmt(snapshot?.events.total ?? 0)}
-          </span>
-          <span className="counter-label">events in all</span>
-        </div>
+        <Counter value={snapshot?.events.perSecond ?? 0} label="events / s" testId="events-per-second" />
+        <Counter value={snapshot?.customers ?? 0} label="customers" testId="customers" />
+        <Counter value={snapshot?.atRisk ?? 0} label="at risk of churn" testId="at-risk" className="at-risk" />
+        {booth ? (
+          <Counter
+            value={snapshot?.last24h.events ?? 0}
+            label={`events, last 24 h${snapshot?.clock.simulated ? ' of demo time' : ''}`}
+            testId="events-24h"
+          />
+        ) : (
+          <Counter value={snapshot?.events.total ?? 0} label="events since start" testId="events-total" />
+        )}
       </div>
-      <EChart
-        option={option}
-        height="48vh"
-        label="Events flowing from the web shop, apps and churn model through Kafka into customer profiles"
-        className="flow-chart"
-      />
-      <ol className="ticker" aria-label="Latest events">
-        {(snapshot?.latest ?? [])
-          .slice(-6)
-          .reverse()
-          .map((e, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: events carry no id; the list is replaced whole
-            <li key={i}>
-              <span className={`kind kind-${e.kind}`}>{e.kind}</span> customer {e.customerId}: {e.detail}
-            </li>
-          ))}
-      </ol>
+      <div className="flow-stage">
+        <EChart
+          option={option}
+          height="100%"
+          label="Events flowing from the web shop, apps and churn model through Kafka into customer profiles"
+          className="flow-chart"
+        />
+        {latestCrossing && <Headline crossing={latestCrossing} masks={masks} fresh={burst} />}
+      </div>
+      {!booth && <WindowTotals active={active} />}
+      {!booth && (
+        <ol className="ticker" aria-label="Latest events">
+          {(snapshot?.latest ?? [])
+            .slice(-6)
+            .reverse()
+            .map((e, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: events carry no id; the list is replaced whole
+              <li key={i}>
+                <span className={`kind kind-${e.kind}`}>{e.kind}</span> customer {e.customerId}: {e.detail}
+              </li>
+            ))}
+        </ol>
+      )}
     </section>
+  );
+}
+
+function Counter({
+  value,
+  label,
+  testId,
+  className,
+}: {
+  value: number;
+  label: string;
+  testId: string;
+  className?: string;
+}) {
+  return (
+    <div className={`counter${className ? ` ${className}` : ''}`}>
+      <span className="counter-value" data-testid={testId}>
+        {fmt(value)}
+      </span>
+      <span className="counter-label">{label}</span>
+    </div>
+  );
+}
+
+/** True for BURST_MS after a new crossing arrives. */
+function useBurst(crossing: ChurnCrossing | null): boolean {
+  const [burst, setBurst] = useState(false);
+  const key = crossing ? `${crossing.customerId}@${crossing.at}` : null;
+  useEffect(() => {
+    if (!key) return;
+    setBurst(true);
+    const timer = setTimeout(() => setBurst(false), BURST_MS);
+    return () => clearTimeout(timer);
+  }, [key]);
+  return burst;
+}
+
+/** The latest customer to cross into churn risk. */
+function Headline({ crossing, masks, fresh }: { crossing: ChurnCrossing; masks: boolean; fresh: boolean }) {
+  return (
+    <aside className={`headline${fresh ? ' fresh' : ''}`} aria-live="polite" data-testid="headline">
+      <span className="headline-kicker">Just crossed into churn risk</span>
+      <strong className="headline-who">{masks ? crossing.label : `Customer ${crossing.customerId}`}</strong>
+      <span className="headline-risk">
+        {crossing.previousRisk !== null ? `${risk(crossing.previousRisk)} → ` : ''}
+        {risk(crossing.risk)}
+      </span>
+      {crossing.model && <span className="headline-model">{crossing.model}</span>}
+    </aside>
+  );
+}
+
+/** The desk's counters for a window of the stream's time: what arrived, and who was active. */
+function WindowTotals({ active }: { active: boolean }) {
+  const engine = useEngine();
+  const [window, setWindow] = useState<WindowName>('1h');
+  const stats = usePolling(() => engine.api.windowStats({ window }), 2000, `flow:${window}`, active).value;
+  return (
+    <div className="window-totals" data-testid="window-totals">
+      <WindowPicker value={window} onChange={setWindow} label="Counters window" />
+      {stats && (
+        <p>
+          {WINDOW_LABELS[stats.window]}
+          {stats.window === 'all' ? '' : clockNote(stats.clock)}: <strong>{fmt(stats.listens)}</strong> listens (
+          {fmt(stats.mobile)} on mobile), <strong>{fmt(stats.clicks)}</strong> web clicks
+          {stats.predictions !== null && (
+            <>
+              , <strong>{fmt(stats.predictions)}</strong> predictions
+            </>
+          )}
+          , <strong>{fmt(stats.active)}</strong> active customers
+        </p>
+      )}
+    </div>
   );
 }
