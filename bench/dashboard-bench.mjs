@@ -113,7 +113,7 @@ function heapGrowth(a, b) {
 }
 
 /** Least-squares slope of y over x. */
-function slope(points) {
+export function slope(points) {
   const n = points.length;
   if (n < 2) return null;
   const mx = points.reduce((s, p) => s + p.x, 0) / n;
@@ -135,8 +135,8 @@ function slope(points) {
  * of all samples about the whole run's line: even after a forced GC the heap moves in a slow
  * sawtooth of about 1 MiB as V8 compiles and flushes code (see heap.growth: code vs objects).
  */
-function heapTrend(samples, durationMs) {
-  const pts = samples.map((s) => ({ x: s.atMs / 3_600_000, y: s.jsHeapUsed / MiB }));
+export function heapTrend(samples, durationMs, pick = (s) => s.jsHeapUsed / MiB) {
+  const pts = samples.map((s) => ({ x: s.atMs / 3_600_000, y: pick(s) }));
   const all = slope(pts);
   const second = slope(pts.filter((p) => p.x * 3_600_000 >= durationMs / 2));
   const secondHalfRise = second ? second.perX * (durationMs / 2 / 3_600_000) : null;

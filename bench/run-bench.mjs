@@ -65,7 +65,7 @@ function runChild(script, args, nodeFlags = []) {
 }
 
 /** Which groups to run: all by default, or those named (`npm run bench -- scale desk`). */
-const GROUPS = ['batch', 'kafka', 'scale', 'desk', 'dashboard', 'startup'];
+const GROUPS = ['batch', 'kafka', 'scale', 'desk', 'dashboard', 'startup', 'soak'];
 const asked = process.argv.slice(2);
 for (const g of asked)
   if (!GROUPS.includes(g)) throw new Error(`unknown group "${g}"; groups: ${GROUPS.join(', ')}`);
@@ -262,6 +262,42 @@ if (wanted('startup')) {
     ['6. start-up to first data frame, median: empty store', row('', st.emptyStore)[1]],
     ['   empty store, writing the demo history first', row('', st.emptyStoreWithHistory)[1]],
     ['   100k-customer store', row('', st.store100k)[1]],
+  );
+}
+
+if (wanted('soak')) {
+  const { soakBench } = await import('./soak-bench.mjs');
+  const sk = await soakBench();
+  results.soak = sk;
+  const visits = Object.values(sk.visitsPerView);
+  const line = (t, unit) =>
+    `${t.first} → ${t.last}${unit}, ${t.perHour}${unit}/h (2nd half ${t.secondHalfPerHour})`;
+  rows.push(
+    [
+      `7. booth soak, ${sk.setup.minutes} min, ${Math.min(...visits)}+ visits a view: renderer heap`,
+      line(sk.heapMiB, ' MiB'),
+      'no upward trend',
+      verdict(sk.heapMiB.verdict === 'no upward trend'),
+    ],
+    [
+      '   DOM nodes',
+      line(sk.domNodes, ''),
+      'no upward trend',
+      verdict(sk.domNodes.verdict === 'no upward trend'),
+    ],
+    ['   event listeners', line(sk.listeners, '')],
+    [
+      '   server resident memory',
+      line(sk.serverRssMiB, ' MiB'),
+      'no upward trend',
+      verdict(sk.serverRssMiB.verdict === 'no upward trend'),
+    ],
+    [
+      '   page errors; load average at start / end',
+      `${sk.pageErrorCount}; ${sk.setup.loadAverage1m.atStart} / ${sk.setup.loadAverage1m.atEnd}`,
+      '0 errors',
+      verdict(sk.pageErrorCount === 0),
+    ],
   );
 }
 

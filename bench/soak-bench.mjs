@@ -1,0 +1,132 @@
+// Group 7, the booth left alone: `c360 serve` on the default demo, the booth screen turning its
+// views every C360_SOAK_DWELL seconds (default 1.2, so an hour holds thousands of visits a view)
+// in headless Chromium at 1920×1080, for C360_SOAK_MINUTES (default 30). Every 30 s, after a
+// forced GC: the page's JS heap, DOM nodes and event listeners, and the server's resident memory.
+// Reported as slopes per hour over the whole run and its second half, beside the load average.
+// Run alone after `npm run build`: node bench/soak-bench.mjs (prints JSON).
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { checkBuilt, launchChromium, round, startServe } from './browser-support.mjs';
+import { heapTrend } from './dashboard-bench.mjs';
+
+const MiB = 2 ** 20;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Resident memory of a process in bytes, from /proc. */
+async function rssBytes(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
+}
+
+/** Counts the booth's turns per view, from the attribute the screen sets on each turn. */
+function installTurnCounter() {
+  const screen = document.querySelector('[data-testid="booth-screen"]');
+  const counts = {};
+  const count = () => {
+    const view = screen.getAttribute('data-booth-view');
+    counts[view] = (counts[view] ?? 0) + 1;
+  };
+  count();
+  new MutationObserver(count).observe(screen, { attributes: true, attributeFilter: ['data-booth-view'] });
+  window.__c360Turns = counts;
+}
+
+const trendOf = (samples, durationMs, pick) => {
+  const t = heapTrend(samples, durationMs, pick);
+  return {
+    first: round(pick(samples[0]), 1),
+    last: round(pick(samples.at(-1)), 1),
+    perHour: t.slopeMiBPerHour,
+    secondHalfPerHour: t.secondHalfSlopeMiBPerHour,
+    noise: t.noiseMiB,
+    verdict: t.verdict,
+  };
+};
+
+export async function soakBench({
+  minutes = Number(process.env.C360_SOAK_MINUTES ?? 30),
+  dwellSeconds = Number(process.env.C360_SOAK_DWELL ?? 1.2),
+  everySeconds = 30,
+  log = (line) => process.stderr.write(`[soak] ${line}\n`),
+} = {}) {
+  checkBuilt();
+  const durationMs = minutes * 60_000;
+  const dataDir = await mkdtemp(join(tmpdir(), 'c360-bench-soak-'));
+  // The default demo, as a booth runs it: no --rate, no --customers.
+  const serve = startServe(['--data-dir', dataDir]);
+  let browser;
+  try {
+    const { url } = await serve.ready;
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('Performance.enable');
+    await page.goto(`${url}/?booth=1&dwell=${dwellSeconds}`);
+    await page.getByTestId('booth-screen').waitFor({ timeout: 30_000 });
+    await page.evaluate(installTurnCounter);
+
+    const sample = async (atMs) => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const m = Object.fromEntries(
+        (await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]),
+      );
+      const dom = await cdp.send('Memory.getDOMCounters');
+      return {
+        atMs: Math.round(atMs),
+        load1m: round(loadavg()[0], 2),
+        jsHeapUsed: m.JSHeapUsedSize,
+        domNodes: dom.nodes,
+        listeners: dom.jsEventListeners,
+        serverRss: await rssBytes(serve.child.pid),
+      };
+    };
+    const started = performance.now();
+    const samples = [await sample(0)];
+    log(`booth at ${url}, a turn every ${dwellSeconds} s, for ${minutes} min`);
+    while (performance.now() - started < durationMs) {
+      await sleep(everySeconds * 1000);
+      const s = await sample(performance.now() - started);
+      samples.push(s);
+      log(
+        `${(s.atMs / 60_000).toFixed(1)} min: heap ${(s.jsHeapUsed / MiB).toFixed(1)} MiB, ${s.domNodes} nodes, ` +
+          `${s.listeners} listeners, server ${(s.serverRss / MiB).toFixed(0)} MiB, load ${s.load1m}`,
+      );
+    }
+    const turns = await page.evaluate(() => window.__c360Turns);
+    return {
+      setup: {
+        minutes: round((performance.now() - started) / 60_000, 1),
+        dwellSeconds,
+        everySeconds,
+        viewport: '1920x1080',
+        cores: cpus().length,
+        loadAverage1m: { atStart: samples[0].load1m, atEnd: samples.at(-1).load1m },
+      },
+      visitsPerView: turns,
+      pageErrors: errors.slice(0, 10),
+      pageErrorCount: errors.length,
+      // Slopes per hour; "upward trend" needs the second half's rise over 1% of the mean and twice the noise.
+      heapMiB: trendOf(samples, durationMs, (s) => s.jsHeapUsed / MiB),
+      domNodes: trendOf(samples, durationMs, (s) => s.domNodes),
+      listeners: trendOf(samples, durationMs, (s) => s.listeners),
+      serverRssMiB: trendOf(samples, durationMs, (s) => s.serverRss / MiB),
+      samples: samples.map((s) => ({
+        ...s,
+        jsHeapUsed: round(s.jsHeapUsed / MiB, 2),
+        serverRss: round(s.serverRss / MiB, 1),
+      })),
+    };
+  } finally {
+    await browser?.close();
+    await serve.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href)
+  process.stdout.write(`${JSON.stringify(await soakBench(), null, 2)}\n`);
