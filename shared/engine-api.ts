@@ -65,6 +65,37 @@ export interface Customer360 {
   } | null;
   /** Latest first. */
   recent: RecentActivity[];
+  /** The signals the profile holds, beside the score: context, not the model's explanation. */
+  context: ChurnContext | null;
+}
+
+export type ChurnSignalName = 'trend' | 'daysSinceLastSeen' | 'meanResponseMs' | 'mobileShare';
+
+export interface ChurnSignal {
+  name: ChurnSignalName;
+  /** The customer's figure; null when the profile cannot say (no earlier listening, no clicks). */
+  value: number | null;
+  baseMedian: number | null;
+  /** Where the customer stands among the base's customers, 0–100 (mid-rank). */
+  percentile: number | null;
+  /** Which way usually goes with leaving; null where neither does. */
+  riskier: 'higher' | 'lower' | null;
+}
+
+export interface GroupContext {
+  key: string;
+  customers: number;
+  atRiskShare: number | null;
+}
+
+export interface ChurnContext {
+  /** The stream's time the signals were read at. */
+  asOf: string | null;
+  signals: ChurnSignal[];
+  level: GroupContext;
+  campaign: GroupContext;
+  /** The base compared with: a sample of `sampled` of `customers`, refreshed every 30 s. */
+  base: { atRiskShare: number; sampled: number; customers: number };
 }
 
 /** The windows statistics can be shown for: the stream's last 15 minutes … 7 days, or all time. */

@@ -28,6 +28,7 @@ import { describeOrigin, reasonKey } from './ingest/quarantine.js';
 import { testKafkaConnection } from './kafka/connection-test.js';
 import { resolveKafkaSettings } from './kafka/kafka-settings.js';
 import { isAtRisk, type Profile } from './profile/profile.js';
+import { type BaseReference, baseReference, churnContext } from './read/churn-context.js';
 import { CustomerSearch } from './read/customer-search.js';
 import {
   addBuckets,
@@ -317,6 +318,23 @@ export class EngineService implements EngineApi {
     };
   }
 
+  /**
+   * The base a customer is compared with (churn context): a sample, made again when 30 s old, when
+   * the threshold changed or on another connection, so a lookup stays cheap at any size.
+   */
+  #baseRef: { run: Running; threshold: number; made: number; ref: BaseReference } | null = null;
+  #base(run: Running, now: number): BaseReference {
+    const b = this.#baseRef;
+    if (b && b.run === run && b.threshold === this.#threshold && Date.now() - b.made < 30_000) return b.ref;
+    const ref = baseReference(run.engine.state.profiles, now, this.#threshold);
+    this.#baseRef = { run, threshold: this.#threshold, made: Date.now(), ref };
+    return ref;
+  }
+
+  #nowOf(run: Running): number {
+    return run.source.clock?.()?.now ?? run.engine.state.windows.nowFor(Date.now());
+  }
+
   /** The stream's time: the source's own clock (the demo's), else the windows' (latest event). */
   #clock(run: Running): StreamClock {
     const own = run.source.clock?.() ?? null;
@@ -362,7 +380,14 @@ export class EngineService implements EngineApi {
   async customer360({ customerId }: ApiParams<'customer360'>): Promise<EngineResults['customer360']> {
     const run = this.#running();
     const p = run.engine.state.profiles.get(customerId);
-    return p ? customer360(p, this.#threshold, run.live.recentFor(customerId)) : null;
+    if (!p) return null;
+    const now = this.#nowOf(run);
+    return customer360(
+      p,
+      this.#threshold,
+      run.live.recentFor(customerId),
+      churnContext(p, now, this.#base(run, now)),
+    );
   }
 
   async baseStatistics(): Promise<EngineResults['baseStatistics']> {

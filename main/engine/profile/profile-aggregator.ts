@@ -1,7 +1,15 @@
 import { dict } from '../../../shared/dict.js';
 import type { C360Event } from '../../../shared/events.js';
 import { bucketOfHour, dayHourIndex } from '../../../shared/time-of-day.js';
-import { addToCell, CHURN_HISTORY_LIMIT, type ChurnPoint, emptyProfile, type Profile } from './profile.js';
+import {
+  addRecentListen,
+  addToCell,
+  CHURN_HISTORY_LIMIT,
+  type ChurnPoint,
+  dayOf,
+  emptyProfile,
+  type Profile,
+} from './profile.js';
 import { internTrackId } from './track-ids.js';
 
 /**
@@ -61,6 +69,7 @@ export function applyEvent(map: ProfileMap, event: C360Event, arrivedAt: number 
       // Same rules as earlier()/later(). The event's own time is kept (never mutated), so the
       // hot path allocates nothing; the store codec writes only its text and instant.
       const epochMs = at.epochMs;
+      addRecentListen(p, dayOf(epochMs));
       if (!p.firstSeen || epochMs < p.firstSeen.epochMs) p.firstSeen = at;
       if (!p.lastSeen || epochMs >= p.lastSeen.epochMs) p.lastSeen = at;
       if (event.zip !== null && (!p.listenZip || epochMs >= p.listenZip.epochMs))

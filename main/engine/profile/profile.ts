@@ -41,6 +41,14 @@ export interface Profile {
   dayHour: Uint16Array | Uint32Array;
   firstSeen: SeenAt | null;
   lastSeen: SeenAt | null;
+  /**
+   * Listens on each of the customer's latest RECENT_DAYS days (days of the events' own clock,
+   * counted from 1970-01-01), a ring indexed by day: what "listening in the last 7 days against
+   * the 28 before" is read from. Null until the first listen; 16-bit cells that stop at 65,535.
+   */
+  recentDays: Uint16Array | null;
+  /** The latest day the ring holds (its other cells are the RECENT_DAYS − 1 days before it). */
+  recentDaysEnd: number;
   /** Zip of the latest listen that carried one, shown when the CRM has none. */
   listenZip: (SeenAt & { zip: string }) | null;
   clicks: number;
@@ -56,6 +64,45 @@ export interface Profile {
 }
 
 export const CHURN_HISTORY_LIMIT = 50;
+export const RECENT_DAYS = 35;
+const DAY_MS = 86_400_000;
+
+/** The day number of an instant of the events' own clock: days since 1970-01-01. */
+export const dayOf = (epochMs: number): number => Math.floor(epochMs / DAY_MS);
+const slot = (day: number): number => ((day % RECENT_DAYS) + RECENT_DAYS) % RECENT_DAYS;
+
+/**
+ * Counts a listen on its day. Order does not matter (any split of a stream into batches gives the
+ * same ring): a later day clears the slots of the days that fall out, and a day already out of the
+ * ring is dropped, as it would have been cleared had it come first.
+ */
+export function addRecentListen(p: Profile, day: number, n = 1): void {
+  let ring = p.recentDays;
+  if (!ring) {
+    ring = p.recentDays = new Uint16Array(RECENT_DAYS);
+    p.recentDaysEnd = day;
+  } else if (day > p.recentDaysEnd) {
+    const cleared = Math.min(RECENT_DAYS, day - p.recentDaysEnd);
+    for (let d = 1; d <= cleared; d++) ring[slot(p.recentDaysEnd + d)] = 0;
+    p.recentDaysEnd = day;
+  } else if (day <= p.recentDaysEnd - RECENT_DAYS) return;
+  const i = slot(day);
+  ring[i] = Math.min(0xffff, (ring[i] as number) + n);
+}
+
+/** Listens on days [from, to] (inclusive) that the ring still holds. */
+export function listensOnDays(p: Profile, from: number, to: number): number {
+  const ring = p.recentDays;
+  if (!ring) return 0;
+  let n = 0;
+  for (
+    let day = Math.max(from, p.recentDaysEnd - RECENT_DAYS + 1);
+    day <= Math.min(to, p.recentDaysEnd);
+    day++
+  )
+    n += ring[slot(day)] as number;
+  return n;
+}
 
 export function emptyProfile(customerId: string): Profile {
   return {
@@ -70,6 +117,8 @@ export function emptyProfile(customerId: string): Profile {
     dayHour: new Uint16Array(168),
     firstSeen: null,
     lastSeen: null,
+    recentDays: null,
+    recentDaysEnd: 0,
     listenZip: null,
     clicks: 0,
     responseTimes: null,
@@ -86,6 +135,7 @@ export function copyProfile(p: Profile): Profile {
     ...p,
     tracks: new Set(p.tracks),
     dayHour: p.dayHour.slice(),
+    recentDays: p.recentDays?.slice() ?? null,
     responseTimes: p.responseTimes && { ...p.responseTimes },
     products: dict(p.products),
     churnHistory: [...p.churnHistory],

@@ -1,6 +1,7 @@
 import { dict, own } from '../../../shared/dict.js';
 import type {
   BaseStats,
+  ChurnContext,
   ChurnCrossing,
   ChurnFigures,
   Customer360,
@@ -37,7 +38,12 @@ export function customerSummary(p: Profile, threshold: number): CustomerSummary 
   };
 }
 
-export function customer360(p: Profile, threshold: number, recent: RecentActivity[]): Customer360 {
+export function customer360(
+  p: Profile,
+  threshold: number,
+  recent: RecentActivity[],
+  context: ChurnContext | null = null,
+): Customer360 {
   const r = p.responseTimes;
   return {
     customerId: p.customerId,
@@ -68,6 +74,7 @@ export function customer360(p: Profile, threshold: number, recent: RecentActivit
         }
       : null,
     recent,
+    context,
   };
 }
 

@@ -4,10 +4,12 @@ import { isCleanId } from '../decode/record-ids.js';
 import type { EngineState, SourceProgress, StoreOrigin } from '../engine-state.js';
 import type { QuarantineState } from '../ingest/quarantine.js';
 import {
+  addRecentListen,
   addToCell,
   CHURN_HISTORY_LIMIT,
   type ChurnPoint,
   type Profile,
+  RECENT_DAYS,
   type ResponseTimes,
   type SeenAt,
 } from '../profile/profile.js';
@@ -31,6 +33,8 @@ export interface StoredProfile {
   firstSeen: SeenAt | null;
   lastSeen: SeenAt | null;
   listenZip: (SeenAt & { zip: string }) | null;
+  /** Listens on the latest days: [latest day, then days back from it and counts: back, n, back, n, …]. Absent in older stores. */
+  recentDays?: number[];
   clicks: number;
   responseTimes: ResponseTimes | null;
   products: Dict<number>;
@@ -61,6 +65,15 @@ export function encodeProfile(p: Profile): StoredProfile {
   p.dayHour.forEach((n, cell) => {
     if (n > 0) dayHour.push(cell, n);
   });
+  let recentDays: number[] | undefined;
+  if (p.recentDays) {
+    recentDays = [p.recentDaysEnd];
+    for (let back = 0; back < RECENT_DAYS; back++) {
+      const day = p.recentDaysEnd - back;
+      const n = p.recentDays[((day % RECENT_DAYS) + RECENT_DAYS) % RECENT_DAYS] as number;
+      if (n > 0) recentDays.push(back, n);
+    }
+  }
   return {
     id: p.customerId,
     listens: p.listens,
@@ -71,6 +84,7 @@ export function encodeProfile(p: Profile): StoredProfile {
     firstSeen: plainSeenAt(p.firstSeen),
     lastSeen: plainSeenAt(p.lastSeen),
     listenZip: p.listenZip && { text: p.listenZip.text, epochMs: p.listenZip.epochMs, zip: p.listenZip.zip },
+    ...(recentDays && { recentDays }),
     clicks: p.clicks,
     responseTimes: p.responseTimes,
     products: p.products,
@@ -144,6 +158,8 @@ export function decodeProfile(value: unknown): Profile {
     dayHour: new Uint16Array(168),
     firstSeen,
     lastSeen,
+    recentDays: null,
+    recentDaysEnd: 0,
     listenZip,
     clicks,
     responseTimes: responseTimes(s.responseTimes, clicks, bad),
@@ -164,6 +180,25 @@ export function decodeProfile(value: unknown): Profile {
     addToCell(profile, cell, n);
   }
   if (cells !== listens) throw bad('dayHour', 'does not add up to listens', s.dayHour);
+  if (s.recentDays !== undefined) {
+    const r = s.recentDays;
+    if (!Array.isArray(r) || r.length % 2 !== 1 || !Number.isSafeInteger(r[0]))
+      throw bad('recentDays', 'is not a day and back, count pairs', r);
+    const end = r[0] as number;
+    profile.recentDays = new Uint16Array(RECENT_DAYS);
+    profile.recentDaysEnd = end;
+    let held = 0;
+    let before = -1;
+    for (let i = 1; i + 1 < r.length; i += 2) {
+      const back = count('recentDays', r[i], RECENT_DAYS - 1);
+      if (back <= before) throw bad('recentDays', 'repeats or disorders a day', r);
+      before = back;
+      const n = count('recentDays', r[i + 1], 0xffff);
+      held += n;
+      addRecentListen(profile, end - back, n);
+    }
+    if (held > listens) throw bad('recentDays', 'holds more than listens', r);
+  }
   return profile;
 }
 
