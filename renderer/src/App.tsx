@@ -2,8 +2,8 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { BoothSettings } from '../../shared/settings';
 import { preloadBridge } from './api/engine-client';
 import { useEngine, useEngineEvent, useLiveState } from './api/use-engine';
-import { boothConfig } from './booth/booth-config';
 import { BoothScreen } from './booth/BoothScreen';
+import { boothConfig } from './booth/booth-config';
 import { ExportButton } from './components/ExportButton';
 import { StatusBar } from './components/StatusBar';
 import { markFirstSnapshot } from './first-frame-mark';

@@ -3,7 +3,13 @@ import { boothConfig } from '../../renderer/src/booth/booth-config.js';
 import { DEFAULT_BOOTH } from '../../shared/settings.js';
 
 describe('booth configuration: settings, overridden by the page URL', () => {
-  const saved = { views: ['churn', 'flow'] as const, dwellSeconds: 20, mask: false, title: 'Acme', qrUrl: '' };
+  const saved = {
+    views: ['churn', 'flow'] as const,
+    dwellSeconds: 20,
+    mask: false,
+    title: 'Acme',
+    qrUrl: '',
+  };
 
   it('takes the saved settings when the URL says nothing, and the defaults before they arrive', () => {
     expect(boothConfig({ ...saved, views: [...saved.views] }, '')).toEqual({
@@ -28,7 +34,10 @@ describe('booth configuration: settings, overridden by the page URL', () => {
   });
 
   it('treats the URL as input: unknown views dropped, numbers bounded, a QR target must be a web address', () => {
-    const c = boothConfig(null, `?views=customer,settings&dwell=-4&qr=javascript:alert(1)&title=${'x'.repeat(200)}`);
+    const c = boothConfig(
+      null,
+      `?views=customer,settings&dwell=-4&qr=javascript:alert(1)&title=${'x'.repeat(200)}`,
+    );
     expect(c.views).toEqual(DEFAULT_BOOTH.views);
     expect(c.dwellSeconds).toBe(DEFAULT_BOOTH.dwellSeconds);
     expect(c.qrUrl).toBe('');

@@ -163,11 +163,15 @@ describe('masking for the booth screen', () => {
       expect(m?.churnRisk).toBe(p.churnRisk);
     }
     // The booth setting off (or the page's URL asking): a demo store shows its generated people.
-    expect((await engine.churnOverview({ top: 5, booth: { mask: false } })).topAtRisk).toEqual(plain.topAtRisk);
+    expect((await engine.churnOverview({ top: 5, booth: { mask: false } })).topAtRisk).toEqual(
+      plain.topAtRisk,
+    );
     const settings = await engine.getSettings();
     await engine.updateSettings({ booth: { ...settings.booth, mask: false } });
     expect((await engine.churnOverview({ top: 5, booth: {} })).topAtRisk).toEqual(plain.topAtRisk);
-    expect((await engine.churnOverview({ top: 5, booth: { mask: true } })).topAtRisk).toEqual(masked.topAtRisk);
+    expect((await engine.churnOverview({ top: 5, booth: { mask: true } })).topAtRisk).toEqual(
+      masked.topAtRisk,
+    );
   });
 
   it('never shows a live cluster’s customers on the booth screen, whatever the setting', async () => {

@@ -92,7 +92,12 @@ export interface Polled<T> {
  * view) until a call succeeds again; the last good value stays meanwhile. While `active` is false
  * (a booth view waiting for its turn) it is called once, so the view is ready when its turn comes.
  */
-export function usePolling<T>(load: () => Promise<T>, everyMs: number, key: string, active = true): Polled<T> {
+export function usePolling<T>(
+  load: () => Promise<T>,
+  everyMs: number,
+  key: string,
+  active = true,
+): Polled<T> {
   const [state, setState] = useState<Omit<Polled<T>, 'refresh'>>({ value: null, error: null });
   const [refresh, setRefresh] = useState<() => void>(() => () => {});
   const shownKey = useRef<string | null>(null);

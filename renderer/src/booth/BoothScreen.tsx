@@ -70,7 +70,11 @@ export function BoothScreen({ live, config }: { live: LiveState; config: BoothCo
       <footer className="booth-footer">
         <ol className="booth-dots" aria-label="Views">
           {views.map((v) => (
-            <li key={v} className={v === current ? 'on' : undefined} aria-current={v === current ? 'true' : undefined}>
+            <li
+              key={v}
+              className={v === current ? 'on' : undefined}
+              aria-current={v === current ? 'true' : undefined}
+            >
               <span className="dot-label">{LABELS[v]}</span>
               {v === current && (
                 <span

@@ -28,7 +28,8 @@ export function boothConfig(settings: BoothSettings | null, search: string): Boo
   const qrOk = qr !== null && boothSettingsSchema.shape.qrUrl.safeParse(qr).success;
   return {
     views: views && views.length > 0 ? [...new Set(views)] : base.views,
-    dwellSeconds: Number.isFinite(dwell) && dwell > 0 ? Math.min(600, Math.max(0.2, dwell)) : base.dwellSeconds,
+    dwellSeconds:
+      Number.isFinite(dwell) && dwell > 0 ? Math.min(600, Math.max(0.2, dwell)) : base.dwellSeconds,
     mask: mask === '0' ? false : mask === '1' ? true : base.mask,
     maskWish: mask === '0' ? false : mask === '1' ? true : undefined,
     title: title !== null ? title.slice(0, 60) : base.title,

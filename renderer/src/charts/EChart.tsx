@@ -1,4 +1,11 @@
-import { BarChart, EffectScatterChart, GaugeChart, LineChart, LinesChart, ScatterChart } from 'echarts/charts';
+import {
+  BarChart,
+  EffectScatterChart,
+  GaugeChart,
+  LineChart,
+  LinesChart,
+  ScatterChart,
+} from 'echarts/charts';
 import {
   AriaComponent,
   GridComponent,

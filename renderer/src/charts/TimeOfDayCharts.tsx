@@ -54,7 +54,9 @@ const palette = {
 
 function shares(buckets: Record<string, number>): number[] {
   const total = TIME_OF_DAY_BUCKETS.reduce((n, b) => n + (buckets[b] ?? 0), 0);
-  return TIME_OF_DAY_BUCKETS.map((b) => (total === 0 ? 0 : Math.round(((buckets[b] ?? 0) * 1000) / total) / 10));
+  return TIME_OF_DAY_BUCKETS.map((b) =>
+    total === 0 ? 0 : Math.round(((buckets[b] ?? 0) * 1000) / total) / 10,
+  );
 }
 
 function heatmapData(dayHour: number[]) {
@@ -194,7 +196,14 @@ export function TimeOfDayCharts({ data, height }: { data: TimeOfDayData; height?
     legend.border_line_alpha = 0;
     legend.label_text_color = p.text;
     legend.label_text_font_size = booth ? '15px' : '12px';
-    bars.add_tools(new bokeh.HoverTool({ tooltips: [['', '@who'], ['share', '@share%']] }));
+    bars.add_tools(
+      new bokeh.HoverTool({
+        tooltips: [
+          ['', '@who'],
+          ['share', '@share%'],
+        ],
+      }),
+    );
     for (const g of bars.xgrid) g.grid_line_color = null;
     for (const g of bars.ygrid) g.grid_line_color = p.grid;
 
@@ -272,8 +281,10 @@ export function TimeOfDayCharts({ data, height }: { data: TimeOfDayData; height?
       const bh = Math.max(160, barsBox.clientHeight);
       const hw = Math.max(300, heatBox.clientWidth);
       const hh = Math.max(180, heatBox.clientHeight);
-      if (Math.abs(b.bars.width - bw) > 4 || Math.abs(b.bars.height - bh) > 4) Object.assign(b.bars, { width: bw, height: bh });
-      if (Math.abs(b.heat.width - hw) > 4 || Math.abs(b.heat.height - hh) > 4) Object.assign(b.heat, { width: hw, height: hh });
+      if (Math.abs(b.bars.width - bw) > 4 || Math.abs(b.bars.height - bh) > 4)
+        Object.assign(b.bars, { width: bw, height: bh });
+      if (Math.abs(b.heat.width - hw) > 4 || Math.abs(b.heat.height - hh) > 4)
+        Object.assign(b.heat, { width: hw, height: hh });
     });
     resize.observe(barsBox);
     resize.observe(heatBox);

@@ -103,15 +103,12 @@ export function showFigures(pairs: Array<[BokehFigure, HTMLElement]>): () => voi
       // them (clearing one under a view being built fails inside BokehJS).
       if (released && pending === 0) clear();
     };
-    bokeh.Plotting.show(doc, element).then(
-      (shown) => {
-        // A view that arrives after release (React may mount twice) is removed at once.
-        if (released) for (const v of shown) v.remove();
-        else views.push(...shown);
-        settle();
-      },
-      settle,
-    );
+    bokeh.Plotting.show(doc, element).then((shown) => {
+      // A view that arrives after release (React may mount twice) is removed at once.
+      if (released) for (const v of shown) v.remove();
+      else views.push(...shown);
+      settle();
+    }, settle);
   }
   return () => {
     released = true;

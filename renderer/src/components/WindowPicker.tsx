@@ -9,7 +9,13 @@ export const WINDOW_LABELS: Record<WindowName, string> = {
   all: 'all time',
 };
 
-const SHORT: Record<WindowName, string> = { '15m': '15 min', '1h': '1 h', '24h': '24 h', '7d': '7 days', all: 'All' };
+const SHORT: Record<WindowName, string> = {
+  '15m': '15 min',
+  '1h': '1 h',
+  '24h': '24 h',
+  '7d': '7 days',
+  all: 'All',
+};
 
 /** A row of toggle buttons choosing the window of the stream's time a view shows. */
 export function WindowPicker({

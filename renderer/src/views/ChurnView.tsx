@@ -82,7 +82,11 @@ function shareOption(o: ChurnOverview, theme: 'booth' | 'desk', scale: number): 
           offsetCenter: [0, '0%'],
         },
         // In the gap at the bottom of the arc, clear of the ring.
-        title: { color: c.text, fontSize: big ? Math.round(17 * Math.max(0.8, scale)) : 13, offsetCenter: [0, '80%'] },
+        title: {
+          color: c.text,
+          fontSize: big ? Math.round(17 * Math.max(0.8, scale)) : 13,
+          offsetCenter: [0, '80%'],
+        },
         data: [{ value: Math.round(share * 10) / 10, name: `at or above ${o.threshold.toFixed(2)}` }],
       },
     ],
@@ -263,7 +267,9 @@ export function ChurnView({
           <div className="panel wide top-panel" ref={tableBox}>
             <h3>Top at-risk customers{booth && overview.masked ? ' (names and ids masked)' : ''}</h3>
             {rows.length === 0 ? (
-              <p className="empty">No customer is at risk{window === 'all' ? '' : ` ${WINDOW_LABELS[window]}`}.</p>
+              <p className="empty">
+                No customer is at risk{window === 'all' ? '' : ` ${WINDOW_LABELS[window]}`}.
+              </p>
             ) : (
               <table className="at-risk-table">
                 <thead>
@@ -283,7 +289,11 @@ export function ChurnView({
                         {booth ? (
                           c.customerId
                         ) : (
-                          <button type="button" className="link" onClick={() => onSelectCustomer(c.customerId)}>
+                          <button
+                            type="button"
+                            className="link"
+                            onClick={() => onSelectCustomer(c.customerId)}
+                          >
                             {c.customerId}
                           </button>
                         )}
@@ -319,7 +329,8 @@ function useRowsThatFit(box: RefObject<HTMLDivElement | null>, booth: boolean): 
       const row = el.querySelector('tbody tr')?.getBoundingClientRect().height ?? 0;
       if (row <= 0) return;
       const style = getComputedStyle(el);
-      const inner = el.clientHeight - Number.parseFloat(style.paddingTop) - Number.parseFloat(style.paddingBottom);
+      const inner =
+        el.clientHeight - Number.parseFloat(style.paddingTop) - Number.parseFloat(style.paddingBottom);
       setRows(Math.max(1, Math.min(TOP, Math.floor((inner - heading - head - 8) / row))));
     };
     const observer = new ResizeObserver(measure);

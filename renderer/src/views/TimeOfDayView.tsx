@@ -79,18 +79,15 @@ export function TimeOfDayView({
           )}
           {!booth && (
             <span className="lede-note">
-              . Night 0–4 and 22–23, morning 5–11, afternoon 12–16, evening 17–21 (hours as written in each event).
+              . Night 0–4 and 22–23, morning 5–11, afternoon 12–16, evening 17–21 (hours as written in each
+              event).
               {!customer && ' Pick a customer in the Customer view to compare them with everyone.'}
             </span>
           )}
         </p>
       )}
       {polled.error && <p className="error">The statistics could not be read: {polled.error}</p>}
-      {data ? (
-        <TimeOfDayCharts data={data} />
-      ) : (
-        !polled.error && <p className="empty">Loading…</p>
-      )}
+      {data ? <TimeOfDayCharts data={data} /> : !polled.error && <p className="empty">Loading…</p>}
     </section>
   );
 }
