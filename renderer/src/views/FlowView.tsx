@@ -48,8 +48,8 @@ export function FlowView({
     predictions: Math.round(r.predictions),
   };
   const key = JSON.stringify([stepped, shown, burst, active]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the rates shown
   const scale = useScreenScale();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the rates shown
   const option = useMemo(
     () => flowOption({ rates: shown, stepped, theme, burst, moving: active, scale }),
     [key, theme, scale],
