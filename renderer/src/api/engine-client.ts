@@ -32,6 +32,8 @@ export function preloadBridge(): PreloadBridge | undefined {
 
 /** How long a call waits for the connection before it fails (and the view says so). */
 const CONNECT_WAIT_MS = 10_000;
+/** A call the engine has not answered in this long fails (and the view offers a retry). */
+const ANSWER_WAIT_MS = 20_000;
 
 class Listeners<T> {
   readonly #set = new Set<(value: T) => void>();
@@ -113,7 +115,20 @@ export class WebSocketConnection implements EngineConnection {
     const socket = await this.#open_();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new Error(`the engine did not answer ${method} within ${ANSWER_WAIT_MS / 1000} s`));
+      }, ANSWER_WAIT_MS);
+      this.#pending.set(id, {
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
       socket.send(JSON.stringify({ id, method, params }));
     });
   }

@@ -46,6 +46,33 @@ export interface LiveState {
   connection: ConnectionState;
 }
 
+/**
+ * Counts the times the page's connection to the engine (re)opened: a key for what must be asked
+ * again after a reconnect (a search, an open customer), so the page catches up by itself.
+ */
+export function useConnectionEpoch(): number {
+  const engine = useEngine();
+  const [epoch, setEpoch] = useState(0);
+  useEffect(
+    () =>
+      engine.onConnection((state) => {
+        if (state === 'open') setEpoch((n) => n + 1);
+      }),
+    [engine],
+  );
+  return epoch;
+}
+
+/** When the page lost its connection to the engine (ms), or null while connected. */
+export function useStaleSince(connection: ConnectionState): number | null {
+  const [since, setSince] = useState<number | null>(null);
+  useEffect(() => {
+    if (connection === 'reconnecting') setSince((s) => s ?? Date.now());
+    else if (connection === 'open') setSince(null);
+  }, [connection]);
+  return since;
+}
+
 /** Snapshot, status and quarantine, fetched once on (re)connection and then kept current by pushes. */
 export function useLiveState(): LiveState {
   const engine = useEngine();
@@ -82,6 +109,8 @@ export function useLiveState(): LiveState {
 export interface Polled<T> {
   value: T | null;
   error: string | null;
+  /** A call for the current key has answered (so a null value is the answer, not a wait). */
+  settled: boolean;
   /** Calls again now (after a change the view made), keeping what it shows until the answer. */
   refresh: () => void;
 }
@@ -98,26 +127,31 @@ export function usePolling<T>(
   key: string,
   active = true,
 ): Polled<T> {
-  const [state, setState] = useState<Omit<Polled<T>, 'refresh'>>({ value: null, error: null });
+  const [state, setState] = useState<Omit<Polled<T>, 'refresh'>>({
+    value: null,
+    error: null,
+    settled: false,
+  });
   const [refresh, setRefresh] = useState<() => void>(() => () => {});
   const shownKey = useRef<string | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for what `load` reads
+  const epoch = useConnectionEpoch();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for what `load` reads; a new epoch (a reconnect) asks again at once
   useEffect(() => {
     let live = true;
     let seq = 0;
     if (key !== shownKey.current) {
       // Another key is another question: its old answer is not shown meanwhile.
-      setState({ value: null, error: null });
+      setState({ value: null, error: null, settled: false });
       shownKey.current = key;
     }
     const run = () => {
       const mine = ++seq;
       load().then(
         (value) => {
-          if (live && mine === seq) setState({ value, error: null });
+          if (live && mine === seq) setState({ value, error: null, settled: true });
         },
         (e: Error) => {
-          if (live && mine === seq) setState((s) => ({ value: s.value, error: e.message }));
+          if (live && mine === seq) setState((s) => ({ value: s.value, error: e.message, settled: true }));
         },
       );
     };
@@ -128,6 +162,6 @@ export function usePolling<T>(
       live = false;
       clearInterval(timer);
     };
-  }, [key, everyMs, active]);
+  }, [key, everyMs, active, epoch]);
   return { ...state, refresh };
 }

@@ -25,7 +25,11 @@ export function StatusBar({ live, onOpenQuarantine }: { live: LiveState; onOpenQ
         {status?.detail && status.state !== 'connected' ? `: ${status.detail}${retry}` : ''}
       </span>
       {status?.lag !== null && status?.lag !== undefined && <span>Lag: {fmt(status.lag)}</span>}
-      <span>{fmt(snapshot?.events.perSecond ?? 0)} events/s</span>
+      <span data-testid="status-rate">
+        {connection === 'open'
+          ? `${fmt(snapshot?.events.perSecond ?? 0)} events/s`
+          : 'events/s unknown (not live)'}
+      </span>
       <button
         type="button"
         className="link quarantine-button"

@@ -3,6 +3,7 @@ import type { ChurnOverview, GroupRisk, WindowName } from '../../../shared/engin
 import { useEngine, usePolling } from '../api/use-engine';
 import { EChart, type EChartsOption } from '../charts/EChart';
 import { useScreenScale } from '../charts/use-screen-scale';
+import { CallError } from '../components/CallError';
 import { ExportButton } from '../components/ExportButton';
 import { clockNote, WINDOW_LABELS, WindowPicker } from '../components/WindowPicker';
 import { fmt, pct, risk } from '../format';
@@ -222,7 +223,7 @@ export function ChurnView({
           {clockNote(overview.clock)} · at risk from {overview.threshold.toFixed(2)}
         </p>
       )}
-      {polled.error && <p className="error">The churn overview could not be read: {polled.error}</p>}
+      {polled.error && <CallError what="The churn overview" error={polled.error} onRetry={polled.refresh} />}
       {!overview || !options ? (
         !polled.error && <p className="empty">Waiting for predictions…</p>
       ) : (

@@ -3,6 +3,7 @@ import type { KafkaOperations, QuarantineFilter } from '../../../shared/engine-a
 import type { QuarantinedRecord } from '../../../shared/events';
 import { useEngine, usePolling } from '../api/use-engine';
 import { EChart, type EChartsOption } from '../charts/EChart';
+import { CallError } from '../components/CallError';
 import { ExportButton } from '../components/ExportButton';
 import { fmt } from '../format';
 
@@ -73,7 +74,7 @@ export function OperationsView({ theme }: { theme: 'booth' | 'desk' }) {
           connection is in use (Settings).
         </p>
       )}
-      {ops.error && <p className="error">Operations could not be read: {ops.error}</p>}
+      {ops.error && <CallError what="Operations" error={ops.error} onRetry={ops.refresh} />}
       {ops.value?.kafka && option && (
         <div className="grid ops-grid">
           <figure className="panel wide">
@@ -219,7 +220,7 @@ function QuarantineBrowser() {
           label="Export as JSON lines"
         />
       </div>
-      {q.error && <p className="error">The quarantine could not be read: {q.error}</p>}
+      {q.error && <CallError what="The quarantine" error={q.error} onRetry={q.refresh} />}
       {value && (
         <>
           <p className="result-count" data-testid="quarantine-matching">

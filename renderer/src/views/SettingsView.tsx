@@ -11,7 +11,8 @@ import {
   type SettingsView as Settings,
 } from '../../../shared/settings';
 import { preloadBridge } from '../api/engine-client';
-import { useEngine } from '../api/use-engine';
+import { useConnectionEpoch, useEngine } from '../api/use-engine';
+import { CallError } from '../components/CallError';
 import { fmt } from '../format';
 
 /**
@@ -45,9 +46,13 @@ export function SettingsView() {
   const [notice, setNotice] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ connection: KafkaConnection; passwordSet: boolean } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const epoch = useConnectionEpoch();
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a retry or a reconnect asks again
   useEffect(() => {
     let live = true;
+    setError(null);
     engine.api
       .getSettings({})
       .then((s) => live && setSettings(s))
@@ -57,7 +62,7 @@ export function SettingsView() {
       live = false;
       off();
     };
-  }, [engine]);
+  }, [engine, attempt, epoch]);
 
   const act = async (what: string, run: () => Promise<void>) => {
     setBusy(what);
@@ -91,7 +96,7 @@ export function SettingsView() {
           Settings
         </h2>
         {error ? (
-          <p className="error">Settings could not be read: {error}</p>
+          <CallError what="Settings" error={error} onRetry={() => setAttempt((n) => n + 1)} />
         ) : (
           <p className="empty">Loading…</p>
         )}

@@ -3,6 +3,7 @@ import type { WindowName } from '../../../shared/engine-api';
 import { DAYS_OF_WEEK } from '../../../shared/time-of-day';
 import { useEngine, usePolling } from '../api/use-engine';
 import { TimeOfDayCharts, type TimeOfDayData } from '../charts/TimeOfDayCharts';
+import { CallError } from '../components/CallError';
 import { clockNote, WINDOW_LABELS, WindowPicker } from '../components/WindowPicker';
 import { fmt } from '../format';
 
@@ -86,7 +87,7 @@ export function TimeOfDayView({
           )}
         </p>
       )}
-      {polled.error && <p className="error">The statistics could not be read: {polled.error}</p>}
+      {polled.error && <CallError what="The statistics" error={polled.error} onRetry={polled.refresh} />}
       {data ? <TimeOfDayCharts data={data} /> : !polled.error && <p className="empty">Loading…</p>}
     </section>
   );
