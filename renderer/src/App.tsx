@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { BoothSettings } from '../../shared/settings';
 import { preloadBridge } from './api/engine-client';
-import { useEngine, useEngineEvent, useLiveState } from './api/use-engine';
+import { useEngine, useEngineEvent, useLiveState, useStaleSince } from './api/use-engine';
 import { BoothScreen } from './booth/BoothScreen';
 import { boothConfig } from './booth/booth-config';
 import { ExportButton } from './components/ExportButton';
@@ -25,7 +26,28 @@ export const VIEWS = [
 export type ViewId = (typeof VIEWS)[number]['id'];
 
 const params = new URLSearchParams(location.search);
-const initialView = (VIEWS.find((v) => v.id === params.get('view'))?.id ?? 'flow') as ViewId;
+
+/** What the address says: the view and the customer, so Back works and a link can be shared. */
+interface Place {
+  view: ViewId;
+  customerId: string | null;
+}
+
+function placeOf(search: string): Place {
+  const p = new URLSearchParams(search);
+  const view = (VIEWS.find((v) => v.id === p.get('view'))?.id ?? 'flow') as ViewId;
+  const id = p.get('customer');
+  return { view, customerId: id && id.length <= 200 ? id : null };
+}
+
+/** The address for a place, keeping the page's other parameters (a token, booth settings). */
+function addressOf(place: Place): string {
+  const p = new URLSearchParams(location.search);
+  p.set('view', place.view);
+  if (place.customerId) p.set('customer', place.customerId);
+  else p.delete('customer');
+  return `${location.pathname}?${p.toString()}${location.hash}`;
+}
 
 /** The booth settings as saved, kept current when they change (in this window or another). */
 function useBoothSettings(connection: string): BoothSettings | null {
@@ -52,15 +74,32 @@ export function App() {
   const live = useLiveState();
   const boothSettings = useBoothSettings(live.connection);
   const boothSetup = useMemo(() => boothConfig(boothSettings, location.search), [boothSettings]);
-  const [view, setView] = useState<ViewId>(initialView);
+  const [place, setPlace] = useState<Place>(() => placeOf(location.search));
+  const { view, customerId } = place;
   const [booth, setBooth] = useState(params.get('booth') === '1');
-  const [customerId, setCustomerId] = useState<string | null>(params.get('customer'));
   const search = useRef<HTMLInputElement>(null);
   const theme = booth ? 'booth' : 'desk';
+  const staleSince = useStaleSince(live.connection);
 
-  const selectCustomer = useCallback((id: string) => {
-    setCustomerId(id);
-    setView('customer');
+  /** Goes somewhere, as a new history entry (Back returns) unless it is where the page already is. */
+  const placeNow = useRef(place);
+  placeNow.current = place;
+  const go = useCallback((next: Partial<Place>) => {
+    const now = placeNow.current;
+    const to = { ...now, ...next };
+    if (to.view === now.view && to.customerId === now.customerId) return;
+    history.pushState(null, '', addressOf(to));
+    placeNow.current = to;
+    setPlace(to);
+  }, []);
+  const setView = useCallback((v: ViewId) => go({ view: v }), [go]);
+  const selectCustomer = useCallback((id: string) => go({ view: 'customer', customerId: id }), [go]);
+  const setCustomerId = useCallback((id: string) => go({ customerId: id }), [go]);
+
+  useEffect(() => {
+    const onPop = () => setPlace(placeOf(location.search));
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
   }, []);
 
   // On the desktop the window's kiosk mode is booth mode; in a browser, the Fullscreen API.
@@ -89,10 +128,14 @@ export function App() {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
         e.preventDefault();
-        leaveBooth();
-        setView('customer');
-        // After the view has rendered.
-        setTimeout(() => search.current?.focus(), 0);
+        // Rendered now, in this handler, so the box has focus before the next key is handled:
+        // a key typed right after Ctrl+K must land in it, not on the page.
+        flushSync(() => {
+          leaveBooth();
+          setView('customer');
+        });
+        search.current?.focus();
+        search.current?.select();
       } else if (e.key === 'Escape' && booth) {
         leaveBooth();
       }
@@ -119,7 +162,7 @@ export function App() {
     );
 
   return (
-    <div className="app theme-desk" data-view={view} data-booth="off">
+    <div className="app theme-desk" data-view={view} data-booth="off" data-stale={staleSince !== null}>
       <header className="top">
         <h1>
           <img src="./icon.svg" alt="" width={28} height={28} /> Customer 360
@@ -144,6 +187,12 @@ export function App() {
           </button>
         </div>
       </header>
+      {staleSince !== null && (
+        <div className="stale-banner" role="status" data-testid="stale-banner">
+          <strong>Not live.</strong> The connection to the engine was lost at{' '}
+          {new Date(staleSince).toLocaleTimeString()}; every figure below is as of then. Reconnecting…
+        </div>
+      )}
       <main>
         {view === 'flow' && <FlowView snapshot={live.snapshot} theme="desk" />}
         {view === 'time' && <TimeOfDayView theme="desk" customerId={customerId} />}
