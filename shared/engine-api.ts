@@ -50,6 +50,9 @@ export interface Customer360 {
     dayHour: number[];
     firstSeen: string | null;
     lastSeen: string | null;
+    /** The same instants as ISO UTC (the events' own wall clock in UTC fields), for display. */
+    firstSeenAt: string | null;
+    lastSeenAt: string | null;
   };
   web: {
     clicks: number;
@@ -61,7 +64,9 @@ export interface Customer360 {
     label: 0 | 1 | null;
     model: string | null;
     ts: string | null;
-    history: Array<{ risk: number | null; ts: string | null; model: string | null }>;
+    /** When it was made, ISO UTC (the prediction's own time, or its arrival on the stream's clock). */
+    at: string | null;
+    history: Array<{ risk: number | null; ts: string | null; at: string | null; model: string | null }>;
   } | null;
   /** Latest first. */
   recent: RecentActivity[];

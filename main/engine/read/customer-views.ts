@@ -22,6 +22,9 @@ import { baseStatistics } from './base-statistics.js';
 
 /** The engine API's read models, built from profiles by plain functions. */
 
+const iso = (epochMs: number): string | null =>
+  Number.isFinite(epochMs) && Math.abs(epochMs) < 8.64e15 ? new Date(epochMs).toISOString() : null;
+
 const text = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v));
 
 export function customerSummary(p: Profile, threshold: number): CustomerSummary {
@@ -56,6 +59,8 @@ export function customer360(
       dayHour: Array.from(p.dayHour),
       firstSeen: p.firstSeen?.text ?? null,
       lastSeen: p.lastSeen?.text ?? null,
+      firstSeenAt: p.firstSeen ? iso(p.firstSeen.epochMs) : null,
+      lastSeenAt: p.lastSeen ? iso(p.lastSeen.epochMs) : null,
     },
     web: {
       clicks: p.clicks,
@@ -70,7 +75,13 @@ export function customer360(
           label: churnLabel(p, threshold),
           model: p.churn.model,
           ts: p.churn.ts,
-          history: p.churnHistory.map((h) => ({ risk: h.risk, ts: h.ts, model: h.model })),
+          at: p.churn.at === null ? null : iso(p.churn.at),
+          history: p.churnHistory.map((h) => ({
+            risk: h.risk,
+            ts: h.ts,
+            at: h.at === null ? null : iso(h.at),
+            model: h.model,
+          })),
         }
       : null,
     recent,
