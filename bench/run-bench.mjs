@@ -65,7 +65,7 @@ function runChild(script, args, nodeFlags = []) {
 }
 
 /** Which groups to run: all by default, or those named (`npm run bench -- scale desk`). */
-const GROUPS = ['batch', 'kafka', 'scale', 'desk', 'dashboard', 'startup', 'soak'];
+const GROUPS = ['batch', 'kafka', 'scale', 'desk', 'dashboard', 'startup', 'soak', 'deskflow'];
 const asked = process.argv.slice(2);
 for (const g of asked)
   if (!GROUPS.includes(g)) throw new Error(`unknown group "${g}"; groups: ${GROUPS.join(', ')}`);
@@ -297,6 +297,24 @@ if (wanted('soak')) {
       `${sk.pageErrorCount}; ${sk.setup.loadAverage1m.atStart} / ${sk.setup.loadAverage1m.atEnd}`,
       '0 errors',
       verdict(sk.pageErrorCount === 0),
+    ],
+  );
+}
+
+if (wanted('deskflow')) {
+  const { deskFlowBench } = await import('./desk-flow-bench.mjs');
+  const df = await deskFlowBench();
+  results.deskFlow = df;
+  rows.push(
+    [
+      `8. desk at ${num(df.setup.customers)} customers: first key to the 360 view, p50 / p95`,
+      `${num(df.firstKeyToViewMs.p50)} / ${num(df.firstKeyToViewMs.p95)} ms (names of ${df.meanNameLength} characters at ${df.setup.keyMs} ms a key)`,
+    ],
+    [
+      '   Enter to the 360 view, p50 / p95',
+      `${num(df.enterToViewMs.p50)} / ${num(df.enterToViewMs.p95)} ms; load ${df.setup.loadAverage1m.atStart} / ${df.setup.loadAverage1m.atEnd}`,
+      '≤ 200 ms',
+      verdict(df.enterToViewMs.p95 <= 200),
     ],
   );
 }
