@@ -390,7 +390,7 @@ export const CustomerView = forwardRef<
                 setTypedSinceOpen(true);
               }}
               onKeyDown={search.onKeyDown}
-              placeholder="name, email, phone, address, city, zip or id"
+              placeholder="name, email, phone, city…"
               autoComplete="off"
               spellCheck={false}
             />
