@@ -31,16 +31,19 @@ import { isAtRisk, type Profile } from './profile/profile.js';
 import { type BaseReference, baseReference, churnContext } from './read/churn-context.js';
 import { CustomerSearch } from './read/customer-search.js';
 import {
+  activeInAcc,
   addBuckets,
-  baseStats,
+  allTimeAcc,
+  baseStatsAcc,
   churnCrossing,
-  churnOverview,
+  churnOverviewAcc,
   customer360,
   customerSummary,
   emptyBuckets,
   maskedSummary,
 } from './read/customer-views.js';
 import { LiveStats } from './read/live-stats.js';
+import { type Accumulator, scanInSlices } from './read/profile-scan.js';
 import { windowStart } from './read/windows.js';
 import {
   type ActiveConnection,
@@ -103,6 +106,9 @@ function byTopicAndPartition(a: string, b: string): number {
 type Listener<E extends EngineEventName> = (payload: EngineEvents[E]) => void;
 
 /** One connection running: its engine, its source, and what the dashboard keeps about it. */
+/** How long a read of every profile is shared with later calls (see #read). */
+const READ_REUSE_MS = 1000;
+
 interface Running {
   connection: ActiveConnection;
   engine: Engine;
@@ -391,7 +397,27 @@ export class EngineService implements EngineApi {
   }
 
   async baseStatistics(): Promise<EngineResults['baseStatistics']> {
-    return baseStats(this.#profiles().values());
+    return this.#read('base', baseStatsAcc);
+  }
+
+  /**
+   * A read model over every profile, read in slices (so ingest and lookups go on meanwhile) and
+   * shared: calls for the same model while it is being read, or within READ_REUSE_MS after it
+   * started, get the same answer. Booth screens and desks poll these every few seconds; at a
+   * million customers one read is a few hundred milliseconds of work.
+   */
+  #reads = new Map<string, { at: number; run: Running; value: Promise<unknown> }>();
+  #read<R>(key: string, make: () => Accumulator<R>): Promise<R> {
+    const run = this.#running();
+    const now = Date.now();
+    for (const [k, r] of this.#reads) if (now - r.at >= READ_REUSE_MS || r.run !== run) this.#reads.delete(k);
+    const hit = this.#reads.get(key);
+    if (hit) return hit.value as Promise<R>;
+    const acc = make();
+    const value = scanInSlices(run.engine.state.profiles, [acc]).then(() => acc.result());
+    this.#reads.set(key, { at: now, run, value });
+    value.catch(() => this.#reads.delete(key));
+    return value;
   }
 
   async churnOverview({
@@ -400,11 +426,10 @@ export class EngineService implements EngineApi {
     booth,
   }: ApiParams<'churnOverview'>): Promise<EngineResults['churnOverview']> {
     const run = this.#running();
-    const overview = churnOverview(
-      run.engine.state.profiles.values(),
-      this.#threshold,
-      top,
-      this.#range(run, window),
+    const threshold = this.#threshold;
+    const range = this.#range(run, window);
+    const overview = await this.#read(`churn:${window}:${threshold}:${top}`, () =>
+      churnOverviewAcc(threshold, top, range),
     );
     const masked = this.#masks(booth);
     return {
@@ -429,42 +454,15 @@ export class EngineService implements EngineApi {
 
   async windowStats({ window }: ApiParams<'windowStats'>): Promise<EngineResults['windowStats']> {
     const run = this.#running();
-    const profiles = run.engine.state.profiles;
     const range = this.#range(run, window);
     const clock = this.#clock(run);
     if (window === 'all' || !range) {
-      const buckets = emptyBuckets();
-      const dayHour = new Array<number>(168).fill(0);
-      let listens = 0;
-      let mobile = 0;
-      let clicks = 0;
-      let active = 0;
-      for (const p of profiles.values()) {
-        addBuckets(buckets, p);
-        for (let i = 0; i < 168; i++) dayHour[i] = (dayHour[i] as number) + (p.dayHour[i] ?? 0);
-        listens += p.listens;
-        mobile += p.mobile;
-        clicks += p.clicks;
-        if (p.listens > 0 || p.clicks > 0) active += 1;
-      }
       // Predictions are not counted for all time (a profile keeps its latest 50).
-      return {
-        window,
-        from: null,
-        clock,
-        listens,
-        mobile,
-        clicks,
-        predictions: null,
-        buckets,
-        dayHour,
-        active,
-      };
+      const all = await this.#read('window:all', allTimeAcc);
+      return { window, from: null, clock, predictions: null, ...all };
     }
     const c = run.engine.state.windows.counts(window, range.to);
-    let active = 0;
-    for (const p of profiles.values())
-      if (p.lastSeen && p.lastSeen.epochMs >= range.from && p.lastSeen.epochMs <= range.to) active += 1;
+    const active = await this.#read(`active:${window}`, () => activeInAcc(range.from, range.to));
     const [morning, afternoon, evening, night] = c.tod;
     return {
       window,

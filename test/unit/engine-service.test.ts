@@ -39,7 +39,9 @@ describe('the engine service', () => {
     const bytes = async (e: EngineService) => JSON.stringify(await e.snapshot()).length;
     const [a, b] = [await bytes(small), await bytes(large)];
     expect((await large.snapshot()).customers).toBe(3000);
-    expect(b).toBeLessThan(2500);
+    // About 2.9 KB since it carries the stream's clock, the last 24 h, the latest churn crossings
+    // and each latest event's booth line (no links): still one small message, whatever the base.
+    expect(b).toBeLessThan(3500);
     // 30 times the customers: only the digits of the counts (and which events are latest) differ.
     expect(b / a).toBeLessThan(1.5);
   });

@@ -1,5 +1,6 @@
 import { STATISTIC_COLUMNS, type StatisticColumn } from '../../../shared/profile-columns.js';
 import { hasEvents, type Profile } from '../profile/profile.js';
+import { type Accumulator, scanAll } from './profile-scan.js';
 
 /**
  * Base statistics like Spark's `Statistics.colStats` (DESIGN §4): over customers with at least one
@@ -29,32 +30,46 @@ export function statisticValue(p: Profile, column: StatisticColumn): number | nu
 }
 
 /** Welford's update: one pass, numerically stable. */
-export function baseStatistics(profiles: Iterable<Profile>): BaseStatistics {
+export function baseStatisticsAcc(): Accumulator<BaseStatistics> {
   const acc = Object.fromEntries(
     STATISTIC_COLUMNS.map((c) => [c, { n: 0, mean: 0, m2: 0, min: Infinity, max: -Infinity }]),
   ) as Record<StatisticColumn, { n: number; mean: number; m2: number; min: number; max: number }>;
-  for (const p of profiles) {
-    if (!hasEvents(p)) continue;
-    for (const column of STATISTIC_COLUMNS) {
-      const x = statisticValue(p, column);
-      if (x === null) continue;
-      const a = acc[column];
-      a.n += 1;
-      const delta = x - a.mean;
-      a.mean += delta / a.n;
-      a.m2 += delta * (x - a.mean);
-      if (x < a.min) a.min = x;
-      if (x > a.max) a.max = x;
-    }
-  }
-  return Object.fromEntries(
-    STATISTIC_COLUMNS.map((c) => {
-      const a = acc[c];
-      const stats: ColumnStatistics =
-        a.n === 0
-          ? { count: 0, mean: null, variance: null, min: null, max: null }
-          : { count: a.n, mean: a.mean, variance: a.n > 1 ? a.m2 / (a.n - 1) : 0, min: a.min, max: a.max };
-      return [c, stats];
-    }),
-  ) as BaseStatistics;
+  return {
+    add(p) {
+      if (!hasEvents(p)) return;
+      for (const column of STATISTIC_COLUMNS) {
+        const x = statisticValue(p, column);
+        if (x === null) continue;
+        const a = acc[column];
+        a.n += 1;
+        const delta = x - a.mean;
+        a.mean += delta / a.n;
+        a.m2 += delta * (x - a.mean);
+        if (x < a.min) a.min = x;
+        if (x > a.max) a.max = x;
+      }
+    },
+    result() {
+      return Object.fromEntries(
+        STATISTIC_COLUMNS.map((c) => {
+          const a = acc[c];
+          const stats: ColumnStatistics =
+            a.n === 0
+              ? { count: 0, mean: null, variance: null, min: null, max: null }
+              : {
+                  count: a.n,
+                  mean: a.mean,
+                  variance: a.n > 1 ? a.m2 / (a.n - 1) : 0,
+                  min: a.min,
+                  max: a.max,
+                };
+          return [c, stats];
+        }),
+      ) as BaseStatistics;
+    },
+  };
+}
+
+export function baseStatistics(profiles: Iterable<Profile>): BaseStatistics {
+  return scanAll(profiles, baseStatisticsAcc());
 }

@@ -18,7 +18,8 @@ import {
   type Profile,
   pointLabel,
 } from '../profile/profile.js';
-import { baseStatistics } from './base-statistics.js';
+import { baseStatisticsAcc } from './base-statistics.js';
+import { type Accumulator, scanAll } from './profile-scan.js';
 
 /** The engine API's read models, built from profiles by plain functions. */
 
@@ -103,33 +104,46 @@ export function addBuckets(into: BucketCounts, p: Profile): void {
   into.night += p.night;
 }
 
-export function baseStats(profiles: Iterable<Profile>): BaseStats {
+export function baseStatsAcc(): Accumulator<BaseStats> {
   const buckets = emptyBuckets();
   const dayHour = new Array<number>(168).fill(0);
+  const columns = baseStatisticsAcc();
   let customers = 0;
   let active = 0;
-  const list: Profile[] = [];
-  for (const p of profiles) {
-    customers += 1;
-    list.push(p);
-    if (!hasEvents(p)) continue;
-    active += 1;
-    addBuckets(buckets, p);
-    for (let i = 0; i < 168; i++) dayHour[i] = (dayHour[i] as number) + (p.dayHour[i] ?? 0);
-  }
-  return { customers, active, columns: baseStatistics(list), buckets, dayHour };
+  return {
+    add(p) {
+      customers += 1;
+      columns.add(p);
+      if (!hasEvents(p)) return;
+      active += 1;
+      addBuckets(buckets, p);
+      for (let i = 0; i < 168; i++) dayHour[i] = (dayHour[i] as number) + (p.dayHour[i] ?? 0);
+    },
+    result: () => ({ customers, active, columns: columns.result(), buckets, dayHour }),
+  };
 }
 
-function groupRisk(scored: Scored[], field: string, threshold: number): GroupRisk[] {
-  const groups = new Map<string, GroupRisk>();
-  for (const { p, point } of scored) {
-    const key = text(own(p.crm, field)) ?? 'unknown';
-    const g = groups.get(key) ?? { key, customers: 0, atRisk: 0 };
+export function baseStats(profiles: Iterable<Profile>): BaseStats {
+  return scanAll(profiles, baseStatsAcc());
+}
+
+/** Customers with a prediction and those at risk, by the value of one CRM field ("unknown" when absent). */
+class GroupRiskCounter {
+  readonly #groups = new Map<string, GroupRisk>();
+  constructor(readonly field: string) {}
+  add(p: Profile, atRisk: boolean): void {
+    const key = text(own(p.crm, this.field)) ?? 'unknown';
+    let g = this.#groups.get(key);
+    if (!g) {
+      g = { key, customers: 0, atRisk: 0 };
+      this.#groups.set(key, g);
+    }
     g.customers += 1;
-    if (pointLabel(point, threshold) === 1) g.atRisk += 1;
-    groups.set(key, g);
+    if (atRisk) g.atRisk += 1;
   }
-  return [...groups.values()].sort((a, b) => a.key.localeCompare(b.key));
+  result(): GroupRisk[] {
+    return [...this.#groups.values()].sort((a, b) => a.key.localeCompare(b.key));
+  }
 }
 
 /**
@@ -203,41 +217,96 @@ function byRisk(a: Scored, b: Scored): number {
  * flow counter and the exports: churn label 1, which a label-only prediction also gives. The
  * histogram can only place customers with a score.
  */
+export function churnOverviewAcc(
+  threshold: number,
+  top: number,
+  window: { from: number; to: number } | null = null,
+): Accumulator<ChurnFigures> {
+  const histogram = new Array<number>(10).fill(0);
+  const atRiskList: Scored[] = [];
+  const byLevel = new GroupRiskCounter('level');
+  const byCampaign = new GroupRiskCounter('campaign');
+  let predicted = 0;
+  let scored = 0;
+  return {
+    add(p) {
+      const point = latestIn(p, window?.from ?? null, window?.to ?? 0);
+      if (!point) return;
+      predicted += 1;
+      if (point.risk !== null) {
+        scored += 1;
+        const bin = Math.min(9, Math.floor(point.risk * 10));
+        histogram[bin] = (histogram[bin] ?? 0) + 1;
+      }
+      const atRisk = pointLabel(point, threshold) === 1;
+      if (atRisk) atRiskList.push({ p, point });
+      byLevel.add(p, atRisk);
+      byCampaign.add(p, atRisk);
+    },
+    result() {
+      const summary = ({ p, point }: Scored): CustomerSummary => ({
+        ...customerSummary(p, threshold),
+        churnRisk: point.risk,
+        churnLabel: pointLabel(point, threshold),
+      });
+      return {
+        threshold,
+        predicted,
+        scored,
+        atRisk: atRiskList.length,
+        histogram,
+        byLevel: byLevel.result(),
+        byCampaign: byCampaign.result(),
+        topAtRisk: atRiskList.sort(byRisk).slice(0, top).map(summary),
+      };
+    },
+  };
+}
+
 export function churnOverview(
   profiles: Iterable<Profile>,
   threshold: number,
   top: number,
   window: { from: number; to: number } | null = null,
 ): ChurnFigures {
-  const histogram = new Array<number>(10).fill(0);
-  const predicted: Scored[] = [];
-  const atRiskList: Scored[] = [];
-  let scored = 0;
-  for (const p of profiles) {
-    const point = latestIn(p, window?.from ?? null, window?.to ?? 0);
-    if (!point) continue;
-    const s = { p, point };
-    predicted.push(s);
-    if (point.risk !== null) {
-      scored += 1;
-      const bin = Math.min(9, Math.floor(point.risk * 10));
-      histogram[bin] = (histogram[bin] ?? 0) + 1;
-    }
-    if (pointLabel(point, threshold) === 1) atRiskList.push(s);
-  }
-  const summary = ({ p, point }: Scored): CustomerSummary => ({
-    ...customerSummary(p, threshold),
-    churnRisk: point.risk,
-    churnLabel: pointLabel(point, threshold),
-  });
+  return scanAll(profiles, churnOverviewAcc(threshold, top, window));
+}
+
+/** All-time listening over the base: what the windows view shows for "all". */
+export function allTimeAcc(): Accumulator<{
+  listens: number;
+  mobile: number;
+  clicks: number;
+  buckets: BucketCounts;
+  dayHour: number[];
+  active: number;
+}> {
+  const buckets = emptyBuckets();
+  const dayHour = new Array<number>(168).fill(0);
+  let listens = 0;
+  let mobile = 0;
+  let clicks = 0;
+  let active = 0;
   return {
-    threshold,
-    predicted: predicted.length,
-    scored,
-    atRisk: atRiskList.length,
-    histogram,
-    byLevel: groupRisk(predicted, 'level', threshold),
-    byCampaign: groupRisk(predicted, 'campaign', threshold),
-    topAtRisk: atRiskList.sort(byRisk).slice(0, top).map(summary),
+    add(p) {
+      addBuckets(buckets, p);
+      for (let i = 0; i < 168; i++) dayHour[i] = (dayHour[i] as number) + (p.dayHour[i] ?? 0);
+      listens += p.listens;
+      mobile += p.mobile;
+      clicks += p.clicks;
+      if (hasEvents(p)) active += 1;
+    },
+    result: () => ({ listens, mobile, clicks, buckets, dayHour, active }),
+  };
+}
+
+/** Customers last heard within [from, to]. */
+export function activeInAcc(from: number, to: number): Accumulator<number> {
+  let active = 0;
+  return {
+    add(p) {
+      if (p.lastSeen && p.lastSeen.epochMs >= from && p.lastSeen.epochMs <= to) active += 1;
+    },
+    result: () => active,
   };
 }
