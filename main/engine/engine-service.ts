@@ -32,18 +32,18 @@ import { type BaseReference, baseReference, churnContext } from './read/churn-co
 import { CustomerSearch } from './read/customer-search.js';
 import {
   activeInAcc,
-  addBuckets,
   allTimeAcc,
   baseStatsAcc,
   churnCrossing,
   churnOverviewAcc,
   customer360,
   customerSummary,
-  emptyBuckets,
   maskedSummary,
+  type SnapshotCounts,
+  snapshotCountsAcc,
 } from './read/customer-views.js';
 import { LiveStats } from './read/live-stats.js';
-import { type Accumulator, scanInSlices } from './read/profile-scan.js';
+import { type Accumulator, scanAll, scanInSlices } from './read/profile-scan.js';
 import { windowStart } from './read/windows.js';
 import {
   type ActiveConnection,
@@ -87,6 +87,8 @@ export interface EngineServiceOptions {
   demo?: DemoOptions;
   /** How often a snapshot is pushed; never more often than 10 times a second. */
   snapshotEveryMs?: number;
+  /** Stores with fewer customers are counted for each snapshot in one go (default 50,000). */
+  snapshotInlineBelow?: number;
 }
 
 export const DEFAULT_DEMO: DemoOptions = {
@@ -108,6 +110,8 @@ type Listener<E extends EngineEventName> = (payload: EngineEvents[E]) => void;
 /** One connection running: its engine, its source, and what the dashboard keeps about it. */
 /** How long a read of every profile is shared with later calls (see #read). */
 const READ_REUSE_MS = 1000;
+/** Stores this small are counted for each snapshot in one go (a few milliseconds). */
+const SMALL_STORE = 50_000;
 
 interface Running {
   connection: ActiveConnection;
@@ -296,16 +300,51 @@ export class EngineService implements EngineApi {
     }
   }
 
+  /**
+   * The snapshot's counts over every profile (at risk, listening by bucket), read in slices in the
+   * background and pushed with the next snapshot: a snapshot goes out every 200 ms, and reading a
+   * million profiles each time would take a tenth of the engine's thread. Below SMALL_STORE
+   * customers, or on another connection or threshold, they are counted there and then.
+   */
+  #counts: { run: Running; threshold: number; value: SnapshotCounts } | null = null;
+  #countsReading = false;
+  #countsNextAt = 0;
+  #snapshotCounts(run: Running): SnapshotCounts {
+    const threshold = this.#threshold;
+    const profiles = run.engine.state.profiles;
+    const have = this.#counts;
+    if (
+      profiles.size < (this.#options.snapshotInlineBelow ?? SMALL_STORE) ||
+      !have ||
+      have.run !== run ||
+      have.threshold !== threshold
+    ) {
+      const value = scanAll(profiles.values(), snapshotCountsAcc(threshold));
+      this.#counts = { run, threshold, value };
+      return value;
+    }
+    if (!this.#countsReading && Date.now() >= this.#countsNextAt) {
+      this.#countsReading = true;
+      const started = performance.now();
+      const acc = snapshotCountsAcc(threshold);
+      void scanInSlices(profiles, [acc])
+        .then(() => {
+          if (this.#run === run && this.#threshold === threshold)
+            this.#counts = { run, threshold, value: acc.result() };
+          // A read that takes long is not started again at once: at most a tenth of the time.
+          this.#countsNextAt = Date.now() + 9 * (performance.now() - started);
+        })
+        .finally(() => {
+          this.#countsReading = false;
+        });
+    }
+    return have.value;
+  }
+
   #snapshot(): DashboardSnapshot {
     const run = this.#running();
     const profiles = run.engine.state.profiles;
-    const threshold = this.#threshold;
-    let atRisk = 0;
-    const buckets = emptyBuckets();
-    for (const p of profiles.values()) {
-      if (isAtRisk(p, threshold)) atRisk += 1;
-      addBuckets(buckets, p);
-    }
+    const { atRisk, buckets } = this.#snapshotCounts(run);
     const t = run.live.totals;
     const clock = this.#clock(run);
     const day = run.engine.state.windows.counts('24h', clock.now ? Date.parse(clock.now) : undefined);

@@ -46,6 +46,37 @@ describe('the engine service', () => {
     expect(b / a).toBeLessThan(1.5);
   });
 
+  it('keeps the snapshot counts of a large store current, read in the background', async () => {
+    // As a store past the inline size would: every customer counts in slices between snapshots.
+    const engine = new EngineService({
+      dataDir: await mkdtemp(join(tmpdir(), 'c360-engine-')),
+      demo: { rate: 1, customers: 300, seed: 4, history: 6000 },
+      snapshotInlineBelow: 0,
+    });
+    running.push(engine);
+    await engine.start();
+    const first = await engine.snapshot();
+    // The history comes in after the first snapshot; the background reads must follow it.
+    await expect
+      .poll(
+        async () => {
+          const [snapshot, overview, all] = [
+            await engine.snapshot(),
+            await engine.churnOverview({}),
+            await engine.windowStats({ window: 'all' }),
+          ];
+          const b = snapshot.buckets;
+          return (
+            snapshot.atRisk > first.atRisk &&
+            snapshot.atRisk === overview.atRisk &&
+            b.morning + b.afternoon + b.evening + b.night === all.listens
+          );
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+  });
+
   it('searches by id, name, email, phone and zip, the exact id first', async () => {
     const engine = await demoEngine(300, 3000);
     // A customer with a phone (about one in ten has none).

@@ -14,6 +14,7 @@ import {
   type ChurnPoint,
   churnLabel,
   hasEvents,
+  isAtRisk,
   latestIn,
   type Profile,
   pointLabel,
@@ -308,5 +309,23 @@ export function activeInAcc(from: number, to: number): Accumulator<number> {
       if (p.lastSeen && p.lastSeen.epochMs >= from && p.lastSeen.epochMs <= to) active += 1;
     },
     result: () => active,
+  };
+}
+
+export interface SnapshotCounts {
+  atRisk: number;
+  buckets: BucketCounts;
+}
+
+/** What each snapshot counts over every profile: customers at risk, listens by time-of-day bucket. */
+export function snapshotCountsAcc(threshold: number): Accumulator<SnapshotCounts> {
+  let atRisk = 0;
+  const buckets = emptyBuckets();
+  return {
+    add(p) {
+      if (isAtRisk(p, threshold)) atRisk += 1;
+      addBuckets(buckets, p);
+    },
+    result: () => ({ atRisk, buckets }),
   };
 }
