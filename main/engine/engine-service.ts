@@ -362,7 +362,25 @@ export class EngineService implements EngineApi {
   async customer360({ customerId }: ApiParams<'customer360'>): Promise<EngineResults['customer360']> {
     const run = this.#running();
     const p = run.engine.state.profiles.get(customerId);
-    return p ? customer360(p, this.#threshold, run.live.recentFor(customerId)) : null;
+    return p ? customer360(p, this.#threshold) : null;
+  }
+
+  async customerTimeline({
+    customerId,
+    kinds,
+    from,
+    to,
+    before,
+    limit = 50,
+  }: ApiParams<'customerTimeline'>): Promise<EngineResults['customerTimeline']> {
+    return this.#running().engine.timeline.query({
+      customerId,
+      kinds,
+      from: from === undefined ? undefined : Date.parse(from),
+      to: to === undefined ? undefined : Date.parse(to),
+      before,
+      limit,
+    });
   }
 
   async baseStatistics(): Promise<EngineResults['baseStatistics']> {

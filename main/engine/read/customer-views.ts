@@ -6,7 +6,6 @@ import type {
   Customer360,
   CustomerSummary,
   GroupRisk,
-  RecentActivity,
 } from '../../../shared/engine-api.js';
 import type { TimeOfDayBucket } from '../../../shared/time-of-day.js';
 import {
@@ -37,7 +36,7 @@ export function customerSummary(p: Profile, threshold: number): CustomerSummary 
   };
 }
 
-export function customer360(p: Profile, threshold: number, recent: RecentActivity[]): Customer360 {
+export function customer360(p: Profile, threshold: number): Customer360 {
   const r = p.responseTimes;
   return {
     customerId: p.customerId,
@@ -67,7 +66,6 @@ export function customer360(p: Profile, threshold: number, recent: RecentActivit
           history: p.churnHistory.map((h) => ({ risk: h.risk, ts: h.ts, model: h.model })),
         }
       : null,
-    recent,
   };
 }
 

@@ -2,6 +2,7 @@ import { forwardRef, useEffect, useMemo, useState } from 'react';
 import type { Customer360, CustomerSummary } from '../../../shared/engine-api';
 import { useEngine, usePolling } from '../api/use-engine';
 import { EChart, type EChartsOption } from '../charts/EChart';
+import { CustomerTimeline } from '../components/CustomerTimeline';
 import { ExportButton } from '../components/ExportButton';
 import { fmt, risk } from '../format';
 
@@ -333,16 +334,8 @@ export const CustomerView = forwardRef<
               </ul>
             </div>
             <div className="panel activity">
-              <h3>Recent activity</h3>
-              <ol className="recent" aria-live="polite" data-testid="recent-activity">
-                {customer.recent.length === 0 && <li className="empty">Nothing since the engine started.</li>}
-                {customer.recent.map((a, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: activity carries no id; the list is replaced whole
-                  <li key={i}>
-                    <span className={`kind kind-${a.kind}`}>{a.kind}</span> <time>{a.ts}</time> {a.detail}
-                  </li>
-                ))}
-              </ol>
+              <h3>Timeline</h3>
+              <CustomerTimeline customerId={customer.customerId} />
             </div>
           </div>
         )}
