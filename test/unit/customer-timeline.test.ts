@@ -276,13 +276,14 @@ describe('exactly once with the timeline', () => {
     const dir = await tempDir('exactly-once');
     const path = await listensFile(dir, 9000);
     const engine = await engineAt(dir, 3000);
-    // The third checkpoint fails after the timeline has written its batches: as a crash between
-    // the timeline write and the checkpoint would leave it.
+    // From the third on, checkpoints fail after the timeline has written its batches (the last
+    // one at the end of the run too): as a crash between the timeline write and the checkpoint
+    // would leave it.
     const write = engine.store.write.bind(engine.store);
     let writes = 0;
     vi.spyOn(engine.store, 'write').mockImplementation(async (snapshot) => {
       writes += 1;
-      if (writes === 3) {
+      if (writes >= 3) {
         await engine.timeline.flushed();
         throw new Error('disk full (injected)');
       }

@@ -120,12 +120,15 @@ export class IngestSession {
     const wall = Date.now();
     const timeline = this.timeline;
     const items: Array<readonly [string, TimelineItem]> = [];
+    // When a CRM change (or a prediction without a time) arrived: the stream's clock, or the wall
+    // clock while the stream has none yet (never 1970).
+    const stamp = () => windows.nowFor(wall) || wall;
     for (const event of events) {
       if (timeline) {
         if (event.kind === 'customer') {
           // Before the record is merged: what it changes, from what the profile held.
           const changes = crmChanges(profiles.get(event.customerId)?.crm, event.fields);
-          if (changes) items.push([event.customerId, [3, windows.nowFor(wall), changes]]);
+          if (changes) items.push([event.customerId, [3, stamp(), changes]]);
         } else if (event.kind !== 'prediction') items.push([event.customerId, timelineItem(event)]);
       }
       switch (event.kind) {
@@ -147,7 +150,8 @@ export class IngestSession {
         case 'prediction': {
           const at = event.at ?? windows.nowFor(wall);
           windows.add({ kind: 'prediction', epochMs: at }, wall);
-          if (timeline) items.push([event.customerId, [2, at, event.churnRisk, event.label, event.model]]);
+          if (timeline)
+            items.push([event.customerId, [2, at || stamp(), event.churnRisk, event.label, event.model]]);
           applyEvent(profiles, event, at);
           continue;
         }

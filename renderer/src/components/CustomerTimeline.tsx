@@ -161,14 +161,18 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
     [customerId, kinds, from, to],
   );
   const key = JSON.stringify(query);
-  const newest = usePolling(
+  // Each answer carries the question it answers: right after a filter changes, the poll still
+  // holds the previous question's answer, which must not be shown under the new one.
+  const polled = usePolling(
     () =>
-      kinds.length === 0
+      (kinds.length === 0
         ? Promise.resolve<TimelinePage>({ events: [], nextBefore: null })
-        : engine.api.customerTimeline({ ...query, limit: PAGE }),
+        : engine.api.customerTimeline({ ...query, limit: PAGE })
+      ).then((page) => ({ key, page })),
     REFRESH_MS,
     `timeline:${key}`,
   );
+  const newest = polled.value?.key === key ? polled.value.page : null;
 
   // Everything shown for this question: the newest page as polled, and older pages as loaded.
   const [shown, setShown] = useState<{ key: string; events: Map<string, TimelineEvent> }>({
@@ -184,17 +188,16 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
   const [olderError, setOlderError] = useState<string | null>(null);
 
   useEffect(() => {
-    const page = newest.value;
+    const page = newest;
     setShown((s) => {
       const events = s.key === key ? new Map(s.events) : new Map<string, TimelineEvent>();
       for (const e of page?.events ?? []) events.set(e.id, e);
       return { key, events };
     });
-  }, [newest.value, key]);
+  }, [newest, key]);
 
   const list = shown.key === key ? [...shown.events.values()].sort((a, b) => compareIds(a.id, b.id)) : [];
-  const olderCursor =
-    older.key === key && older.loaded ? older.nextBefore : (newest.value?.nextBefore ?? null);
+  const olderCursor = older.key === key && older.loaded ? older.nextBefore : (newest?.nextBefore ?? null);
   const last = list[list.length - 1];
 
   const loadOlder = () => {
@@ -274,19 +277,19 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
           </button>
         )}
       </div>
-      {newest.error && (
+      {polled.error && (
         <p className="error" role="alert">
-          Could not load the timeline: {newest.error}{' '}
-          <button type="button" onClick={newest.refresh}>
+          Could not load the timeline: {polled.error}{' '}
+          <button type="button" onClick={polled.refresh}>
             Retry
           </button>
         </p>
       )}
       {kinds.length === 0 ? (
         <p className="empty">Choose at least one kind of event.</p>
-      ) : newest.value === null && !newest.error ? (
+      ) : newest === null && !polled.error ? (
         <p className="empty">Loading…</p>
-      ) : list.length === 0 && !newest.error ? (
+      ) : list.length === 0 && !polled.error ? (
         <p className="empty">
           {filtered ? 'No events match these filters.' : 'No events stored for this customer yet.'}
         </p>
