@@ -19,6 +19,11 @@ export interface EngineOptions {
   storeDir: string;
   /** How often to checkpoint; the same defaults everywhere. */
   checkpoint?: Partial<CheckpointPolicy>;
+  /**
+   * False: batches are not written to the timeline (it is still opened, for reading). Only the
+   * benchmark turns it off, to measure what the timeline costs ingest.
+   */
+  writeTimeline?: boolean;
 }
 
 export interface RunHooks {
@@ -64,7 +69,7 @@ export class Engine {
       store,
       state,
       { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint },
-      timeline,
+      options.writeTimeline === false ? null : timeline,
     );
     return new Engine(store, session, timeline, [notice, timelineNotice].filter(Boolean).join(' ') || null);
   }
