@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   TIMELINE_KINDS,
   type TimelineEvent,
@@ -6,7 +6,7 @@ import {
   type CustomerTimeline as TimelinePage,
 } from '../../../shared/engine-api';
 import type { CrmValue } from '../../../shared/events';
-import { useEngine, useEngineEvent, usePolling } from '../api/use-engine';
+import { useEngine, usePolling } from '../api/use-engine';
 import { fmt, risk } from '../format';
 import './CustomerTimeline.css';
 
@@ -143,9 +143,34 @@ function dayBound(date: string, end: boolean): string | undefined {
   return Number.isNaN(t.getTime()) ? undefined : t.toISOString();
 }
 
+/**
+ * "Now" for relative times: the stream's clock (the demo's simulated time) from the pushed
+ * snapshots, else the wall clock; re-read every 10 s, not with every snapshot (ten a second), so a
+ * long timeline is not drawn again for nothing.
+ */
+function useStreamNow(): number {
+  const engine = useEngine();
+  const clock = useRef<{ stream: number; at: number } | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const read = () => (clock.current ? clock.current.stream + (Date.now() - clock.current.at) : Date.now());
+    const off = engine.on('snapshot', (s) => {
+      const first = clock.current === null;
+      if (s.clock.now) clock.current = { stream: Date.parse(s.clock.now), at: Date.now() };
+      if (first && clock.current) setNow(read());
+    });
+    const timer = setInterval(() => setNow(read()), 10_000);
+    return () => {
+      off();
+      clearInterval(timer);
+    };
+  }, [engine]);
+  return now;
+}
+
 export function CustomerTimeline({ customerId }: { customerId: string }) {
   const engine = useEngine();
-  const snapshot = useEngineEvent('snapshot', null);
+  const now = useStreamNow();
   const [kinds, setKinds] = useState<TimelineKind[]>([...TIMELINE_KINDS]);
   const [fromDate, setFromDate] = useState('');
   const [toDate, setToDate] = useState('');
@@ -226,7 +251,6 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
         : TIMELINE_KINDS.filter((x) => x === kind || k.includes(x)),
     );
 
-  const now = snapshot?.clock.now ? Date.parse(snapshot.clock.now) : Date.now();
   const filtered = kinds.length < TIMELINE_KINDS.length || from !== undefined || to !== undefined;
 
   return (
