@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { runCli } from '../support/run-cli.js';
  */
 
 const RENDERER = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+const SHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
 const ID = 'tl-1';
 const LISTENS = 40;
@@ -144,6 +145,9 @@ describe.skipIf(!chromiumAvailable())('customer timeline in Chromium', () => {
       .locator('strong')
       .allInnerTexts();
     expect(new Set(tracks).size).toBe(LISTENS);
+
+    await mkdir(SHOTS, { recursive: true });
+    await timeline.screenshot({ path: join(SHOTS, 'customer-timeline.png') });
 
     // Kinds: listens off leaves the click, the predictions and the CRM changes.
     await page.getByRole('button', { name: 'Listens' }).click();

@@ -110,28 +110,39 @@ function EventDetail({ event }: { event: TimelineEvent }) {
           from model <strong>{event.model ?? 'unnamed'}</strong>
         </span>
       );
-    case 'crm':
-      return (
+    case 'crm': {
+      const changes = (
+        <ul className="timeline-changes">
+          {event.changes.map((c) => (
+            <li key={c.field}>
+              {label(c.field)}:{' '}
+              {c.from === null ? (
+                <>
+                  set to <strong>{shortValue(c.to)}</strong>
+                </>
+              ) : (
+                <>
+                  <s>{shortValue(c.from)}</s> → <strong>{shortValue(c.to)}</strong>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      );
+      const count = event.changes.length === 1 ? '1 field' : `${event.changes.length} fields`;
+      // A whole record (a new customer's) is folded; a change of a few fields is shown as it is.
+      return event.changes.length > 4 ? (
+        <details>
+          <summary>CRM record changed {count}</summary>
+          {changes}
+        </details>
+      ) : (
         <span>
-          CRM record changed {event.changes.length === 1 ? '1 field' : `${event.changes.length} fields`}
-          <ul className="timeline-changes">
-            {event.changes.map((c) => (
-              <li key={c.field}>
-                {label(c.field)}:{' '}
-                {c.from === null ? (
-                  <>
-                    set to <strong>{shortValue(c.to)}</strong>
-                  </>
-                ) : (
-                  <>
-                    <s>{shortValue(c.from)}</s> → <strong>{shortValue(c.to)}</strong>
-                  </>
-                )}
-              </li>
-            ))}
-          </ul>
+          CRM record changed {count}
+          {changes}
         </span>
       );
+    }
   }
 }
 
@@ -324,7 +335,7 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
           return (
             <li key={e.id} className={`timeline-${e.kind}`}>
               <span className={`kind-dot kind-${e.kind}`} aria-hidden="true" />
-              <span className="kind">{KIND_LABELS[e.kind].replace(/s$/, '')}</span>
+              <span className="kind">{KIND_LABELS[e.kind].replace(/s$/, '')}</span>{' '}
               <time dateTime={e.at} title={e.at}>
                 {LOCAL_TIME.format(at)}
               </time>{' '}
