@@ -1,4 +1,4 @@
-// Group 5, the dashboard under load: `c360 serve` on the demo stream at 20,000 events/s, its Flow
+// Group 6, the dashboard under load: `c360 serve` on the demo stream at 20,000 events/s, its Flow
 // view open in headless Chromium. Measures frames/s in the page (requestAnimationFrame), bytes and
 // messages per second on the WebSocket (from the DevTools protocol), and the renderer's JS heap
 // after forced GCs over C360_BENCH_DASHBOARD_MINUTES (default 10) for a trend.

@@ -1,4 +1,4 @@
-// Group 8, the support desk's whole flow at 100,000 customers: `c360 serve` on a demo of that size,
+// Group 9, the support desk's whole flow at 100,000 customers: `c360 serve` on a demo of that size,
 // the desk in headless Chromium, and an agent who hears a name: Ctrl+K, the name typed at
 // C360_BENCH_KEY_MS a key (default 120, a quick typist), Enter. Measured in the page, from the
 // first key to the 360 view showing that customer, and from Enter to it (what the software adds

@@ -1,10 +1,13 @@
 // Runs one batch ingest in a fresh process and prints its figures as JSON, so peak memory is
-// this ingest's alone. Usage: node bench/ingest-files-child.mjs DATA_DIR FILE...
+// this ingest's alone. Usage: node bench/ingest-files-child.mjs DATA_DIR [--no-timeline] FILE...
+// (--no-timeline: batches are not written to the customer timeline, to measure what it costs).
 import { Engine } from '../dist/main/engine/engine.js';
 import { FileSource } from '../dist/main/engine/sources/file/file-source.js';
 
-const [dataDir, ...files] = process.argv.slice(2);
-const engine = await Engine.open({ storeDir: dataDir });
+const [dataDir, ...rest] = process.argv.slice(2);
+const writeTimeline = !rest.includes('--no-timeline');
+const files = rest.filter((a) => a !== '--no-timeline');
+const engine = await Engine.open({ storeDir: dataDir, writeTimeline });
 const { session, state } = engine;
 let peakHeap = 0;
 const sampler = setInterval(() => {
@@ -18,6 +21,7 @@ const t = session.timings;
 process.stdout.write(
   JSON.stringify({
     events: session.events,
+    timeline: writeTimeline,
     quarantined: session.counts.quarantined,
     customers: state.profiles.size,
     ms,

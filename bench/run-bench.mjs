@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +65,7 @@ function runChild(script, args, nodeFlags = []) {
 }
 
 /** Which groups to run: all by default, or those named (`npm run bench -- scale desk`). */
-const GROUPS = ['batch', 'kafka', 'scale', 'desk', 'dashboard', 'startup', 'soak', 'deskflow'];
+const GROUPS = ['batch', 'kafka', 'scale', 'desk', 'timeline', 'dashboard', 'startup', 'soak', 'deskflow'];
 const asked = process.argv.slice(2);
 for (const g of asked)
   if (!GROUPS.includes(g)) throw new Error(`unknown group "${g}"; groups: ${GROUPS.join(', ')}`);
@@ -79,7 +79,7 @@ const rows = [];
 const results = { when: new Date().toISOString(), node: process.version, cores: cpus().length };
 
 await mkdir(cache, { recursive: true });
-const file = wanted('batch') || wanted('kafka') ? await listenFile() : null;
+const file = wanted('batch') || wanted('kafka') || wanted('timeline') ? await listenFile() : null;
 
 if (wanted('batch')) {
   const dataDir = join(cache, 'store-batch');
@@ -225,13 +225,82 @@ if (wanted('desk')) {
   );
 }
 
+if (wanted('timeline')) {
+  // What the customer timeline costs ingest, in one run: the 1M-listen file without and with it,
+  // alternating, the faster of two each; then the mixed stream over 100,000 customers (one event
+  // per customer per batch, as a live source sends them) without and with it, and that store's
+  // size per event and lookup times.
+  const ingestOnce = (flags) => {
+    const dataDir = join(cache, 'store-timeline');
+    execFileSync('rm', ['-rf', dataDir]);
+    return runChild('ingest-files-child.mjs', [dataDir, ...flags, file]);
+  };
+  const loadAtStart = loadavg()[0];
+  const runs = { without: [], with: [] };
+  for (let i = 0; i < 2; i++) {
+    runs.without.push(ingestOnce(['--no-timeline']));
+    runs.with.push(ingestOnce([]));
+  }
+  const best = (list) => list.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
+  const fileWithout = best(runs.without);
+  const fileWith = best(runs.with);
+  const fileRatio = fileWith.eventsPerSecond / fileWithout.eventsPerSecond;
+  const mixedWithout = runChild('timeline-child.mjs', [join(cache, 'timeline-store'), '--no-timeline']);
+  const t = runChild('timeline-child.mjs', [join(cache, 'timeline-store')]);
+  const mixedRatio = t.recordsPerSecond / mixedWithout.recordsPerSecond;
+  const loadAtEnd = loadavg()[0];
+  results.timeline = {
+    fileWithout,
+    fileWith,
+    fileRatio,
+    mixedWithout,
+    mixed: t,
+    mixedRatio,
+    loadAtStart,
+    loadAtEnd,
+  };
+  const pair = (l) => `${l.p50Ms} / ${l.p99Ms} ms`;
+  rows.push(
+    [
+      '5. timeline: 1M listens, 5k customers, ingest with ÷ without the timeline',
+      `${fileRatio.toFixed(2)} (${num(fileWith.eventsPerSecond)} ÷ ${num(fileWithout.eventsPerSecond)} events/s)`,
+      '≥ 0.8',
+      verdict(fileRatio >= 0.8),
+    ],
+    [
+      `   mixed stream, ${num(t.customers)} customers, one event per customer a batch: with ÷ without`,
+      `${mixedRatio.toFixed(2)} (${num(t.recordsPerSecond)} ÷ ${num(mixedWithout.recordsPerSecond)} records/s)`,
+    ],
+    [
+      `   bytes per stored event (${num(t.storedEvents)} events; pages in use / file)`,
+      `${t.bytesPerEvent} / ${t.fileBytesPerEvent}`,
+    ],
+    [
+      `   newest page of one customer (~${Math.round(t.lookups.newest.eventsPerPage)} events), p50 / p99`,
+      pair(t.lookups.newest),
+      'p99 ≤ 10 ms',
+      verdict(t.lookups.newest.p99Ms <= 10),
+    ],
+    [
+      `   a customer at the cap (${num(t.heavyKept)} events): newest page / filtered / older page, p99`,
+      `${t.lookups.heavyNewest.p99Ms} / ${t.lookups.heavyFiltered.p99Ms} / ${t.lookups.heavyOlder.p99Ms} ms`,
+      'p99 ≤ 20 ms',
+      verdict(
+        Math.max(t.lookups.heavyNewest.p99Ms, t.lookups.heavyFiltered.p99Ms, t.lookups.heavyOlder.p99Ms) <=
+          20,
+      ),
+    ],
+    ['   load average at start / end', `${loadAtStart.toFixed(1)} / ${loadAtEnd.toFixed(1)}`],
+  );
+}
+
 if (wanted('dashboard')) {
   const { dashboardBench } = await import('./dashboard-bench.mjs');
   const d = await dashboardBench();
   results.dashboard = d;
   rows.push(
     [
-      `5. dashboard: Flow view in Chromium at ${num(d.engine.allEventsPerSecond)} events/s, frames/s (median / worst 10 s)`,
+      `6. dashboard: Flow view in Chromium at ${num(d.engine.allEventsPerSecond)} events/s, frames/s (median / worst 10 s)`,
       `${d.fps.median} / ${d.fps.worstWindow}`,
       '≥ 55 frames/s',
       verdict(d.fps.worstWindow >= 55),
@@ -259,7 +328,7 @@ if (wanted('startup')) {
     `${num(r.medianMs.firstFrame)} ms (listening ${num(r.medianMs.listening)} ms)`,
   ];
   rows.push(
-    ['6. start-up to first data frame, median: empty store', row('', st.emptyStore)[1]],
+    ['7. start-up to first data frame, median: empty store', row('', st.emptyStore)[1]],
     ['   empty store, writing the demo history first', row('', st.emptyStoreWithHistory)[1]],
     ['   100k-customer store', row('', st.store100k)[1]],
   );
@@ -274,7 +343,7 @@ if (wanted('soak')) {
     `${t.first} → ${t.last}${unit}, ${t.perHour}${unit}/h (2nd half ${t.secondHalfPerHour})`;
   rows.push(
     [
-      `7. booth soak, ${sk.setup.minutes} min, ${Math.min(...visits)}+ visits a view: renderer heap`,
+      `8. booth soak, ${sk.setup.minutes} min, ${Math.min(...visits)}+ visits a view: renderer heap`,
       line(sk.heapMiB, ' MiB'),
       'no upward trend',
       verdict(sk.heapMiB.verdict === 'no upward trend'),
@@ -307,7 +376,7 @@ if (wanted('deskflow')) {
   results.deskFlow = df;
   rows.push(
     [
-      `8. desk at ${num(df.setup.customers)} customers: first key to the 360 view, p50 / p95`,
+      `9. desk at ${num(df.setup.customers)} customers: first key to the 360 view, p50 / p95`,
       `${num(df.firstKeyToViewMs.p50)} / ${num(df.firstKeyToViewMs.p95)} ms (names of ${df.meanNameLength} characters at ${df.setup.keyMs} ms a key)`,
     ],
     [

@@ -1,4 +1,4 @@
-// Group 7, the booth left alone: `c360 serve` on the default demo, the booth screen turning its
+// Group 8, the booth left alone: `c360 serve` on the default demo, the booth screen turning its
 // views every C360_SOAK_DWELL seconds (default 1.2, so an hour holds thousands of visits a view)
 // in headless Chromium at 1920×1080, for C360_SOAK_MINUTES (default 30). Every 30 s, after a
 // forced GC: the page's JS heap, DOM nodes and event listeners, and the server's resident memory.

@@ -1,4 +1,4 @@
-// Group 6, start-up: from spawning the engine to the first dashboard frame painted with data,
+// Group 7, start-up: from spawning the engine to the first dashboard frame painted with data,
 // with an empty store and with a 100,000-customer store.
 // Electron's binary is not on the bench machine, so the "process" is `c360 serve` (the same engine
 // the app runs) and the window is a Chromium page, launched beforehand and told to navigate as soon

@@ -30,12 +30,56 @@ export interface CustomerSummary {
   churnLabel: 0 | 1 | null;
 }
 
-export interface RecentActivity {
-  kind: 'listen' | 'click' | 'prediction' | 'customer';
-  /** The event's own timestamp as written (listens, clicks) or when it arrived. */
-  ts: string;
-  detail: string;
+/** The kinds of event a customer's timeline holds, in the order the filter offers them. */
+export const TIMELINE_KINDS = ['listen', 'click', 'prediction', 'crm'] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+/** One field a CRM record changed: `from` is null when the customer did not have it before. */
+export interface CrmChange {
+  field: string;
+  from: CrmValue | null;
+  to: CrmValue;
 }
+
+/**
+ * One event of a customer's timeline. `at` is ISO 8601 UTC (the event's instant; a prediction
+ * without a time of its own and a CRM change carry the stream's clock when they arrived); `id`
+ * is unique within the customer's timeline and is what `before` pages from.
+ */
+export type TimelineEvent =
+  | { kind: 'listen'; id: string; at: string; trackId: string; mobile: boolean; zip: string | null }
+  | {
+      kind: 'click';
+      id: string;
+      at: string;
+      product: string | null;
+      url: string | null;
+      os: string | null;
+      browser: string | null;
+      responseTimeMs: number | null;
+    }
+  | {
+      kind: 'prediction';
+      id: string;
+      at: string;
+      churnRisk: number | null;
+      label: 0 | 1 | null;
+      model: string | null;
+    }
+  | { kind: 'crm'; id: string; at: string; changes: CrmChange[] };
+
+export interface CustomerTimeline {
+  /** Newest first. */
+  events: TimelineEvent[];
+  /** Pass as `before` for the next (older) page; null when there is none. */
+  nextBefore: string | null;
+}
+
+/** A timeline position, `epochMs.batch.index` (an event's `id`): pages continue strictly below it. */
+export const TIMELINE_CURSOR = /^\d{1,15}\.\d{1,15}\.\d{1,7}$/;
+
+/** The ticker's event kinds (a CRM record is not shown there). */
+export type TickerKind = 'listen' | 'click' | 'prediction' | 'customer';
 
 export interface Customer360 {
   customerId: string;
@@ -68,8 +112,6 @@ export interface Customer360 {
     at: string | null;
     history: Array<{ risk: number | null; ts: string | null; at: string | null; model: string | null }>;
   } | null;
-  /** Latest first. */
-  recent: RecentActivity[];
   /** The signals the profile holds, beside the score: context, not the model's explanation. */
   context: ChurnContext | null;
 }
@@ -210,7 +252,7 @@ export interface DashboardSnapshot {
   latest: Array<{
     customerId: string;
     label: string;
-    kind: RecentActivity['kind'];
+    kind: TickerKind;
     detail: string;
     boothDetail: string;
   }>;
@@ -278,6 +320,20 @@ export const apiSchemas = {
     .object({ query: z.string().max(200), limit: z.number().int().min(1).max(200).optional() })
     .strict(),
   customer360: z.object({ customerId: z.string().min(1).max(64) }).strict(),
+  customerTimeline: z
+    .object({
+      customerId: z.string().min(1).max(64),
+      /** Only these kinds; all when absent. */
+      kinds: z.array(z.enum(TIMELINE_KINDS)).max(TIMELINE_KINDS.length).optional(),
+      /** Events at or after this instant (ISO 8601 with Z or an offset). */
+      from: z.iso.datetime({ offset: true }).optional(),
+      /** Events at or before this instant. */
+      to: z.iso.datetime({ offset: true }).optional(),
+      /** A previous page's `nextBefore`: events strictly older than it. */
+      before: z.string().regex(TIMELINE_CURSOR).optional(),
+      limit: z.number().int().min(1).max(200).optional(),
+    })
+    .strict(),
   baseStatistics: z.object({}).strict(),
   churnOverview: z
     .object({
@@ -333,6 +389,7 @@ export type ApiMethod = keyof typeof apiSchemas;
 export interface EngineResults {
   searchCustomers: { results: CustomerSummary[]; total: number };
   customer360: Customer360 | null;
+  customerTimeline: CustomerTimeline;
   baseStatistics: BaseStats;
   churnOverview: ChurnOverview;
   windowStats: WindowStats;

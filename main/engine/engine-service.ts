@@ -427,12 +427,25 @@ export class EngineService implements EngineApi {
     const p = run.engine.state.profiles.get(customerId);
     if (!p) return null;
     const now = this.#nowOf(run);
-    return customer360(
-      p,
-      this.#threshold,
-      run.live.recentFor(customerId),
-      churnContext(p, now, this.#base(run, now)),
-    );
+    return customer360(p, this.#threshold, churnContext(p, now, this.#base(run, now)));
+  }
+
+  async customerTimeline({
+    customerId,
+    kinds,
+    from,
+    to,
+    before,
+    limit = 50,
+  }: ApiParams<'customerTimeline'>): Promise<EngineResults['customerTimeline']> {
+    return this.#running().engine.timeline.query({
+      customerId,
+      kinds,
+      from: from === undefined ? undefined : Date.parse(from),
+      to: to === undefined ? undefined : Date.parse(to),
+      before,
+      limit,
+    });
   }
 
   async baseStatistics(): Promise<EngineResults['baseStatistics']> {

@@ -39,6 +39,11 @@ export interface EngineState {
   quarantine: QuarantineState;
   /** The last 15 minutes … 7 days of the stream's time: changed with each batch, saved with it. */
   windows: WindowedCounts;
+  /**
+   * The number of the last batch applied, which tags its timeline writes; a checkpoint saves it,
+   * so on opening the timeline drops what later batches wrote (see timeline-store.ts).
+   */
+  timelineBatch: number;
 }
 
 export function newStoreId(): string {
@@ -53,5 +58,6 @@ export function emptyEngineState(): EngineState {
     sources: { files: dict(), kafka: dict() },
     quarantine: emptyQuarantine(),
     windows: new WindowedCounts(),
+    timelineBatch: 0,
   };
 }

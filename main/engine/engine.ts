@@ -5,6 +5,7 @@ import { type CheckpointPolicy, IngestSession } from './ingest/ingest-session.js
 import { QUARANTINE_FILE, writeQuarantineFile } from './ingest/quarantine-file.js';
 import type { Source, SourceContext } from './sources/source.js';
 import { ProfileStore } from './store/profile-store.js';
+import { TimelineStore } from './timeline/timeline-store.js';
 
 /**
  * The engine, composed once: a store folder opened (or created), its state, the session that
@@ -18,6 +19,11 @@ export interface EngineOptions {
   storeDir: string;
   /** How often to checkpoint; the same defaults everywhere. */
   checkpoint?: Partial<CheckpointPolicy>;
+  /**
+   * False: batches are not written to the timeline (it is still opened, for reading). Only the
+   * benchmark turns it off, to measure what the timeline costs ingest.
+   */
+  writeTimeline?: boolean;
 }
 
 export interface RunHooks {
@@ -32,21 +38,40 @@ export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { everyMs: 2000, ever
 export class Engine {
   readonly store: ProfileStore;
   readonly session: IngestSession;
+  /** Every customer's events on disk, beside the store (written batch by batch, exactly once). */
+  readonly timeline: TimelineStore;
   /** Set when a damaged store was moved aside on opening: what happened and where the old file is. */
   readonly notice: string | null;
   #quarantineWritten = -1;
   #savedAtWrite: unknown = null;
 
-  private constructor(store: ProfileStore, session: IngestSession, notice: string | null) {
+  private constructor(
+    store: ProfileStore,
+    session: IngestSession,
+    timeline: TimelineStore,
+    notice: string | null,
+  ) {
     this.store = store;
     this.session = session;
+    this.timeline = timeline;
     this.notice = notice;
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
     const { store, state, notice } = await ProfileStore.open(options.storeDir);
-    const session = new IngestSession(store, state, { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint });
-    return new Engine(store, session, notice);
+    // Opened after the store: it keeps only what the store's last checkpoint holds.
+    const { timeline, notice: timelineNotice } = await TimelineStore.open(
+      options.storeDir,
+      state.storeId,
+      state.timelineBatch,
+    );
+    const session = new IngestSession(
+      store,
+      state,
+      { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint },
+      options.writeTimeline === false ? null : timeline,
+    );
+    return new Engine(store, session, timeline, [notice, timelineNotice].filter(Boolean).join(' ') || null);
   }
 
   get state(): EngineState {
@@ -91,10 +116,14 @@ export class Engine {
     }
   }
 
-  /** Saves a last checkpoint if anything is unsaved, and the quarantine file. */
+  /** Saves a last checkpoint if anything is unsaved, and the quarantine file; closes the timeline. */
   async close(): Promise<void> {
-    if (this.session.unsaved) await this.session.checkpoint();
-    await this.#afterCheckpoint(true);
+    try {
+      if (this.session.unsaved) await this.session.checkpoint();
+      await this.#afterCheckpoint(true);
+    } finally {
+      await this.timeline.close();
+    }
   }
 
   /** Where the quarantine file is (written beside the store). */

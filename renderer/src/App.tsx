@@ -142,7 +142,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [booth, leaveBooth]);
+  }, [booth, leaveBooth, setView]);
 
   // Layout effect: runs after the snapshot is in the DOM and before that frame is painted.
   useLayoutEffect(() => {

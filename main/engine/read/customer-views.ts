@@ -7,7 +7,6 @@ import type {
   Customer360,
   CustomerSummary,
   GroupRisk,
-  RecentActivity,
 } from '../../../shared/engine-api.js';
 import type { TimeOfDayBucket } from '../../../shared/time-of-day.js';
 import {
@@ -43,12 +42,7 @@ export function customerSummary(p: Profile, threshold: number): CustomerSummary 
   };
 }
 
-export function customer360(
-  p: Profile,
-  threshold: number,
-  recent: RecentActivity[],
-  context: ChurnContext | null = null,
-): Customer360 {
+export function customer360(p: Profile, threshold: number, context: ChurnContext | null = null): Customer360 {
   const r = p.responseTimes;
   return {
     customerId: p.customerId,
@@ -86,7 +80,6 @@ export function customer360(
           })),
         }
       : null,
-    recent,
     context,
   };
 }

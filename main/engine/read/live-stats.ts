@@ -1,14 +1,13 @@
-import type { ChurnCrossing, DashboardSnapshot, RecentActivity } from '../../../shared/engine-api.js';
+import type { ChurnCrossing, DashboardSnapshot, TickerKind } from '../../../shared/engine-api.js';
 import type { C360Event } from '../../../shared/events.js';
 import { maskedId } from './customer-views.js';
 
 /**
  * Running figures for the dashboard, fed with each applied batch: event rates by origin (for the
- * flow animation), the latest events, and each customer's recent activity. Everything is bounded:
- * rates keep a few seconds, each customer keeps their last RECENT_PER_CUSTOMER events.
+ * flow animation) and the latest events for the ticker. Everything is bounded: rates keep a few
+ * seconds. (Each customer's own events are in the timeline, on disk: timeline/timeline-store.ts.)
  */
 
-export const RECENT_PER_CUSTOMER = 10;
 const LATEST = 12;
 const CROSSINGS = 5;
 const SLOT_MS = 250;
@@ -22,31 +21,26 @@ interface Slot {
   predictions: number;
 }
 
-function describe(e: C360Event): RecentActivity {
+/** One line about an event for the live ticker. */
+function describe(e: C360Event): { kind: TickerKind; detail: string } {
   switch (e.kind) {
     case 'listen':
-      return { kind: 'listen', ts: e.at.text, detail: `track ${e.trackId}${e.mobile ? ' on mobile' : ''}` };
+      return { kind: 'listen', detail: `track ${e.trackId}${e.mobile ? ' on mobile' : ''}` };
     case 'click':
       return {
         kind: 'click',
-        ts: e.at.text,
         detail: `${e.product ?? e.url ?? 'web page'}${e.responseTimeMs !== null ? `, ${e.responseTimeMs} ms` : ''}`,
       };
     case 'prediction':
       return {
         kind: 'prediction',
-        ts: e.ts ?? new Date().toISOString(),
         detail:
           e.churnRisk !== null
             ? `churn risk ${e.churnRisk.toFixed(2)}${e.model ? ` (${e.model})` : ''}`
             : `churn label ${e.label}`,
       };
     case 'customer':
-      return {
-        kind: 'customer',
-        ts: new Date().toISOString(),
-        detail: `CRM record (${Object.keys(e.fields).length} fields)`,
-      };
+      return { kind: 'customer', detail: 'CRM record updated' };
   }
 }
 
@@ -64,7 +58,6 @@ export class LiveStats {
   readonly #slots: Slot[] = [];
   readonly #latest: DashboardSnapshot['latest'] = [];
   readonly #crossings: ChurnCrossing[] = [];
-  readonly #recent = new Map<string, RecentActivity[]>();
   readonly #now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -97,13 +90,6 @@ export class LiveStats {
         this.totals.predictions += 1;
         slot.predictions += 1;
       }
-      let ring = this.#recent.get(e.customerId);
-      if (!ring) {
-        ring = [];
-        this.#recent.set(e.customerId, ring);
-      }
-      ring.push(describe(e));
-      if (ring.length > RECENT_PER_CUSTOMER) ring.shift();
     }
     // Only the tail of a batch can be among the latest: describe no more than that.
     for (const e of events.slice(-LATEST)) {
@@ -152,10 +138,5 @@ export class LiveStats {
 
   crossings(): ChurnCrossing[] {
     return [...this.#crossings];
-  }
-
-  /** Latest first. Kept in memory only: a restart begins with none. */
-  recentFor(customerId: string): RecentActivity[] {
-    return [...(this.#recent.get(customerId) ?? [])].reverse();
   }
 }

@@ -82,6 +82,12 @@ const headerShape = z.object({
     .object({ clock: z.number().finite(), minutes: savedBuckets, hours: savedBuckets })
     .strict()
     .optional(),
+  timelineBatch: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(2 ** 48 - 1)
+    .optional(),
   quarantine: z.object({
     total: z.number().int().nonnegative(),
     byReason: z.record(z.string(), z.number().int().nonnegative()),
@@ -187,7 +193,7 @@ export class ProfileStore {
         if (profiles.has(p.customerId)) throw new StoreDamage(`customer ${p.customerId} has two profiles`);
         profiles.set(p.customerId, p);
       }
-    const { storeId, origin, sources, quarantine, windows } = header.data;
+    const { storeId, origin, sources, quarantine, windows, timelineBatch } = header.data;
     return {
       windows: windows ? WindowedCounts.fromJSON(windows) : new WindowedCounts(),
       storeId: storeId ?? newStoreId(),
@@ -195,6 +201,7 @@ export class ProfileStore {
       profiles,
       sources: { files: dict(sources.files), kafka: dict(sources.kafka) },
       quarantine: { total: quarantine.total, byReason: dict(quarantine.byReason), recent: quarantine.recent },
+      timelineBatch: timelineBatch ?? 0,
     };
   }
 

@@ -55,6 +55,8 @@ export interface StoreData {
   quarantine: QuarantineState;
   /** Absent in stores written before windows were kept. */
   windows?: SavedWindows;
+  /** The last batch this checkpoint holds (the timeline keeps what batches up to it wrote). */
+  timelineBatch?: number;
 }
 
 /** Just the text and instant: in memory a profile may hold the event's whole WrittenTime. */
@@ -297,5 +299,6 @@ export function storeHeader(state: EngineState): StoreHeader {
     sources: state.sources,
     quarantine: state.quarantine,
     windows: state.windows.toJSON(),
+    timelineBatch: state.timelineBatch,
   };
 }

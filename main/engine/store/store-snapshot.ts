@@ -17,6 +17,8 @@ export class StoreSnapshot {
   /** Source positions at the instant: what a Kafka source may commit once this is saved. */
   readonly sources: SourceProgress;
   readonly profileCount: number;
+  /** The last batch at the instant: the timeline must hold everything up to it before this is saved. */
+  readonly timelineBatch: number;
   readonly #order: Profile[];
   #next = 0;
   readonly #encoded = new Set<Profile>();
@@ -29,6 +31,7 @@ export class StoreSnapshot {
     // Encoded now, as they must not move under the writer; the offsets are also kept as a copy.
     this.header = JSON.stringify(storeHeader(state));
     this.sources = structuredClone(state.sources);
+    this.timelineBatch = state.timelineBatch;
     this.#order = Array.from(state.profiles.values());
     this.profileCount = this.#order.length;
   }

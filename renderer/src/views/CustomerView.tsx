@@ -10,6 +10,7 @@ import type { ChurnContext, ChurnSignal, Customer360, EngineResults } from '../.
 import { useConnectionEpoch, useEngine, usePolling } from '../api/use-engine';
 import { EChart, type EChartsOption } from '../charts/EChart';
 import { CallError } from '../components/CallError';
+import { CustomerTimeline } from '../components/CustomerTimeline';
 import { ExportButton } from '../components/ExportButton';
 import { ago, fmt, pct, risk, when } from '../format';
 
@@ -404,13 +405,14 @@ export const CustomerView = forwardRef<
                 {results.total > results.results.length ? `, first ${results.results.length} shown` : ''}
                 {list.length > 0 && ' · ↑↓ to choose, Enter to open, Esc to clear'}
               </p>
-              <ul className="results" id={LISTBOX} role="listbox" aria-label="Search results">
+              <div className="results" id={LISTBOX} role="listbox" aria-label="Search results">
                 {list.map((r, i) => (
                   // biome-ignore lint/a11y/useKeyWithClickEvents: the keys are the combobox's (focus stays in the box)
-                  <li
+                  <div
                     key={r.customerId}
                     id={optionId(i)}
                     role="option"
+                    tabIndex={-1}
                     aria-selected={i === search.active}
                     className={[
                       'result',
@@ -425,9 +427,9 @@ export const CustomerView = forwardRef<
                       #{r.customerId} · {r.email ?? r.phone ?? r.zip ?? ''}
                     </span>
                     <span className={r.churnLabel === 1 ? 'badge risk' : 'badge'}>{risk(r.churnRisk)}</span>
-                  </li>
+                  </div>
                 ))}
-              </ul>
+              </div>
               {results.total > 0 && (
                 <ExportButton
                   scope={{ kind: 'search', query: search.query }}
@@ -570,16 +572,8 @@ export const CustomerView = forwardRef<
               </ul>
             </div>
             <div className="panel activity">
-              <h3>Recent activity</h3>
-              <ol className="recent" aria-live="polite" data-testid="recent-activity">
-                {customer.recent.length === 0 && <li className="empty">Nothing since the engine started.</li>}
-                {customer.recent.map((a, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: activity carries no id; the list is replaced whole
-                  <li key={i}>
-                    <span className={`kind kind-${a.kind}`}>{a.kind}</span> <time>{a.ts}</time> {a.detail}
-                  </li>
-                ))}
-              </ol>
+              <h3>Timeline</h3>
+              <CustomerTimeline customerId={customer.customerId} />
             </div>
           </div>
         )}

@@ -1,0 +1,370 @@
+import { open as openFile, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Database, open, type RootDatabase } from 'lmdb';
+import type { CustomerTimeline, TimelineKind } from '../../../shared/engine-api.js';
+import { chunkItems, encodeChunk, KIND_CODES, type TimelineItem, timelineEvent } from './timeline-codec.js';
+
+/**
+ * Every customer's events, newest first, on disk: an LMDB environment (`timeline.mdb` beside
+ * `store.json`) with four tables,
+ *
+ *   events   customer id, NUL, batch number (6 bytes) → that batch's events of the customer (a chunk)
+ *   heads    customer id → how many events the customer has
+ *   journal  batch number → the customers it wrote, for batches not yet in a checkpoint
+ *   meta     the store id the timeline belongs to
+ *
+ * Exactly once. The profiles and offsets are saved by checkpoints of the JSON store; the timeline
+ * is written batch by batch, tagged with the batch number, and every checkpoint records the
+ * number of the last batch it holds (only after the timeline's writes up to it are flushed). On
+ * opening, the timeline drops what later batches wrote (the journal says where): the source
+ * resumes from the checkpoint's offsets and writes them again. So a crash anywhere, between a
+ * timeline write and the checkpoint too, leaves every event in the timeline exactly once.
+ *
+ * Writes go through lmdb-js's asynchronous transactions: committed on its write thread, many
+ * batches to a commit, the main thread only encoding.
+ */
+
+export const TIMELINE_FILE = 'timeline.mdb';
+/** Each customer keeps at least their latest CAP events (by arrival); older ones are dropped. */
+export const TIMELINE_CAP = 1000;
+/** Trimmed when a customer passes this, so trimming is not paid with every batch. */
+const TRIM_AT = TIMELINE_CAP + TIMELINE_CAP / 10;
+const MAX_BATCH = 2 ** 48 - 1;
+
+export interface TimelineQuery {
+  customerId: string;
+  kinds?: readonly TimelineKind[];
+  /** Inclusive bounds, epoch ms. */
+  from?: number;
+  to?: number;
+  /** An event id: strictly older events only. */
+  before?: string;
+  limit: number;
+}
+
+export interface TimelineSize {
+  events: number;
+  /** Bytes of LMDB pages in use (all tables), and the file's size on disk. */
+  usedBytes: number;
+  fileBytes: number;
+}
+
+/** A customer id as this store keys it: never empty, never NUL (the separator), at most 64 characters. */
+function usableId(customerId: string): boolean {
+  return customerId.length > 0 && customerId.length <= 64 && !customerId.includes('\u0000');
+}
+
+function batchBytes(batch: number): Buffer {
+  const b = Buffer.allocUnsafe(6);
+  b.writeUIntBE(batch, 0, 6);
+  return b;
+}
+
+function eventKey(customerId: string, batch: number): Buffer {
+  const id = Buffer.from(customerId, 'utf8');
+  const key = Buffer.allocUnsafe(id.length + 7);
+  id.copy(key, 0);
+  key[id.length] = 0;
+  key.writeUIntBE(batch, id.length + 1, 6);
+  return key;
+}
+
+/** Every key of one customer's chunks lies in [prefix + 0x00, prefix + 0x01). */
+function customerRange(customerId: string): { start: Buffer; end: Buffer } {
+  const id = Buffer.from(customerId, 'utf8');
+  return { start: Buffer.concat([id, Buffer.from([0])]), end: Buffer.concat([id, Buffer.from([1])]) };
+}
+
+/**
+ * LMDB trusts its file: opening one that is not an LMDB file ends the process (a segmentation
+ * fault, tried). So before it is opened, its two meta pages must carry LMDB's magic number and a
+ * page size LMDB writes. This catches a file overwritten, zeroed or cut short; damage deeper inside
+ * a well-formed file is not detected (LMDB keeps no page checksums).
+ */
+async function checkHeader(path: string): Promise<void> {
+  const size = (await stat(path).catch(() => null))?.size ?? 0;
+  if (size === 0) return; // no file yet (or an empty one): LMDB makes a new one
+  const file = await openFile(path, 'r');
+  try {
+    const head = Buffer.alloc(64);
+    await file.read(head, 0, 64, 0);
+    const pageSize = head.readUInt32LE(META_PAGE_SIZE);
+    const second = Buffer.alloc(8);
+    const sane = [4096, 8192, 16384, 32768, 65536].includes(pageSize) && size >= 2 * pageSize;
+    if (sane) await file.read(second, 0, 8, pageSize + META_MAGIC);
+    if (
+      !sane ||
+      head.readUInt32LE(META_MAGIC) !== LMDB_MAGIC ||
+      second.readUInt32LE(0) !== LMDB_MAGIC ||
+      ![1, 2].includes(head.readUInt32LE(META_MAGIC + 4))
+    )
+      throw new Error('not an LMDB file');
+  } finally {
+    await file.close();
+  }
+}
+
+/** Where lmdb-js's LMDB keeps its magic number and the page size in each meta page. */
+const META_MAGIC = 24;
+const META_PAGE_SIZE = 48;
+const LMDB_MAGIC = 0xbeefc0de;
+
+function countOf(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0;
+}
+
+function chunkLength(value: unknown): number {
+  return Array.isArray(value) && value.length > 0 ? value.length - 1 : 0;
+}
+
+interface Found {
+  at: number;
+  batch: number;
+  index: number;
+  item: TimelineItem;
+}
+
+function cursorOf(f: Found): string {
+  return `${f.at}.${f.batch}.${f.index}`;
+}
+
+/** Whether `f` comes strictly after the cursor in newest-first order (is older). */
+function olderThan(f: Found, c: [number, number, number]): boolean {
+  return f.at !== c[0] ? f.at < c[0] : f.batch !== c[1] ? f.batch < c[1] : f.index < c[2];
+}
+
+export class TimelineStore {
+  /** Items that could not be stored (an id this store cannot key); none come from the decoder. */
+  skipped = 0;
+  /** Unreadable chunks or items met while reading: skipped, as the store is input too. */
+  damaged = 0;
+  #pending: Promise<unknown> = Promise.resolve();
+  #failure: Error | null = null;
+
+  private constructor(
+    readonly path: string,
+    readonly root: RootDatabase,
+    readonly events: Database<unknown, Buffer>,
+    readonly heads: Database<unknown, Buffer>,
+    readonly journal: Database<unknown, Buffer>,
+    readonly meta: Database<unknown, string>,
+  ) {}
+
+  /**
+   * Opens (or creates) the timeline of the store `storeId`, keeping what batches up to
+   * `durableBatch` wrote (the checkpoint's) and dropping anything later. A timeline of another
+   * store (the JSON store was replaced or moved aside) is emptied; one LMDB cannot open is moved
+   * aside whole, and `notice` says so.
+   */
+  static async open(
+    storeDir: string,
+    storeId: string,
+    durableBatch: number,
+  ): Promise<{ timeline: TimelineStore; notice: string | null }> {
+    const path = join(storeDir, TIMELINE_FILE);
+    let notice: string | null = null;
+    let timeline: TimelineStore;
+    try {
+      await checkHeader(path);
+      timeline = TimelineStore.#openAt(path);
+    } catch (error) {
+      const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(path, aside);
+      await rename(`${path}-lock`, `${aside}-lock`).catch(() => {});
+      notice = `The timeline ${path} could not be opened (${(error as Error).message}); it was moved to ${aside} and a new, empty timeline was started.`;
+      timeline = TimelineStore.#openAt(path);
+    }
+    timeline.#recover(storeId, durableBatch);
+    return { timeline, notice };
+  }
+
+  static #openAt(path: string): TimelineStore {
+    const root = open({ path, maxDbs: 4 });
+    try {
+      return new TimelineStore(
+        path,
+        root,
+        root.openDB({ name: 'events', keyEncoding: 'binary' }),
+        root.openDB({ name: 'heads', keyEncoding: 'binary' }),
+        root.openDB({ name: 'journal', keyEncoding: 'binary' }),
+        root.openDB<unknown, string>({ name: 'meta' }),
+      );
+    } catch (error) {
+      void root.close();
+      throw error;
+    }
+  }
+
+  #recover(storeId: string, durableBatch: number): void {
+    this.root.transactionSync(() => {
+      if (this.meta.get('storeId') !== storeId) {
+        this.events.clearSync();
+        this.heads.clearSync();
+        this.journal.clearSync();
+        this.meta.putSync('storeId', storeId);
+        return;
+      }
+      const later = Array.from(
+        this.journal.getRange({ start: batchBytes(Math.min(durableBatch + 1, MAX_BATCH)) }),
+      );
+      for (const { key, value } of later) {
+        const batch = key.length === 6 ? key.readUIntBE(0, 6) : null;
+        if (batch !== null && Array.isArray(value))
+          for (const customerId of value) {
+            if (typeof customerId !== 'string' || !usableId(customerId)) continue;
+            const k = eventKey(customerId, batch);
+            const n = chunkLength(this.events.get(k));
+            if (n === 0) continue;
+            this.events.removeSync(k);
+            const head = Buffer.from(customerId, 'utf8');
+            this.heads.putSync(head, Math.max(0, countOf(this.heads.get(head)) - n));
+          }
+        this.journal.removeSync(key);
+      }
+    });
+  }
+
+  /**
+   * Queues one batch's events (customer id, item), tagged with the batch's number. Written in
+   * the order queued; `flushed()` waits for all of it.
+   */
+  append(batch: number, entries: ReadonlyArray<readonly [string, TimelineItem]>): void {
+    if (entries.length === 0) return;
+    const byCustomer = new Map<string, TimelineItem[]>();
+    for (const [customerId, item] of entries) {
+      if (!usableId(customerId)) {
+        this.skipped += 1;
+        continue;
+      }
+      const items = byCustomer.get(customerId);
+      if (items) items.push(item);
+      else byCustomer.set(customerId, [item]);
+    }
+    if (byCustomer.size === 0) return;
+    const write = this.root.transaction(() => {
+      const written: string[] = [];
+      for (const [customerId, items] of byCustomer) {
+        // One batch never stores more than the cap for a customer: only its latest count.
+        const kept = items.length > TIMELINE_CAP ? items.slice(-TIMELINE_CAP) : items;
+        this.events.putSync(eventKey(customerId, batch), encodeChunk(kept));
+        const head = Buffer.from(customerId, 'utf8');
+        let count = countOf(this.heads.get(head)) + kept.length;
+        if (count > TRIM_AT) count = this.#trim(customerId, count);
+        this.heads.putSync(head, count);
+        written.push(customerId);
+      }
+      this.journal.putSync(batchBytes(batch), written);
+    });
+    write.catch((error: Error) => {
+      this.#failure ??= error;
+    });
+    this.#pending = write;
+  }
+
+  /** Drops a customer's oldest chunks while at least the cap remains; returns the new count. */
+  #trim(customerId: string, count: number): number {
+    const doomed: Buffer[] = [];
+    for (const { key, value } of this.events.getRange(customerRange(customerId))) {
+      const n = chunkLength(value);
+      if (count - n < TIMELINE_CAP) break;
+      doomed.push(key);
+      count -= n;
+    }
+    for (const key of doomed) this.events.removeSync(key);
+    return count;
+  }
+
+  /**
+   * Resolves once everything queued is committed and flushed to disk; throws a write's failure.
+   * A checkpoint waits for this before it is saved, so it never names a batch the timeline lacks.
+   */
+  async flushed(): Promise<void> {
+    await this.#pending.catch(() => {});
+    await this.root.flushed;
+    const failure = this.#failure;
+    if (failure) {
+      this.#failure = null;
+      throw new Error(`the timeline could not be written (${failure.message})`);
+    }
+  }
+
+  /** A checkpoint holding batches up to `batch` is saved: their journal entries are not needed. */
+  checkpointed(batch: number): void {
+    const end = batchBytes(Math.min(batch + 1, MAX_BATCH));
+    this.#pending = this.root.transaction(() => {
+      const keys = Array.from(this.journal.getKeys({ end }));
+      for (const key of keys) this.journal.removeSync(key);
+    });
+    this.#pending.catch((error: Error) => {
+      this.#failure ??= error;
+    });
+  }
+
+  /** One page of a customer's events, newest first (by instant, then by arrival). */
+  query(q: TimelineQuery): CustomerTimeline {
+    if (!usableId(q.customerId)) return { events: [], nextBefore: null };
+    const codes = q.kinds ? new Set(q.kinds.map((k) => KIND_CODES[k])) : null;
+    const cursor = q.before ? (q.before.split('.').map(Number) as [number, number, number]) : null;
+    const from = q.from ?? Number.NEGATIVE_INFINITY;
+    const to = q.to ?? Number.POSITIVE_INFINITY;
+    const found: Found[] = [];
+    for (const { key, value } of this.events.getRange(customerRange(q.customerId))) {
+      const items = chunkItems(value);
+      if (!items || key.length < 7) {
+        this.damaged += 1;
+        continue;
+      }
+      const batch = key.readUIntBE(key.length - 6, 6);
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        if (!item) {
+          this.damaged += 1;
+          continue;
+        }
+        if (codes && !codes.has(item[0])) continue;
+        const at = item[1];
+        if (at < from || at > to) continue;
+        const f = { at, batch, index: i, item };
+        if (cursor && !olderThan(f, cursor)) continue;
+        found.push(f);
+      }
+    }
+    found.sort((a, b) => b.at - a.at || b.batch - a.batch || b.index - a.index);
+    const page = found.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      events: page.map((f) => timelineEvent(f.item, cursorOf(f))),
+      nextBefore: found.length > q.limit && last ? cursorOf(last) : null,
+    };
+  }
+
+  /** How many events a customer has stored. */
+  count(customerId: string): number {
+    return usableId(customerId) ? countOf(this.heads.get(Buffer.from(customerId, 'utf8'))) : 0;
+  }
+
+  /** Stored events in all, and the bytes they take (for the benchmark and the README). */
+  async size(): Promise<TimelineSize> {
+    let events = 0;
+    for (const { value } of this.heads.getRange({})) events += countOf(value);
+    let pages = 0;
+    let pageSize = 4096;
+    for (const db of [this.events, this.heads, this.journal, this.meta]) {
+      const s = db.getStats() as {
+        pageSize: number;
+        treeBranchPageCount: number;
+        treeLeafPageCount: number;
+        overflowPages: number;
+      };
+      pageSize = s.pageSize;
+      pages += s.treeBranchPageCount + s.treeLeafPageCount + s.overflowPages;
+    }
+    const fileBytes = (await stat(this.path).catch(() => ({ size: 0 }))).size;
+    return { events, usedBytes: pages * pageSize, fileBytes };
+  }
+
+  async close(): Promise<void> {
+    await this.#pending.catch(() => {});
+    await this.root.close();
+  }
+}
