@@ -30,6 +30,19 @@ export interface CustomerSummary {
   churnLabel: 0 | 1 | null;
 }
 
+/** How a search result matched the query, best first: see README's Desk section. */
+export type SearchMatch = 'id' | 'word' | 'prefix' | 'inside' | 'typo';
+
+export interface SearchResults {
+  results: Array<CustomerSummary & { match?: SearchMatch }>;
+  total: number;
+  /**
+   * Set when nothing matched exactly and the results are matches with typos forgiven: the query
+   * spelled as the best of them matches it exactly.
+   */
+  didYouMean?: string;
+}
+
 export interface RecentActivity {
   kind: 'listen' | 'click' | 'prediction' | 'customer';
   /** The event's own timestamp as written (listens, clicks) or when it arrived. */
@@ -295,7 +308,7 @@ export const apiSchemas = {
 export type ApiMethod = keyof typeof apiSchemas;
 
 export interface EngineResults {
-  searchCustomers: { results: CustomerSummary[]; total: number };
+  searchCustomers: SearchResults;
   customer360: Customer360 | null;
   baseStatistics: BaseStats;
   churnOverview: ChurnOverview;
