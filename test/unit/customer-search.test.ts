@@ -494,6 +494,10 @@ describe('what the search forgives', () => {
     expect(found).toEqual({ ids: ['2'], matches: ['typo'], total: 1, didYouMean: 'Karolan murray' });
     expect(search.search('Karolann Murrya', 10).ids).toEqual(['2']); // two letters swapped
     expect(search.search('Karloann', 10).ids).toEqual(['2']); // …at the middle of the word
+    expect(search.search('Ann-Marie Shmidt-Lüdke', 10)).toMatchObject({
+      ids: ['4'],
+      didYouMean: 'Ann Marie schmidt Lüdke',
+    });
     expect(search.search('Karolina Murpy', 10).ids).toEqual(['8']);
     expect(search.search('Pαpαdopoulos', 10).ids).toEqual([]); // mixed scripts are not a typo
     expect(search.search('Παπαδοπουλο', 10)).toMatchObject({ ids: ['5'], didYouMean: null }); // a prefix, exact

@@ -95,7 +95,7 @@ const PHONE_LIKE = /^[+\d\s().\-/]+$/;
  * A query's terms, all of which must match. A query of digits and phone punctuation only is one
  * number, matched by its digits ("807.972.7149", "(807) 972-7149" and "807 972 7149" are one);
  * with an international prefix (+1, 0044) the digits without a country code of 1 to 3 digits
- * match too. Any other query is words, in any order, each folded.
+ * match too. Any other query is words (split at spaces and hyphens), in any order, each folded.
  */
 export function parseQuery(query: string): QueryTerm[] {
   const trimmed = query.trim();
@@ -108,7 +108,8 @@ export function parseQuery(query: string): QueryTerm[] {
     return digits === '' ? [] : [{ typed: trimmed, alts, typo: null }];
   }
   const terms: QueryTerm[] = [];
-  for (const typed of trimmed.split(/\s+/)) {
+  // Hyphens split words too, so a typo in one half of "Heaney-Lowe" is forgiven like any other.
+  for (const typed of trimmed.split(/[\s\-‐‑–—]+/)) {
     const word = fold(typed);
     if (word === '') continue;
     const letters = word.length >= TYPO_MIN_LENGTH && letterWords(word, 1).join('') === word;
