@@ -148,7 +148,11 @@ export const CustomerView = forwardRef<
 >(function CustomerView({ theme, customerId, onSelectCustomer }, searchRef) {
   const engine = useEngine();
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<{ results: CustomerSummary[]; total: number } | null>(null);
+  const [results, setResults] = useState<{
+    results: CustomerSummary[];
+    total: number;
+    didYouMean?: string;
+  } | null>(null);
 
   useEffect(() => {
     if (query.trim() === '') {
@@ -205,6 +209,11 @@ export const CustomerView = forwardRef<
                 {fmt(results.total)} match{results.total === 1 ? '' : 'es'}
                 {results.total > results.results.length ? `, first ${results.results.length} shown` : ''}
               </p>
+              {results.didYouMean && (
+                <p className="did-you-mean">
+                  Nothing matches exactly. Did you mean <q>{results.didYouMean}</q>? Closest matches:
+                </p>
+              )}
               <ul className="results" aria-label="Search results">
                 {results.results.map((r) => (
                   <li key={r.customerId}>
