@@ -30,6 +30,19 @@ export interface CustomerSummary {
   churnLabel: 0 | 1 | null;
 }
 
+/** How a search result matched the query, best first: see README's Desk section. */
+export type SearchMatch = 'id' | 'word' | 'prefix' | 'inside' | 'typo';
+
+export interface SearchResults {
+  results: Array<CustomerSummary & { match?: SearchMatch }>;
+  total: number;
+  /**
+   * Set when nothing matched exactly and the results are matches with typos forgiven: the query
+   * spelled as the best of them matches it exactly.
+   */
+  didYouMean?: string;
+}
+
 /** The kinds of event a customer's timeline holds, in the order the filter offers them. */
 export const TIMELINE_KINDS = ['listen', 'click', 'prediction', 'crm'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
@@ -387,7 +400,7 @@ export const apiSchemas = {
 export type ApiMethod = keyof typeof apiSchemas;
 
 export interface EngineResults {
-  searchCustomers: { results: CustomerSummary[]; total: number };
+  searchCustomers: SearchResults;
   customer360: Customer360 | null;
   customerTimeline: CustomerTimeline;
   baseStatistics: BaseStats;

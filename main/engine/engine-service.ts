@@ -414,12 +414,12 @@ export class EngineService implements EngineApi {
   }: ApiParams<'searchCustomers'>): Promise<EngineResults['searchCustomers']> {
     const run = this.#running();
     const profiles = run.engine.state.profiles;
-    const { ids, total } = run.search.search(query, limit);
-    const results = ids.flatMap((id) => {
+    const { ids, matches, total, didYouMean } = run.search.search(query, limit);
+    const results = ids.flatMap((id, i) => {
       const p = profiles.get(id);
-      return p ? [customerSummary(p, this.#threshold)] : [];
+      return p ? [{ ...customerSummary(p, this.#threshold), match: matches[i] }] : [];
     });
-    return { results, total };
+    return didYouMean === null ? { results, total } : { results, total, didYouMean };
   }
 
   async customer360({ customerId }: ApiParams<'customer360'>): Promise<EngineResults['customer360']> {

@@ -100,6 +100,52 @@ describe('the engine service', () => {
     expect((await engine.searchCustomers({ query: '   ' })).total).toBe(0);
   });
 
+  it('finds demo customers of any locale however their name is typed, and exports them as written', async () => {
+    const engine = await demoEngine(300, 3000);
+    const crms: Array<{ id: string; name: string; address: string }> = [];
+    for (let id = 1; id <= 300; id++) {
+      const crm = (await engine.customer360({ customerId: String(id) }))?.crm as Record<string, string>;
+      crms.push({ id: String(id), name: String(crm.name), address: String(crm.address) });
+    }
+    const unaccented = (t: string) => t.normalize('NFD').replace(/\p{M}/gu, '');
+    // The demo has accented, Greek, Cyrillic and Japanese names.
+    const accented = crms.find(
+      (c) => /^[\p{Script=Latin} '-]+$/u.test(c.name) && unaccented(c.name) !== c.name,
+    );
+    const greek = crms.find((c) => /\p{Script=Greek}/u.test(c.name));
+    expect(accented).toBeDefined();
+    expect(greek).toBeDefined();
+    expect(crms.some((c) => /\p{Script=Cyrillic}/u.test(c.name))).toBe(true);
+    expect(crms.some((c) => /\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}/u.test(c.name))).toBe(
+      true,
+    );
+    const ids = async (query: string) =>
+      (await engine.searchCustomers({ query, limit: 200 })).results.map((r) => r.customerId);
+    for (const c of [accented, greek]) {
+      if (!c) continue;
+      const words = c.name.split(' ');
+      expect(await ids(unaccented(c.name).toUpperCase())).toContain(c.id);
+      expect(await ids([...words].reverse().join(' '))).toContain(c.id);
+      const city = c.address.split(', ')[1] ?? '';
+      expect(await ids(`${city} ${words[0]}`)).toContain(c.id);
+    }
+    // A letter left out of a last name: found, and when only with the typo, said so.
+    const c = crms.find((x) => /^[a-z]{7,}$/i.test(x.name.split(' ').at(-1) ?? '')) as (typeof crms)[number];
+    const [first, last = ''] = c.name.split(' ');
+    const typo = await engine.searchCustomers({ query: `${first} ${last.slice(0, 3)}${last.slice(4)}` });
+    expect(typo.results.map((r) => r.customerId)).toContain(c.id);
+    expect(typo.didYouMean).toBe(`${first} ${last.toLowerCase()}`);
+    expect(typo.results.every((r) => r.match === 'typo')).toBe(true);
+    expect(await engine.searchCustomers({ query: 'Xyloquaresmo' })).toEqual({ results: [], total: 0 });
+    // A search-scoped export holds the Greek customer's name as written.
+    const events: ExportProgress[] = [];
+    engine.on('exportProgress', (p) => events.push(p));
+    const { exportId } = await engine.startExport({ scope: { kind: 'search', query: greek?.name ?? '' } });
+    for (let i = 0; i < 100 && !events.some((e) => e.finished); i++) await sleep(50);
+    const csv = await readFile(join(engine.exportsDir, exportId, 'live_table.csv'), 'utf8');
+    expect(csv).toContain(greek?.name);
+  });
+
   it('exports with progress events, then names the files, which match the chosen scope', async () => {
     const engine = await demoEngine(400, 4000);
     const events: ExportProgress[] = [];

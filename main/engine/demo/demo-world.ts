@@ -1,4 +1,23 @@
-import { base, en, en_US, Faker, generateMersenne53Randomizer } from '@faker-js/faker';
+import {
+  base,
+  de,
+  el,
+  en,
+  en_US,
+  es,
+  Faker,
+  fr,
+  generateMersenne53Randomizer,
+  it,
+  ja,
+  type LocaleDefinition,
+  pl,
+  ru,
+  sv,
+  tr,
+  uk,
+  vi,
+} from '@faker-js/faker';
 import { formatUtcIso, formatUtcWallClock } from '../../../shared/timestamp.js';
 import { CUSTOMERS_CSV_HEADER } from '../decode/customers-csv.js';
 import {
@@ -85,6 +104,27 @@ const PRODUCTS = [
 ];
 const GENRES = ['rock', 'pop', 'jazz', 'classical', 'hip-hop', 'electronic', 'country', 'indie'];
 
+/**
+ * Where customers come from, by weight: most from the US, the rest with names, streets, cities
+ * and phone numbers of their locale, so search meets accents (Mäder, Hương), apostrophes
+ * (O'Hara, D'Elia, Мар’яна), hyphens (Ann-Marie) and other scripts (Greek, Cyrillic, Japanese).
+ */
+const LOCALES: Array<{ weight: number; name: string; locale: LocaleDefinition }> = [
+  { weight: 60, name: 'en_US', locale: en_US },
+  { weight: 5, name: 'de', locale: de },
+  { weight: 5, name: 'fr', locale: fr },
+  { weight: 5, name: 'es', locale: es },
+  { weight: 4, name: 'it', locale: it },
+  { weight: 3, name: 'pl', locale: pl },
+  { weight: 3, name: 'sv', locale: sv },
+  { weight: 2, name: 'tr', locale: tr },
+  { weight: 2, name: 'vi', locale: vi },
+  { weight: 3, name: 'el', locale: el },
+  { weight: 3, name: 'ru', locale: ru },
+  { weight: 2, name: 'uk', locale: uk },
+  { weight: 3, name: 'ja', locale: ja },
+];
+
 export interface DemoWorldOptions {
   seed: number;
   customers: number;
@@ -94,6 +134,8 @@ export interface DemoWorldOptions {
 
 export class DemoWorld {
   readonly faker: Faker;
+  /** One generator per locale but the first (which is `faker`), each seeded from the world's seed. */
+  readonly #locales: Array<{ weight: number; value: { name: string; faker: Faker } }>;
   readonly customers: DemoCustomer[];
   readonly #tracks: WeightedPicker<string>;
   readonly #byActivity: WeightedPicker<DemoCustomer>;
@@ -105,6 +147,19 @@ export class DemoWorld {
       locale: [en_US, en, base],
       randomizer: generateMersenne53Randomizer(options.seed),
     });
+    this.#locales = LOCALES.map(({ weight, name, locale }, i) => ({
+      weight,
+      value: {
+        name,
+        faker:
+          i === 0
+            ? this.faker
+            : new Faker({
+                locale: [locale, en, base],
+                randomizer: generateMersenne53Randomizer(options.seed * 7919 + i),
+              }),
+      },
+    }));
     const trackCount = options.tracks ?? Math.max(500, Math.min(50_000, options.customers * 4));
     const trackIds = Array.from({ length: trackCount }, (_, i) => String(1000 + i));
     this.#tracks = new WeightedPicker(trackIds, (id) => 1 / (Number(id) - 999) ** 1.05); // Zipf-like popularity
@@ -135,8 +190,9 @@ export class DemoWorld {
     const f = this.faker;
     const persona = f.helpers.weightedArrayElement(PERSONAS.map((p) => ({ weight: p.share, value: p })));
     const sex = f.person.sexType();
-    const first = f.person.firstName(sex);
-    const last = f.person.lastName();
+    const { name: locale, faker: local } = f.helpers.weightedArrayElement(this.#locales);
+    const first = local.person.firstName(sex);
+    const last = local.person.lastName(sex);
     const id = String(index + 1);
     const level = f.helpers.weightedArrayElement([
       { weight: 5, value: 0 as const },
@@ -148,9 +204,12 @@ export class DemoWorld {
     const signDate = f.date.between({ from: '2023-01-01T00:00:00Z', to: '2026-02-28T00:00:00Z' });
     const crm: Record<string, string | number> = {
       CustID: id,
-      Name: `${first} ${last}`,
+      Name: locale === 'ja' ? `${last} ${first}` : `${first} ${last}`, // family name first in Japanese
       Gender: sex,
-      Address: `${f.location.streetAddress()}, ${f.location.city()}, ${f.location.state({ abbreviated: true })}`,
+      Address:
+        locale === 'en_US'
+          ? `${f.location.streetAddress()}, ${f.location.city()}, ${f.location.state({ abbreviated: true })}`
+          : `${local.location.streetAddress()}, ${local.location.city()}`,
       zip,
       SignDate: `${signDate.getUTCMonth() + 1}/${signDate.getUTCDate()}/${signDate.getUTCFullYear()}`,
       Status: f.datatype.boolean(0.94) ? 1 : 0,
@@ -163,9 +222,9 @@ export class DemoWorld {
         { weight: 2, value: 4 },
       ]),
       LinkedWithApps: linkedWithApps ? 1 : 0,
-      Email: f.internet.email({ firstName: first, lastName: last }).toLowerCase(),
+      Email: local.internet.email({ firstName: first, lastName: last }).toLowerCase(),
     };
-    if (f.datatype.boolean(0.9)) crm.Phone = f.phone.number({ style: 'national' });
+    if (f.datatype.boolean(0.9)) crm.Phone = local.phone.number({ style: 'national' });
     if (f.datatype.boolean(0.15)) crm.Company = f.company.name();
     if (f.datatype.boolean(0.45)) crm.PreferredGenre = f.helpers.arrayElement(GENRES);
     if (f.datatype.boolean(0.12)) crm.LoyaltyCard = `LC-${f.string.numeric(8)}`;

@@ -405,6 +405,11 @@ export const CustomerView = forwardRef<
                 {results.total > results.results.length ? `, first ${results.results.length} shown` : ''}
                 {list.length > 0 && ' · ↑↓ to choose, Enter to open, Esc to clear'}
               </p>
+              {results.didYouMean && (
+                <p className="did-you-mean">
+                  Nothing matches exactly. Did you mean <q>{results.didYouMean}</q>? Closest matches:
+                </p>
+              )}
               <div className="results" id={LISTBOX} role="listbox" aria-label="Search results">
                 {list.map((r, i) => (
                   // biome-ignore lint/a11y/useKeyWithClickEvents: the keys are the combobox's (focus stays in the box)
