@@ -218,6 +218,8 @@ public final class Settings {
   public Properties streamsProperties() {
     Properties p = new Properties();
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // We have no global stores; this only keeps a start-up warning about them quiet.
+    p.put("processing.exception.handler.global.enabled", "true");
     for (Map.Entry<String, String> e : values.entrySet())
       if (!e.getKey().startsWith("c360.")) p.put(e.getKey(), e.getValue());
     return p;

@@ -39,6 +39,7 @@ final class TopologyFixture implements AutoCloseable {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put("processing.exception.handler.global.enabled", "true");
     driver = new TopologyTestDriver(ProfilesTopology.build(options), props, START);
     ByteArraySerializer bytes = new ByteArraySerializer();
     clickstream = driver.createInputTopic("clickstream", bytes, bytes, START, Duration.ofMillis(1));
