@@ -30,7 +30,10 @@ final class TopologyFixture implements AutoCloseable {
   final TestOutputTopic<byte[], byte[]> deadLetters;
 
   TopologyFixture(long emitIntervalMs) throws Exception {
-    stateDir = Files.createTempDirectory("c360-streams-test");
+    // Under target/, not the OS temp directory (Kafka Streams warns about that one).
+    Path base = Path.of("target", "test-state");
+    Files.createDirectories(base);
+    stateDir = Files.createTempDirectory(base, "c360-streams-test");
     ProfilesTopology.Options options =
         new ProfilesTopology.Options(
             "clickstream", "predictions", "customers", "customer-profiles", "customer360-dead-letters", emitIntervalMs, 4);
