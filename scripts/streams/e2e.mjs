@@ -10,6 +10,9 @@
 //       profiles topic (latest value per key) and compares every profile with the engine's store
 //       (DIR/store.json, written by `c360 ingest --brokers`), and the dead letters with the
 //       engine's quarantine (DIR/quarantine.jsonl): same origins, same reasons.
+//   node scripts/streams/e2e.mjs wait --brokers H:P [--group customer360-profiles] [--timeout 600]
+//       waits until the group has no lag on the input and internal topics; prints how long that took
+//       and how many input messages there are (for throughput measurements).
 //
 // Needs kafkajs (npm ci) and, for compare, a store the TypeScript engine made from the same topics.
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,8 +26,8 @@ const flag = (name, fallback) => {
   return i >= 0 ? rest[i + 1] : fallback;
 };
 const brokers = flag('brokers', process.env.KAFKA_BROKERS);
-if (!brokers || !['hostile', 'compare'].includes(command)) {
-  process.stderr.write('usage: e2e.mjs hostile|compare --brokers H:P [...]\n');
+if (!brokers || !['hostile', 'compare', 'wait'].includes(command)) {
+  process.stderr.write('usage: e2e.mjs hostile|compare|wait --brokers H:P [...]\n');
   process.exit(2);
 }
 const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING, clientId: 'c360-streams-e2e' });
@@ -146,19 +149,14 @@ function toV1(s) {
   });
 }
 
-async function compare() {
-  const dataDir = flag('data-dir');
-  const group = flag('group', 'customer360-profiles');
-  const profilesTopic = flag('profiles', 'customer-profiles');
-  const deadTopic = flag('dead-letters', 'customer360-dead-letters');
-  const timeoutS = Number(flag('timeout', '600'));
-  const emitMs = Number(flag('emit-interval-ms', '1000'));
+async function waitForGroup(group, timeoutS) {
   const admin = kafka.admin();
   await admin.connect();
   const inputs = ['clickstream', 'predictions', 'customers'];
   const internal = `${group}-events-repartition`;
   const started = Date.now();
   let left = -1;
+  let messages = 0;
   while (Date.now() - started < timeoutS * 1000) {
     try {
       const existing = await admin.listTopics();
@@ -167,11 +165,22 @@ async function compare() {
     } catch {
       // The group may not exist yet.
     }
-    await sleep(500);
+    await sleep(250);
   }
+  for (const t of inputs) for (const p of await admin.fetchTopicOffsets(t)) messages += Number(p.high) - Number(p.low);
   await admin.disconnect();
   if (left !== 0) throw new Error(`the Streams group still has a lag of ${left} after ${timeoutS} s`);
-  const caughtUpS = (Date.now() - started) / 1000;
+  return { seconds: (Date.now() - started) / 1000, messages };
+}
+
+async function compare() {
+  const dataDir = flag('data-dir');
+  const group = flag('group', 'customer360-profiles');
+  const profilesTopic = flag('profiles', 'customer-profiles');
+  const deadTopic = flag('dead-letters', 'customer360-dead-letters');
+  const timeoutS = Number(flag('timeout', '600'));
+  const emitMs = Number(flag('emit-interval-ms', '1000'));
+  const { seconds: caughtUpS } = await waitForGroup(group, timeoutS);
   await sleep(emitMs * 2 + 1000);
 
   const published = new Map();
@@ -225,4 +234,7 @@ async function compare() {
   process.exit(ok ? 0 : 1);
 }
 
-await (command === 'hostile' ? hostile() : compare());
+if (command === 'wait') {
+  const { seconds, messages } = await waitForGroup(flag('group', 'customer360-profiles'), Number(flag('timeout', '600')));
+  process.stdout.write(`no lag ${seconds.toFixed(1)} s after the wait started (${messages} input messages)\n`);
+} else await (command === 'hostile' ? hostile() : compare());
