@@ -72,6 +72,13 @@ public final class ProfilesTopology {
     final String deadLetterTopic;
     final long emitIntervalMs;
     final Integer eventsPartitions;
+    int maxRecordBytes = Settings.DEFAULT_MAX_RECORD_BYTES;
+
+    /** The largest value sent; see c360.max.record.bytes. */
+    public Options maxRecordBytes(int bytes) {
+      this.maxRecordBytes = bytes;
+      return this;
+    }
 
     public Options(
         String clickstream,
@@ -98,7 +105,8 @@ public final class ProfilesTopology {
           s.profilesTopic(),
           s.deadLetterTopic(),
           s.emitIntervalMs(),
-          eventsPartitions);
+          eventsPartitions)
+          .maxRecordBytes(s.maxRecordBytes());
     }
 
     public Set<String> inputTopics() {
@@ -131,7 +139,7 @@ public final class ProfilesTopology {
         builder.stream(
             Pattern.compile(String.join("|", quoted)),
             Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("inputs"));
-    KStream<String, Routed> decoded = raw.process(() -> new Decode(o.kinds), Named.as("decode"));
+    KStream<String, Routed> decoded = raw.process(() -> new Decode(o.kinds, o.maxRecordBytes), Named.as("decode"));
     decoded
         .split(Named.as("route-"))
         .branch(
@@ -151,7 +159,7 @@ public final class ProfilesTopology {
                   events
                       .mapValues(v -> v.event, Named.as("event"))
                       .repartition(repartitioned)
-                      .process(new AggregateSupplier(o.emitIntervalMs), Named.as("aggregate"))
+                      .process(new AggregateSupplier(o.emitIntervalMs, o.maxRecordBytes), Named.as("aggregate"))
                       .to(o.profilesTopic, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("profiles"));
                 },
                 "events"));
@@ -166,10 +174,12 @@ public final class ProfilesTopology {
   /** Decodes each record by its topic's kind; never throws on a record. */
   static final class Decode implements Processor<byte[], byte[], String, Routed> {
     private final Map<String, RecordDecoder.Kind> kinds;
+    private final int maxRecordBytes;
     private ProcessorContext<String, Routed> context;
 
-    Decode(Map<String, RecordDecoder.Kind> kinds) {
+    Decode(Map<String, RecordDecoder.Kind> kinds, int maxRecordBytes) {
       this.kinds = kinds;
+      this.maxRecordBytes = maxRecordBytes;
     }
 
     @Override
@@ -190,22 +200,30 @@ public final class ProfilesTopology {
         RecordHeaders headers = new RecordHeaders();
         headers.add("reason", Utf8.encode(result.reason));
         headers.add("origin", Utf8.encode(origin(md.topic(), md.partition(), md.offset())));
-        context.forward(
-            new Record<>((String) null, new Routed(null, record.key(), record.value()), record.timestamp(), headers));
+        byte[] value = record.value();
+        if (value != null && value.length > maxRecordBytes) {
+          // Under exactly-once an oversized send fails the whole transaction, and the same record
+          // would fail again after every restart: the dead letter keeps the start and says so.
+          headers.add("truncated", Utf8.encode(Integer.toString(value.length)));
+          value = java.util.Arrays.copyOf(value, maxRecordBytes);
+        }
+        context.forward(new Record<>((String) null, new Routed(null, record.key(), value), record.timestamp(), headers));
       }
     }
   }
 
   static final class AggregateSupplier implements ProcessorSupplier<String, Event, String, byte[]> {
     private final long emitIntervalMs;
+    private final int maxRecordBytes;
 
-    AggregateSupplier(long emitIntervalMs) {
+    AggregateSupplier(long emitIntervalMs, int maxRecordBytes) {
       this.emitIntervalMs = emitIntervalMs;
+      this.maxRecordBytes = maxRecordBytes;
     }
 
     @Override
     public Processor<String, Event, String, byte[]> get() {
-      return new Aggregate(emitIntervalMs);
+      return new Aggregate(emitIntervalMs, maxRecordBytes);
     }
 
     @Override
@@ -233,15 +251,19 @@ public final class ProfilesTopology {
     /** How many due profiles one punctuation publishes at most; the rest wait for the next one. */
     static final int MAX_PER_PUNCTUATION = 50_000;
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("customer360.streams");
+
     private final long intervalMs;
+    private final int maxRecordBytes;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> profiles;
     private KeyValueStore<String, byte[]> tracks;
     private KeyValueStore<String, Long> emit;
     private ProfileAggregator.TrackSet trackSet;
 
-    Aggregate(long intervalMs) {
+    Aggregate(long intervalMs, int maxRecordBytes) {
       this.intervalMs = intervalMs;
+      this.maxRecordBytes = maxRecordBytes;
     }
 
     /** Punctuation period: a quarter of the interval, within 10 ms … 1 s. */
@@ -273,7 +295,15 @@ public final class ProfilesTopology {
       byte[] stored = profiles.get(id);
       Profile p = stored == null ? new Profile(id) : Codec.decodeProfile(stored);
       ProfileAggregator.apply(p, event, trackSet);
-      profiles.put(id, Codec.encodeProfile(p));
+      byte[] encoded = Codec.encodeProfile(p);
+      if (encoded.length > maxRecordBytes) {
+        // Its changelog record could not be sent (and would fail the transaction for ever after).
+        log.error(
+            "customer {}: the profile would grow to {} bytes, over c360.max.record.bytes ({}); this {} event is left out",
+            id, encoded.length, maxRecordBytes, event.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+        return;
+      }
+      profiles.put(id, encoded);
       Long state = emit.get(id);
       if (state == null) emit.put(id, context.currentSystemTimeMs());
       else if (state < 0) emit.put(id, -state);
@@ -293,8 +323,12 @@ public final class ProfilesTopology {
       for (KeyValue<String, Long> kv : due) {
         byte[] stored = profiles.get(kv.key);
         if (stored != null) {
-          String json = ProfileJson.toJson(Codec.decodeProfile(stored));
-          context.forward(new Record<>(kv.key, Utf8.encode(json), now));
+          byte[] json = Utf8.encode(ProfileJson.toJson(Codec.decodeProfile(stored)));
+          if (json.length <= maxRecordBytes) context.forward(new Record<>(kv.key, json, now));
+          else
+            log.error(
+                "customer {}: the profile is {} bytes of JSON, over c360.max.record.bytes ({}); not published",
+                kv.key, json.length, maxRecordBytes);
         }
         emit.put(kv.key, -(now + intervalMs));
       }

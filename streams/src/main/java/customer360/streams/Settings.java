@@ -28,6 +28,10 @@ public final class Settings {
   public static final String PROFILES_PARTITIONS = "c360.topic.profiles.partitions";
   public static final String DEAD_LETTERS_PARTITIONS = "c360.topic.dead-letters.partitions";
   public static final String REPLICATION_FACTOR = "c360.topic.replication.factor";
+  public static final String MAX_RECORD_BYTES = "c360.max.record.bytes";
+
+  /** Under Kafka's 1 MB defaults (max.request.size, message.max.bytes) with room for key and headers. */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 900_000;
 
   public static final String DEFAULT_APPLICATION_ID = "customer360-profiles";
 
@@ -150,6 +154,7 @@ public final class Settings {
     positive(EVENTS_PARTITIONS);
     positive(PROFILES_PARTITIONS);
     positive(DEAD_LETTERS_PARTITIONS);
+    positive(MAX_RECORD_BYTES);
     number(REPLICATION_FACTOR, -1);
   }
 
@@ -203,6 +208,12 @@ public final class Settings {
     } catch (NumberFormatException e) {
       return -1;
     }
+  }
+
+  /** The largest value the app sends (c360.max.record.bytes). */
+  public int maxRecordBytes() {
+    Integer n = intOrNull(MAX_RECORD_BYTES);
+    return n == null ? DEFAULT_MAX_RECORD_BYTES : n;
   }
 
   public Integer intOrNull(String key) {

@@ -113,4 +113,25 @@ class PublishingTest {
           new String(f.profiles.readValue(), StandardCharsets.UTF_8));
     }
   }
+
+  @Test
+  void neverSendsARecordOverTheSizeLimit() throws Exception {
+    try (TopologyFixture f = new TopologyFixture(100, 3000)) {
+      byte[] big = utf8("{\"type\":\"listen\",\"customerId\":\"a\",\"zip\":\"" + "z".repeat(5000) + "\"}");
+      f.clickstream.pipeInput(utf8("a"), big);
+      // CRM fields that would take the profile past the limit are left out; the app goes on.
+      f.customers.pipeInput(utf8("b"), utf8("{\"customerId\":\"b\",\"Name\":\"B\"}"));
+      f.customers.pipeInput(utf8("b"), utf8("{\"customerId\":\"b\",\"Note\":\"" + "n".repeat(4000) + "\"}"));
+      f.clickstream.pipeInput(utf8("b"), utf8(listen("b", "t", "2026-03-04 10:00:00")));
+      f.tick(200);
+      TestRecord<byte[], byte[]> dead = f.deadLetters.readRecord();
+      assertEquals(3000, dead.value().length);
+      assertEquals(String.valueOf(big.length), ScenarioTest.header(dead, "truncated"));
+      assertArrayEquals(java.util.Arrays.copyOf(big, 3000), dead.value());
+      List<TestRecord<String, byte[]>> out = f.profiles.readRecordsToList();
+      assertEquals(1, out.size());
+      String json = new String(out.get(0).value(), StandardCharsets.UTF_8);
+      assertTrue(json.contains("\"listens\":1") && json.endsWith("\"crm\":{\"name\":\"B\"}}"), json);
+    }
+  }
 }

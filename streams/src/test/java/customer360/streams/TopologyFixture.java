@@ -30,13 +30,18 @@ final class TopologyFixture implements AutoCloseable {
   final TestOutputTopic<byte[], byte[]> deadLetters;
 
   TopologyFixture(long emitIntervalMs) throws Exception {
+    this(emitIntervalMs, Settings.DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  TopologyFixture(long emitIntervalMs, int maxRecordBytes) throws Exception {
     // Under target/, not the OS temp directory (Kafka Streams warns about that one).
     Path base = Path.of("target", "test-state");
     Files.createDirectories(base);
     stateDir = Files.createTempDirectory(base, "c360-streams-test");
     ProfilesTopology.Options options =
         new ProfilesTopology.Options(
-            "clickstream", "predictions", "customers", "customer-profiles", "customer360-dead-letters", emitIntervalMs, 4);
+                "clickstream", "predictions", "customers", "customer-profiles", "customer360-dead-letters", emitIntervalMs, 4)
+            .maxRecordBytes(maxRecordBytes);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "c360-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
