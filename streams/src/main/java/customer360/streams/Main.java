@@ -89,7 +89,7 @@ public final class Main {
       Thread.currentThread().interrupt();
       return 1;
     }
-    Topology topology = ProfilesTopology.build(ProfilesTopology.Options.from(settings, eventsPartitions));
+    Topology topology = ProfilesTopology.build(ProfilesTopology.Options.from(settings, eventsPartitions), props);
     return runStreams(settings, topology, props);
   }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -21,6 +22,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -132,7 +135,16 @@ public final class ProfilesTopology {
   }
 
   public static Topology build(Options o) {
-    StreamsBuilder builder = new StreamsBuilder();
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, Settings.DEFAULT_APPLICATION_ID);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    p.put("processing.exception.handler.global.enabled", "true");
+    return build(o, p);
+  }
+
+  /** With the app's own settings, so topology-level settings (e.g. max.task.idle.ms) apply. */
+  public static Topology build(Options o, Properties props) {
+    StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
     List<String> quoted = new ArrayList<>();
     for (String t : o.inputTopics()) quoted.add(Pattern.quote(t));
     KStream<byte[], byte[]> raw =

@@ -48,7 +48,7 @@ final class TopologyFixture implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put("processing.exception.handler.global.enabled", "true");
-    driver = new TopologyTestDriver(ProfilesTopology.build(options), props, START);
+    driver = new TopologyTestDriver(ProfilesTopology.build(options, props), props, START);
     ByteArraySerializer bytes = new ByteArraySerializer();
     clickstream = driver.createInputTopic("clickstream", bytes, bytes, START, Duration.ofMillis(1));
     predictions = driver.createInputTopic("predictions", bytes, bytes, START, Duration.ofMillis(1));
