@@ -142,7 +142,7 @@ public final class Main {
         described.isEmpty() ? Map.of() : admin.describeTopics(described).allTopicNames().get();
     for (String t : List.of(s.clickstreamTopic(), s.predictionsTopic(), s.customersTopic()))
       if (!topics.containsKey(t))
-        log.warn("topic \"{}\" does not exist yet; it is read as soon as it is created", t);
+        log.warn("topic \"{}\" does not exist yet; it will be read once it exists (looked for every 30 s)", t);
     Integer events = s.intOrNull(Settings.EVENTS_PARTITIONS);
     if (events == null && topics.containsKey(repartition)) events = topics.get(repartition).partitions().size();
     if (events == null) {

@@ -231,6 +231,9 @@ public final class Settings {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     // We have no global stores; this only keeps a start-up warning about them quiet.
     p.put("processing.exception.handler.global.enabled", "true");
+    // The inputs are subscribed by pattern: a topic created later is seen at the next metadata
+    // refresh, every 5 minutes by default; 30 s is soon enough and costs little.
+    p.put(StreamsConfig.MAIN_CONSUMER_PREFIX + "metadata.max.age.ms", "30000");
     for (Map.Entry<String, String> e : values.entrySet())
       if (!e.getKey().startsWith("c360.")) p.put(e.getKey(), e.getValue());
     return p;
