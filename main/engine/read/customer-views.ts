@@ -16,6 +16,7 @@ import {
   latestIn,
   type Profile,
   pointLabel,
+  uniqueTrackCount,
 } from '../profile/profile.js';
 import { baseStatistics } from './base-statistics.js';
 
@@ -44,7 +45,7 @@ export function customer360(p: Profile, threshold: number, recent: RecentActivit
     crm: dict(p.crm),
     listening: {
       listens: p.listens,
-      uniqueTracks: p.tracks.size,
+      uniqueTracks: uniqueTrackCount(p),
       mobile: p.mobile,
       buckets: { morning: p.morning, afternoon: p.afternoon, evening: p.evening, night: p.night },
       dayHour: Array.from(p.dayHour),
