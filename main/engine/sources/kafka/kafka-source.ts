@@ -227,6 +227,20 @@ export class KafkaSource implements Source<KafkaIngestResult> {
         settle = resolve;
       });
       c.on(c.events.CRASH, ({ payload }) => settle(payload.error));
+      // A transactional producer (the Kafka Streams app) ends each transaction with a commit
+      // marker, which takes an offset but is never handed to eachBatch; a fetch that holds only
+      // markers (or aborted records) never reaches it at all. Its range holds nothing to apply,
+      // so the position moves past it here, or a partition would never count as caught up.
+      c.on(c.events.START_BATCH_PROCESS, ({ payload }) => {
+        if (payload.batchSize !== 0) return;
+        const k = partitionKey(payload.topic, payload.partition);
+        const next = offsets.expected(k);
+        const after = BigInt(payload.lastOffset) + 1n;
+        if (next === null || next < BigInt(payload.firstOffset) || next >= after) return;
+        void ctx.apply([], (state) => {
+          state.sources.kafka[k] = String(after);
+        });
+      });
       c.on(c.events.GROUP_JOIN, ({ payload }) => {
         // Start every assigned partition where the store says, whatever the group committed.
         for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
@@ -322,6 +336,9 @@ export class KafkaSource implements Source<KafkaIngestResult> {
       records.push(this.#reading.decode(batch.topic, batch.partition, message));
       last = message.offset;
     }
+    // Past a trailing commit marker too (see START_BATCH_PROCESS above): it is the batch's last offset.
+    if (last !== null && last === batch.messages[batch.messages.length - 1]?.offset)
+      last = batch.lastOffset();
     ctx.timings.decodeMs += performance.now() - started;
     if (last === null) return;
     if (this.#deadLetters) {
