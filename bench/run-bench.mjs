@@ -65,7 +65,18 @@ function runChild(script, args, nodeFlags = []) {
 }
 
 /** Which groups to run: all by default, or those named (`npm run bench -- scale desk`). */
-const GROUPS = ['batch', 'kafka', 'scale', 'desk', 'timeline', 'dashboard', 'startup', 'soak', 'deskflow'];
+const GROUPS = [
+  'batch',
+  'kafka',
+  'scale',
+  'desk',
+  'timeline',
+  'dashboard',
+  'startup',
+  'soak',
+  'deskflow',
+  'streams',
+];
 const asked = process.argv.slice(2);
 for (const g of asked)
   if (!GROUPS.includes(g)) throw new Error(`unknown group "${g}"; groups: ${GROUPS.join(', ')}`);
@@ -79,7 +90,8 @@ const rows = [];
 const results = { when: new Date().toISOString(), node: process.version, cores: cpus().length };
 
 await mkdir(cache, { recursive: true });
-const file = wanted('batch') || wanted('kafka') || wanted('timeline') ? await listenFile() : null;
+const file =
+  wanted('batch') || wanted('kafka') || wanted('timeline') || wanted('streams') ? await listenFile() : null;
 
 if (wanted('batch')) {
   const dataDir = join(cache, 'store-batch');
@@ -412,6 +424,36 @@ if (wanted('deskflow')) {
     [
       '   Enter to the 360 view, p50 / p95',
       `${num(df.enterToViewMs.p50)} / ${num(df.enterToViewMs.p95)} ms; load ${df.setup.loadAverage1m.atStart} / ${df.setup.loadAverage1m.atEnd}`,
+    ],
+  );
+}
+
+if (wanted('streams')) {
+  // The Kafka Streams app (streams/) against the desktop engine on the same topic, in one run.
+  const STREAMS_EVENTS = Number(process.env.C360_BENCH_STREAMS_EVENTS ?? 300_000);
+  const st = runChild('streams-bench.mjs', [cache, file, String(STREAMS_EVENTS)]);
+  results.streams = st;
+  const ratio = (r) => (r.eventsPerSecond / st.desktop.eventsPerSecond).toFixed(2);
+  rows.push(
+    [
+      `10. streams: ${num(STREAMS_EVENTS)} listens on 4 partitions, desktop engine (Kafka ingest)`,
+      `${num(st.desktop.eventsPerSecond)} events/s, ${num(st.desktop.peakRssMiB)} MiB RSS`,
+    ],
+    [
+      '   Kafka Streams app, 1 instance (spawn to caught up)',
+      `${num(st.streams1.eventsPerSecond)} events/s (${ratio(st.streams1)}× desktop), ${st.streams1.peakRssMiB.join(' + ')} MiB RSS`,
+    ],
+    [
+      '   Kafka Streams app, 2 instances',
+      `${num(st.streams2.eventsPerSecond)} events/s (${ratio(st.streams2)}× desktop, ${(st.streams2.eventsPerSecond / st.streams1.eventsPerSecond).toFixed(2)}× one), ${st.streams2.peakRssMiB.join(' + ')} MiB RSS`,
+    ],
+    [
+      '   event produced → profile in the desktop store, p50 / p99',
+      `${num(st.latency.p50Ms)} / ${num(st.latency.p99Ms)} ms (${st.latency.arrived} of ${st.latency.sent}; emit interval ${st.latency.emitIntervalMs} ms)`,
+    ],
+    [
+      '   load average (1 min) at start / end',
+      `${st.loadAverage1m.atStart.toFixed(2)} / ${st.loadAverage1m.atEnd.toFixed(2)}`,
     ],
   );
 }

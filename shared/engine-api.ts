@@ -248,7 +248,7 @@ export interface ChurnOverview extends ChurnFigures {
 /** Pushed at most 10 times a second; its size does not grow with the number of customers. */
 export interface DashboardSnapshot {
   at: string;
-  source: 'demo' | 'kafka';
+  source: 'demo' | 'kafka' | 'profiles';
   clock: StreamClock;
   events: { total: number; perSecond: number; listens: number; clicks: number; predictions: number };
   customers: number;

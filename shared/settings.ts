@@ -34,17 +34,27 @@ const brokerList = z
 /** A file the client reads (PEM): a path; chosen with a file dialog on the desktop. */
 const pemPath = z.string().trim().max(4096);
 
-export const kafkaConnectionSchema = z
+/** The fields of a connection; kafkaConnectionSchema adds the checks across them. */
+export const kafkaConnectionObject = z
   .object({
     /** Given by the engine when the connection is first saved. */
     id: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
       .optional(),
-    kind: z.literal('kafka'),
+    /** `kafka`: the event topics; `profiles`: the profiles the Kafka Streams app publishes. */
+    kind: z.enum(['kafka', 'profiles']),
     name: z.string().trim().min(1, 'Give the connection a name').max(60, 'At most 60 characters'),
     brokers: brokerList,
-    topics: z.object({ clickstream: topicName, predictions: topicName, customers: optionalTopic }).strict(),
+    topics: z
+      .object({
+        clickstream: topicName,
+        predictions: topicName,
+        customers: optionalTopic,
+        /** Read by a `profiles` connection (streams/PROFILE-FORMAT.md); absent in older settings. */
+        profiles: optionalTopic.optional(),
+      })
+      .strict(),
     sasl: z
       .object({
         mechanism: z.enum(SASL_MECHANISMS, { error: 'Choose PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512' }),
@@ -71,6 +81,18 @@ export const kafkaConnectionSchema = z
     deadLetterTopic: optionalTopic,
   })
   .strict();
+
+/** A profiles connection names its topic. */
+export function withProfilesTopic<T extends z.ZodType<{ kind: string; topics: { profiles?: string } }>>(
+  schema: T,
+) {
+  return schema.refine((c) => c.kind !== 'profiles' || Boolean(c.topics.profiles), {
+    message: 'Name the topic the Kafka Streams app publishes profiles to',
+    path: ['topics', 'profiles'],
+  });
+}
+
+export const kafkaConnectionSchema = withProfilesTopic(kafkaConnectionObject);
 
 export type KafkaConnection = z.infer<typeof kafkaConnectionSchema>;
 
@@ -141,7 +163,13 @@ export interface SettingsView {
   booth: BoothSettings;
   connections: ConnectionView[];
   /** The connection running now (a saved one, the demo, or one set outside the settings file). */
-  active: { id: string; name: string; kind: 'demo' | 'kafka'; origin: ConnectionOrigin; storeDir: string };
+  active: {
+    id: string;
+    name: string;
+    kind: 'demo' | 'kafka' | 'profiles';
+    origin: ConnectionOrigin;
+    storeDir: string;
+  };
   dataDir: string;
   /** How passwords are kept, in words ("the system keychain", "a file only you can read"). */
   secrets: string;
@@ -166,7 +194,7 @@ export interface ConnectionTestReport {
   steps: Array<{ step: 'reach' | 'login' | 'topics'; ok: boolean; message: string; fix: string | null }>;
   cluster: { id: string; brokers: number } | null;
   topics: Array<{
-    role: 'clickstream' | 'predictions' | 'customers' | 'dead letters';
+    role: 'clickstream' | 'predictions' | 'customers' | 'profiles' | 'dead letters';
     name: string;
     found: boolean;
     partitions: number | null;

@@ -2,7 +2,7 @@
 export type SourceState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'caught-up' | 'stopped';
 
 export interface SourceStatus {
-  source: 'kafka' | 'demo' | 'files';
+  source: 'kafka' | 'profiles' | 'demo' | 'files';
   state: SourceState;
   /** Where it reads from: broker addresses, or "demo". */
   target: string;

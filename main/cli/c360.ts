@@ -74,6 +74,10 @@ function buildProgram(): Command {
         'latest',
       ]),
     )
+    .option(
+      '--profiles [topic]',
+      'read the profiles the Kafka Streams app publishes (default topic customer-profiles) instead of the event topics',
+    )
     .option('--dead-letter-topic <topic>', 'also publish quarantined Kafka records to this topic')
     .option(
       '--connect-timeout <seconds>',
@@ -152,7 +156,12 @@ function buildProgram(): Command {
       )
       .option('--customers <n>', 'demo customers', wholeNumber('--customers', 1), 5000)
       .option('--seed <n>', 'demo seed', wholeNumber('--seed'), 1),
-  ).action(async (opts) => runServe(opts));
+  )
+    .option(
+      '--profiles [topic]',
+      'read the profiles the Kafka Streams app publishes (default topic customer-profiles) instead of the event topics',
+    )
+    .action(async (opts) => runServe(opts));
 
   program
     .command('export')

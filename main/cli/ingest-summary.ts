@@ -17,6 +17,13 @@ export function ingestSummary(session: IngestSession, ctx: SummaryContext): stri
     `Ingested ${count(session.events, 'record')} from ${ctx.source} in ${seconds(ctx.elapsedMs)}: ${count(c.listens, 'listen')}, ${count(c.clicks, 'click')}, ${count(c.predictions, 'prediction')}, ${count(c.customers, 'customer record')}.`,
     `${count(session.state.profiles.size, 'customer')} in the store (${ctx.storePath}).`,
   ];
+  const { upserts, removed } = session.profileCounts;
+  if (upserts + removed > 0)
+    lines.splice(
+      1,
+      0,
+      `Profiles put in place: ${count(upserts, 'profile')}; removed: ${count(removed, 'customer')}.`,
+    );
   if (c.quarantined === 0) {
     lines.push(
       q.total === 0

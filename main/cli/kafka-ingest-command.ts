@@ -2,6 +2,7 @@ import type { SourceStatus } from '../../shared/source-status.js';
 import { Engine } from '../engine/engine.js';
 import type { IngestSession } from '../engine/ingest/ingest-session.js';
 import { KafkaSource } from '../engine/sources/kafka/kafka-source.js';
+import { ProfilesSource } from '../engine/sources/profiles/profiles-source.js';
 import { count, progressBar, stopOnInterrupt } from './cli-output.js';
 import { ingestSummary } from './ingest-summary.js';
 import { type KafkaFlags, kafkaSettings } from './kafka-options.js';
@@ -45,7 +46,8 @@ export async function runKafkaIngest(flags: KafkaIngestFlags): Promise<void> {
   const started = performance.now();
   const bar = progressBar('Ingesting [{bar}] {percentage}% | {value}/{total} messages | ETA {eta_formatted}');
   let lastState: string | null = null;
-  const source = new KafkaSource(settings, {
+  const Reader = settings.profiles === null ? KafkaSource : ProfilesSource;
+  const source = new Reader(settings, {
     follow: Boolean(flags.follow),
     failFast: true,
     giveUpAfterMs: flags.follow ? undefined : flags.connectTimeout * 1000,
@@ -63,12 +65,13 @@ export async function runKafkaIngest(flags: KafkaIngestFlags): Promise<void> {
         if (bar?.isActive) bar.stop();
         process.stderr.write(`${statusLine(s)}\n`);
       },
-      onBatch: (s: IngestSession) => bar?.update(s.events + s.counts.quarantined),
+      onBatch: (s: IngestSession) =>
+        bar?.update(s.events + s.counts.quarantined + s.profileCounts.upserts + s.profileCounts.removed),
     })
     .finally(() => bar?.stop());
   await engine.close();
   const lines = ingestSummary(engine.session, {
-    source: `Kafka (${settings.brokers.join(',')}; ${count(result.messages, 'message')}${result.caughtUp ? ', up to the end offsets seen at start' : ''})`,
+    source: `Kafka (${settings.brokers.join(',')}${settings.profiles === null ? '' : `, profiles from ${settings.profiles}`}; ${count(result.messages, 'message')}${result.caughtUp ? ', up to the end offsets seen at start' : ''})`,
     elapsedMs: performance.now() - started,
     storePath: engine.store.path,
     quarantinePath: engine.quarantinePath,

@@ -28,6 +28,8 @@ export interface KafkaFlags {
   saslUsername?: string;
   saslPassword?: string;
   deadLetterTopic?: string;
+  /** Read the Kafka Streams app's profiles (true: the default topic) instead of the events. */
+  profiles?: boolean | string;
   dataDir?: string;
 }
 
@@ -56,6 +58,7 @@ function flagsLayer(f: KafkaFlags): SettingsLayer {
     group: f.group,
     from: f.from,
     deadLetterTopic: f.deadLetterTopic,
+    profiles: f.profiles,
   };
   if (f.ssl || f.sslCa || f.sslCert || f.sslKey || f.sslInsecure) {
     layer.ssl = { ca: f.sslCa, cert: f.sslCert, key: f.sslKey, rejectUnauthorized: !f.sslInsecure };

@@ -68,7 +68,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   const from =
     active.kind === 'demo'
       ? `the embedded demo stream (${flags.rate} events/s${flags.speed !== 1 ? `, simulated time at ${flags.speed}×` : ''})`
-      : `Kafka at ${(await engine.status()).target} (${active.origin === 'settings' ? `saved connection "${active.name}"` : `from the ${active.origin}`})`;
+      : `${active.kind === 'profiles' ? 'Kafka Streams profiles' : 'Kafka'} at ${(await engine.status()).target} (${active.origin === 'settings' ? `saved connection "${active.name}"` : `from the ${active.origin}`})`;
   process.stdout.write(`Customer 360 dashboard on ${from}: ${address.url}\n`);
   if (token) process.stdout.write(`The page and API need the token ${token} (already in the URL above).\n`);
   const shouldStop = stopOnInterrupt();

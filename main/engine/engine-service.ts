@@ -57,6 +57,7 @@ import { FileVault, passwordKey, type SecretVault } from './settings/secret-vaul
 import { SettingsFile } from './settings/settings-file.js';
 import { DemoSource } from './sources/demo/demo-source.js';
 import { KafkaSource } from './sources/kafka/kafka-source.js';
+import { ProfilesSource } from './sources/profiles/profiles-source.js';
 import type { Source } from './sources/source.js';
 import { STORE_FILE } from './store/profile-store.js';
 import { UserError } from './user-error.js';
@@ -179,8 +180,14 @@ export class EngineService implements EngineApi {
     for (const p of engine.state.profiles.values()) search.update(p);
     const live = new LiveStats();
     const state = engine.state;
-    engine.session.onApplied = (events) => {
+    engine.session.onApplied = (events, replaced) => {
       live.observe(events);
+      // Whole profiles from Kafka Streams: searchable as they arrive (a removed customer's entry
+      // stays in the index, and search skips ids without a profile).
+      for (const id of replaced) {
+        const p = state.profiles.get(id);
+        if (p) search.update(p);
+      }
       const threshold = this.#threshold;
       for (const e of events) {
         if (e.kind === 'customer' || !search.has(e.customerId)) {
@@ -196,7 +203,9 @@ export class EngineService implements EngineApi {
     const source: Source<unknown> =
       connection.kind === 'demo'
         ? new DemoSource({ ...DEFAULT_DEMO, ...this.#options.demo })
-        : new KafkaSource(connection.settings, { follow: true });
+        : connection.kind === 'profiles'
+          ? new ProfilesSource(connection.settings, { follow: true })
+          : new KafkaSource(connection.settings, { follow: true });
     const run: Running = {
       connection,
       engine,

@@ -5,7 +5,7 @@ import {
   STATISTIC_COLUMNS,
   STATISTICS,
 } from '../../../shared/profile-columns.js';
-import { churnLabel, type Profile } from '../profile/profile.js';
+import { churnLabel, type Profile, uniqueTrackCount } from '../profile/profile.js';
 import type { BaseStatistics } from '../read/base-statistics.js';
 
 /** The rows of live_table.csv and agg_table.csv (DESIGN §5), as plain string cells. */
@@ -45,7 +45,7 @@ function profileCell(p: Profile, column: string, threshold: number): Cell | unde
     case 'listens':
       return p.listens;
     case 'unique_tracks':
-      return p.tracks.size;
+      return uniqueTrackCount(p);
     case 'morning':
       return p.morning;
     case 'afternoon':

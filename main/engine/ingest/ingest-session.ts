@@ -8,6 +8,7 @@ import { StoreSnapshot } from '../store/store-snapshot.js';
 import type { TimelineItem } from '../timeline/timeline-codec.js';
 import { crmChanges, timelineItem } from '../timeline/timeline-items.js';
 import type { TimelineStore } from '../timeline/timeline-store.js';
+import { type ProfileRecord, upsertProfile } from './profile-upsert.js';
 import { emptyQuarantine, mergeQuarantine, quarantineRecord } from './quarantine.js';
 
 /** One record as a source read it: where it came from, what decoding made of it, and (if rejected) its raw text. */
@@ -17,6 +18,13 @@ export interface DecodedRecord {
   result: DecodeResult;
   /** For a rejected record also published to a dead-letter topic: where it went. */
   deadLetter?: DeadLetterPlace;
+}
+
+/** What a source hands the session: records to decode into events, or whole profiles to put in place. */
+export type IngestRecord = DecodedRecord | ProfileRecord;
+
+export function isProfileRecord(r: IngestRecord): r is ProfileRecord {
+  return 'profile' in r;
 }
 
 export interface IngestCounts {
@@ -66,8 +74,13 @@ export class IngestSession {
   };
   /** The latest checkpoint on disk. */
   saved: CheckpointStats | null = null;
-  /** Sees every applied batch's events (live statistics, search); called after the merge. */
-  onApplied: ((events: readonly C360Event[]) => void) | null = null;
+  /** Profiles put in place (upserts) and removed (tombstones) from a profiles topic. */
+  readonly profileCounts = { upserts: 0, removed: 0 };
+  /**
+   * Sees every applied batch's events (live statistics, search) and the ids of customers whose
+   * whole profile was put in place or removed; called after the merge.
+   */
+  onApplied: ((events: readonly C360Event[], replaced: readonly string[]) => void) | null = null;
   #sinceCheckpoint = 0;
   /** Batches applied since the last checkpoint began; a batch may move a position without records. */
   #batchesSinceCheckpoint = 0;
@@ -86,12 +99,14 @@ export class IngestSession {
   ) {}
 
   /** `advance` moves the source position in the same step, so position and profiles never disagree. */
-  apply(records: readonly DecodedRecord[], advance: (state: EngineState) => void): void {
+  apply(records: readonly IngestRecord[], advance: (state: EngineState) => void): void {
     const started = performance.now();
     const events: C360Event[] = [];
+    const replaced: ProfileRecord[] = [];
     const quarantine = emptyQuarantine();
     for (const r of records) {
-      if (r.result.ok) {
+      if (isProfileRecord(r)) replaced.push(r);
+      else if (r.result.ok) {
         events.push(r.result.event);
         const kind = r.result.event.kind;
         if (kind === 'listen') this.counts.listens += 1;
@@ -158,12 +173,23 @@ export class IngestSession {
       }
       applyEvent(profiles, event);
     }
+    for (const r of replaced) {
+      // Replaced, never changed in place, so the image keeps the profile it captured; the new
+      // object is noted as born after the instant, so no later event's copy of it enters the image.
+      snapshot?.beforeChange(r.customerId, undefined);
+      upsertProfile(this.state, r, wall);
+      if (r.profile) this.profileCounts.upserts += 1;
+      else this.profileCounts.removed += 1;
+    }
     mergeQuarantine(this.state.quarantine, quarantine);
     // Numbered even without a timeline, so a store's batch numbers only ever grow.
     this.state.timelineBatch += 1;
     timeline?.append(this.state.timelineBatch, items);
     advance(this.state);
-    this.onApplied?.(events);
+    this.onApplied?.(
+      events,
+      replaced.map((r) => r.customerId),
+    );
     this.#sinceCheckpoint += records.length;
     this.#batchesSinceCheckpoint += 1;
     this.timings.aggregateMs += performance.now() - started;

@@ -89,11 +89,15 @@ async function checkTopics(
   report: ConnectionTestReport,
 ): Promise<boolean> {
   const existing = new Set(await admin.listTopics());
-  const wanted: Array<[ConnectionTestReport['topics'][number]['role'], string, boolean]> = [
-    ['clickstream', settings.topics.clickstream, true],
-    ['predictions', settings.topics.predictions, true],
-  ];
-  if (settings.topics.customers) wanted.push(['customers', settings.topics.customers, false]);
+  const wanted: Array<[ConnectionTestReport['topics'][number]['role'], string, boolean]> =
+    settings.profiles !== null
+      ? [['profiles', settings.profiles, true]]
+      : [
+          ['clickstream', settings.topics.clickstream, true],
+          ['predictions', settings.topics.predictions, true],
+        ];
+  if (settings.profiles === null && settings.topics.customers)
+    wanted.push(['customers', settings.topics.customers, false]);
   if (settings.deadLetterTopic) wanted.push(['dead letters', settings.deadLetterTopic, false]);
   const missing: string[] = [];
   for (const [role, name, required] of wanted) {

@@ -23,7 +23,15 @@ export interface KafkaSettings {
   ssl: null | { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean };
   sasl: null | { mechanism: SaslMechanism; username: string; password: string };
   deadLetterTopic: string | null;
+  /**
+   * Set: this connection reads the profiles the Kafka Streams app publishes to this topic
+   * (`customer-profiles` by default) instead of the event topics.
+   */
+  profiles: string | null;
 }
+
+/** Where the Kafka Streams app publishes profiles unless told otherwise (streams/PROFILE-FORMAT.md). */
+export const DEFAULT_PROFILES_TOPIC = 'customer-profiles';
 
 /** One layer of settings as a user writes them (every field optional). */
 const layerSchema = z.object({
@@ -59,6 +67,10 @@ const layerSchema = z.object({
     })
     .optional(),
   deadLetterTopic: z.string().min(1).optional(),
+  /** true: read profiles from `customer-profiles`; a name: from that topic; false: read events. */
+  profiles: z
+    .union([z.boolean(), z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'not a topic name')])
+    .optional(),
 });
 export type SettingsLayer = z.infer<typeof layerSchema>;
 
@@ -95,6 +107,13 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): SettingsLayer {
     topics: env.C360_TOPICS,
     group: env.C360_GROUP,
   };
+  const profiles = env.C360_PROFILES;
+  if (profiles !== undefined && profiles !== '')
+    layer.profiles = /^(1|true|yes)$/i.test(profiles)
+      ? true
+      : /^(0|false|no)$/i.test(profiles)
+        ? false
+        : profiles;
   if (flag(env.C360_SSL) || env.C360_SSL_CA) {
     layer.ssl = {
       ca: env.C360_SSL_CA,
@@ -184,7 +203,13 @@ export function resolveKafkaSettings(layers: SettingsLayer[]): KafkaSettings {
         : { rejectUnauthorized: true, ...sslLayer },
     sasl,
     deadLetterTopic: first((l) => l.deadLetterTopic) ?? null,
+    profiles: profilesTopicOf(first((l) => l.profiles)),
   };
+}
+
+function profilesTopicOf(v: SettingsLayer['profiles']): string | null {
+  if (v === undefined || v === false) return null;
+  return v === true ? DEFAULT_PROFILES_TOPIC : v;
 }
 
 function readPem(path: string | undefined, what: string): string | undefined {

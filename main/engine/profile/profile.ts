@@ -28,7 +28,13 @@ export interface ResponseTimes {
 export interface Profile {
   customerId: string;
   listens: number;
+  /** The distinct track ids; empty when they are held elsewhere (see uniqueTracks). */
   tracks: Set<string>;
+  /**
+   * The distinct track count when the ids themselves are not held here: profiles computed by the
+   * Kafka Streams app carry only the count (its state store keeps the set). Null: `tracks` holds them.
+   */
+  uniqueTracks: number | null;
   morning: number;
   afternoon: number;
   evening: number;
@@ -109,6 +115,7 @@ export function emptyProfile(customerId: string): Profile {
     customerId,
     listens: 0,
     tracks: new Set(),
+    uniqueTracks: null,
     morning: 0,
     afternoon: 0,
     evening: 0,
@@ -141,6 +148,11 @@ export function copyProfile(p: Profile): Profile {
     churnHistory: [...p.churnHistory],
     crm: p.crm && dict(p.crm),
   };
+}
+
+/** Distinct tracks listened to, whichever way the profile holds them. */
+export function uniqueTrackCount(p: Profile): number {
+  return p.uniqueTracks ?? p.tracks.size;
 }
 
 /** Adds `n` listens to one day×hour cell, widening the cells first if 16 bits would overflow. */

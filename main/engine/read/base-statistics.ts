@@ -1,5 +1,5 @@
 import { STATISTIC_COLUMNS, type StatisticColumn } from '../../../shared/profile-columns.js';
-import { hasEvents, type Profile } from '../profile/profile.js';
+import { hasEvents, type Profile, uniqueTrackCount } from '../profile/profile.js';
 import { type Accumulator, scanAll } from './profile-scan.js';
 
 /**
@@ -21,7 +21,7 @@ export type BaseStatistics = Record<StatisticColumn, ColumnStatistics>;
 export function statisticValue(p: Profile, column: StatisticColumn): number | null {
   switch (column) {
     case 'unique_tracks':
-      return p.tracks.size;
+      return uniqueTrackCount(p);
     case 'churn_risk':
       return p.churn?.risk ?? null;
     default:

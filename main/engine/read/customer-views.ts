@@ -17,6 +17,7 @@ import {
   latestIn,
   type Profile,
   pointLabel,
+  uniqueTrackCount,
 } from '../profile/profile.js';
 import { baseStatisticsAcc } from './base-statistics.js';
 import { type Accumulator, scanAll } from './profile-scan.js';
@@ -49,7 +50,7 @@ export function customer360(p: Profile, threshold: number, context: ChurnContext
     crm: dict(p.crm),
     listening: {
       listens: p.listens,
-      uniqueTracks: p.tracks.size,
+      uniqueTracks: uniqueTrackCount(p),
       mobile: p.mobile,
       buckets: { morning: p.morning, afternoon: p.afternoon, evening: p.evening, night: p.night },
       dayHour: Array.from(p.dayHour),

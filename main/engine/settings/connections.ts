@@ -13,7 +13,16 @@ import type { SavedConnection, SettingsFile } from './settings-file.js';
 
 export type ActiveConnection =
   | { id: string; kind: 'demo'; name: string; origin: ConnectionOrigin }
-  | { id: string; kind: 'kafka'; name: string; origin: ConnectionOrigin; settings: KafkaSettings };
+  | {
+      id: string;
+      /** `profiles`: reads the Kafka Streams app's profiles topic (settings.profiles) instead of events. */
+      kind: 'kafka' | 'profiles';
+      name: string;
+      origin: ConnectionOrigin;
+      settings: KafkaSettings;
+    };
+
+const kindOf = (s: KafkaSettings): 'kafka' | 'profiles' => (s.profiles === null ? 'kafka' : 'profiles');
 
 /** Settings given outside the settings file, highest first. */
 export interface OutsideLayers {
@@ -50,6 +59,7 @@ export async function layerOf(c: SavedConnection, vault: SecretVault): Promise<S
       : undefined,
     sasl: c.sasl ? { mechanism: c.sasl.mechanism, username: c.sasl.username, password } : undefined,
     deadLetterTopic: c.deadLetterTopic || undefined,
+    profiles: c.kind === 'profiles' ? c.topics.profiles || true : false,
   };
 }
 
@@ -86,10 +96,11 @@ export async function startingConnection(
   const kafka = resolveKafkaSettings(layers.map(([, l]) => l));
   const [origin] = setter;
   if (origin === 'settings' && saved)
-    return { id: saved.id, kind: 'kafka', name: saved.name, origin, settings: kafka };
+    return { id: saved.id, kind: kindOf(kafka), name: saved.name, origin, settings: kafka };
   return {
-    id: outsideId(origin, kafka.brokers),
-    kind: 'kafka',
+    // A profiles store is not an events store: the same brokers read either way get a folder each.
+    id: outsideId(origin, kafka.brokers) + (kafka.profiles === null ? '' : '-profiles'),
+    kind: kindOf(kafka),
     name: `${kafka.brokers.join(',')} (from the ${origin})`,
     origin,
     settings: kafka,
@@ -105,11 +116,6 @@ export async function pickedConnection(
   if (id === DEMO_CONNECTION_ID) return { id, kind: 'demo', name: 'Embedded demo', origin: 'settings' };
   const saved = settings.connection(id);
   if (!saved) return null;
-  return {
-    id,
-    kind: 'kafka',
-    name: saved.name,
-    origin: 'settings',
-    settings: resolveKafkaSettings([await layerOf(saved, vault)]),
-  };
+  const kafka = resolveKafkaSettings([await layerOf(saved, vault)]);
+  return { id, kind: kindOf(kafka), name: saved.name, origin: 'settings', settings: kafka };
 }

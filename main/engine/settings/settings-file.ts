@@ -11,7 +11,8 @@ import {
   DEFAULT_BOOTH,
   DEMO_CONNECTION_ID,
   type KafkaConnection,
-  kafkaConnectionSchema,
+  kafkaConnectionObject,
+  withProfilesTopic,
 } from '../../../shared/settings.js';
 import { UserError } from '../user-error.js';
 
@@ -24,9 +25,11 @@ import { UserError } from '../user-error.js';
 
 export const SETTINGS_FILE = 'settings.json';
 
-const savedConnectionSchema = kafkaConnectionSchema.extend({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
-});
+const savedConnectionSchema = withProfilesTopic(
+  kafkaConnectionObject.extend({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  }),
+);
 export type SavedConnection = z.infer<typeof savedConnectionSchema>;
 
 const storedSchema = z

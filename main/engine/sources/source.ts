@@ -1,6 +1,6 @@
 import type { SourceState, SourceStatus } from '../../../shared/source-status.js';
 import type { EngineState } from '../engine-state.js';
-import type { DecodedRecord, IngestTimings } from '../ingest/ingest-session.js';
+import type { IngestRecord, IngestTimings } from '../ingest/ingest-session.js';
 import type { CheckpointStats } from '../store/profile-store.js';
 
 /**
@@ -36,7 +36,7 @@ export interface SourceContext {
    * Applies a batch and the position it reaches in one synchronous step, then starts a
    * checkpoint if one is due. Resolves when the source may read on.
    */
-  apply(records: readonly DecodedRecord[], advance: (state: EngineState) => void): Promise<void>;
+  apply(records: readonly IngestRecord[], advance: (state: EngineState) => void): Promise<void>;
   /** Saves everything applied so far, now (a consumer about to leave its group does this). */
   checkpoint(): Promise<CheckpointStats>;
   /** The latest checkpoint on disk: the only positions a source may publish (Kafka commits them). */

@@ -26,6 +26,8 @@ export interface StoredProfile {
   id: string;
   listens: number;
   tracks: string[];
+  /** Only for a profile whose track ids are held elsewhere (from Kafka Streams): their count; `tracks` is empty. */
+  uniqueTracks?: number;
   tod: [morning: number, afternoon: number, evening: number, night: number];
   mobile: number;
   /** Non-empty day×hour cells as flat pairs: [cell, count, cell, count, …]. */
@@ -80,6 +82,7 @@ export function encodeProfile(p: Profile): StoredProfile {
     id: p.customerId,
     listens: p.listens,
     tracks: [...p.tracks],
+    ...(p.uniqueTracks === null ? {} : { uniqueTracks: p.uniqueTracks }),
     tod: [p.morning, p.afternoon, p.evening, p.night],
     mobile: p.mobile,
     dayHour,
@@ -127,6 +130,9 @@ export function decodeProfile(value: unknown): Profile {
     tracks.add(internTrackId(t));
   }
   if (tracks.size !== s.tracks.length) throw bad('tracks', 'holds a track twice', s.tracks);
+  const uniqueTracks = s.uniqueTracks === undefined ? null : count('uniqueTracks', s.uniqueTracks, listens);
+  if (uniqueTracks !== null && tracks.size > 0)
+    throw bad('uniqueTracks', 'is given beside the tracks', s.tracks);
   if (!Array.isArray(s.tod) || s.tod.length !== 4) throw bad('tod', 'is not four bucket counts', s.tod);
   const [morning, afternoon, evening, night] = s.tod.map((n, i) => count(`tod[${i}]`, n));
   if ((morning as number) + (afternoon as number) + (evening as number) + (night as number) !== listens)
@@ -152,6 +158,7 @@ export function decodeProfile(value: unknown): Profile {
     customerId: s.id,
     listens,
     tracks,
+    uniqueTracks,
     morning: morning as number,
     afternoon: afternoon as number,
     evening: evening as number,

@@ -15,7 +15,14 @@ export function StatusBar({ live, onOpenQuarantine }: { live: LiveState; onOpenQ
   return (
     <footer className="status-bar">
       <span data-testid="status-source">
-        Source: <strong>{status?.source === 'kafka' ? `Kafka ${status.target}` : 'demo stream'}</strong>
+        Source:{' '}
+        <strong>
+          {status?.source === 'kafka'
+            ? `Kafka ${status.target}`
+            : status?.source === 'profiles'
+              ? `Kafka Streams profiles ${status.target}`
+              : 'demo stream'}
+        </strong>
       </span>
       <span
         data-testid="status-connection"

@@ -25,7 +25,12 @@ const BLANK: KafkaConnection = {
   kind: 'kafka',
   name: '',
   brokers: '',
-  topics: { clickstream: 'clickstream', predictions: 'predictions', customers: 'customers' },
+  topics: {
+    clickstream: 'clickstream',
+    predictions: 'predictions',
+    customers: 'customers',
+    profiles: 'customer-profiles',
+  },
   sasl: null,
   tls: null,
   group: '',
@@ -142,7 +147,7 @@ export function SettingsView() {
                   <div className="connection-meta">
                     {c.kind === 'demo'
                       ? 'Generated customers and events; no network needed.'
-                      : `${c.brokers} · ${c.sasl ? `${MECHANISM_LABELS[c.sasl.mechanism]} as ${c.sasl.username}` : 'no login'}${c.tls ? ' · TLS' : ''}`}
+                      : `${c.kind === 'profiles' ? `Kafka Streams profiles (${c.topics.profiles}) · ` : ''}${c.brokers} · ${c.sasl ? `${MECHANISM_LABELS[c.sasl.mechanism]} as ${c.sasl.username}` : 'no login'}${c.tls ? ' · TLS' : ''}`}
                   </div>
                   <div className="connection-meta">Store: {c.storeDir}</div>
                 </div>
@@ -155,7 +160,7 @@ export function SettingsView() {
                   >
                     {busy === `use:${c.id}` ? 'Switching…' : 'Use'}
                   </button>
-                  {c.kind === 'kafka' && (
+                  {c.kind !== 'demo' && (
                     <>
                       <button
                         type="button"
@@ -210,7 +215,7 @@ export function SettingsView() {
 }
 
 /** A saved connection as the form edits it (without what the view adds). */
-function stripView(c: Extract<ConnectionView, { kind: 'kafka' }>): KafkaConnection {
+function stripView(c: Exclude<ConnectionView, { kind: 'demo' }>): KafkaConnection {
   const { passwordSet: _p, storeDir: _s, ...connection } = c;
   return connection;
 }
@@ -372,30 +377,79 @@ function ConnectionEditor({
             />
           )}
         </Field>
-        {(['clickstream', 'predictions', 'customers'] as const).map((topic) => (
+        <Field
+          label="Reads"
+          hint={
+            c.kind === 'profiles'
+              ? 'whole profiles computed by the Kafka Streams app (streams/README.md)'
+              : 'the raw events, aggregated here'
+          }
+        >
+          {(id, d) => (
+            <select
+              id={id}
+              aria-describedby={d}
+              value={c.kind}
+              onChange={(e) =>
+                update((x) => {
+                  x.kind = e.target.value as KafkaConnection['kind'];
+                  if (x.kind === 'profiles' && !x.topics.profiles) x.topics.profiles = 'customer-profiles';
+                })
+              }
+            >
+              <option value="kafka">Event topics (clickstream, predictions, customers)</option>
+              <option value="profiles">Profiles from Kafka Streams</option>
+            </select>
+          )}
+        </Field>
+        {c.kind === 'profiles' ? (
           <Field
-            key={topic}
-            label={`${topic[0]?.toUpperCase()}${topic.slice(1)} topic`}
-            problem={show(`topics.${topic}`)}
-            hint={topic === 'customers' ? 'optional: CRM records' : undefined}
+            label="Profiles topic"
+            problem={show('topics.profiles')}
+            hint="compacted, keyed by customer id"
           >
             {(id, d) => (
               <input
                 id={id}
                 aria-describedby={d}
-                aria-invalid={Boolean(show(`topics.${topic}`))}
-                value={c.topics[topic]}
+                aria-invalid={Boolean(show('topics.profiles'))}
+                value={c.topics.profiles ?? ''}
                 onChange={(e) =>
                   update((x) => {
-                    x.topics[topic] = e.target.value;
+                    x.topics.profiles = e.target.value;
                   })
                 }
-                onBlur={() => touch(`topics.${topic}`)}
+                onBlur={() => touch('topics.profiles')}
                 spellCheck={false}
               />
             )}
           </Field>
-        ))}
+        ) : (
+          (['clickstream', 'predictions', 'customers'] as const).map((topic) => (
+            <Field
+              key={topic}
+              label={`${topic[0]?.toUpperCase()}${topic.slice(1)} topic`}
+              problem={show(`topics.${topic}`)}
+              hint={topic === 'customers' ? 'optional: CRM records' : undefined}
+            >
+              {(id, d) => (
+                <input
+                  id={id}
+                  aria-describedby={d}
+                  aria-invalid={Boolean(show(`topics.${topic}`))}
+                  value={c.topics[topic]}
+                  onChange={(e) =>
+                    update((x) => {
+                      x.topics[topic] = e.target.value;
+                    })
+                  }
+                  onBlur={() => touch(`topics.${topic}`)}
+                  spellCheck={false}
+                />
+              )}
+            </Field>
+          ))
+        )}
         <Field label="Consumer group" problem={show('group')} hint="optional; by default one per store">
           {(id, d) => (
             <input

@@ -1,8 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Admin, type Consumer, type EachBatchPayload, Kafka, logLevel } from 'kafkajs';
+import {
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+} from 'kafkajs';
 import type { SourceState, SourceStatus } from '../../../../shared/source-status.js';
 import type { RecordKind } from '../../decode/record-decoder.js';
-import type { DecodedRecord } from '../../ingest/ingest-session.js';
+import { type DecodedRecord, type IngestRecord, isProfileRecord } from '../../ingest/ingest-session.js';
 import { type KafkaSettings, kafkaJsConfig } from '../../kafka/kafka-settings.js';
 import { UserError } from '../../user-error.js';
 import { type Source, type SourceContext, sourceStatus } from '../source.js';
@@ -39,6 +46,37 @@ export interface KafkaSourceOptions {
   onPlan?: (messages: number) => void;
 }
 
+/**
+ * What is read and what a message becomes: the event topics through the tolerant reader (here),
+ * or another topic's own format (the profiles source). Connections, offsets, reconnection,
+ * dead letters and operations are the same for every reading.
+ */
+export interface KafkaReading {
+  /** The topics to read, given those the cluster has; throws TopicMissing for one that must exist. */
+  topics(existing: ReadonlySet<string>): string[];
+  decode(topic: string, partition: number, message: KafkaMessage): IngestRecord;
+}
+
+/** The clickstream and predictions topics, and customers when it exists. */
+export function eventTopics(settings: KafkaSettings): KafkaReading {
+  const kinds = new Map<string, RecordKind>();
+  return {
+    topics(existing) {
+      const { clickstream, predictions, customers } = settings.topics;
+      for (const topic of [clickstream, predictions]) {
+        if (!existing.has(topic)) throw new TopicMissing(topic);
+      }
+      kinds.clear();
+      kinds.set(clickstream, 'clickstream');
+      kinds.set(predictions, 'predictions');
+      if (existing.has(customers)) kinds.set(customers, 'customers');
+      return [...kinds.keys()];
+    },
+    decode: (topic, partition, message) =>
+      decodeKafkaMessage(topic, partition, message, kinds.get(topic) ?? 'any'),
+  };
+}
+
 export interface KafkaIngestResult {
   /** Messages read in this run (including quarantined ones). */
   messages: number;
@@ -46,14 +84,16 @@ export interface KafkaIngestResult {
 }
 
 export class KafkaSource implements Source<KafkaIngestResult> {
-  readonly kind = 'kafka';
+  readonly kind: 'kafka' | 'profiles' = 'kafka';
   readonly target: string;
   readonly metrics = new KafkaMetrics();
   readonly #settings: KafkaSettings;
   readonly #options: KafkaSourceOptions;
   readonly #kafka: Kafka;
+  readonly #reading: KafkaReading;
   #offsets: PartitionOffsets | null = null;
-  #kinds = new Map<string, RecordKind>();
+  /** The topics this connection reads (those of the last attempt). */
+  #topicsRead = new Set<string>();
   #messages = 0;
   /** The checkpoint whose offsets were last committed to the group. */
   #committed: unknown = null;
@@ -61,9 +101,14 @@ export class KafkaSource implements Source<KafkaIngestResult> {
   #clock = new OutageClock(Date.now());
   #ctx: SourceContext | null = null;
 
-  constructor(settings: KafkaSettings, options: KafkaSourceOptions) {
+  constructor(
+    settings: KafkaSettings,
+    options: KafkaSourceOptions,
+    reading: KafkaReading = eventTopics(settings),
+  ) {
     this.#settings = settings;
     this.#options = options;
+    this.#reading = reading;
     this.target = settings.brokers.join(',');
     // kafkajs logs every retry at error level; the status reports what matters instead.
     this.#kafka = new Kafka({ ...kafkaJsConfig(settings), logLevel: logLevel.NOTHING });
@@ -182,6 +227,20 @@ export class KafkaSource implements Source<KafkaIngestResult> {
         settle = resolve;
       });
       c.on(c.events.CRASH, ({ payload }) => settle(payload.error));
+      // A transactional producer (the Kafka Streams app) ends each transaction with a commit
+      // marker, which takes an offset but is never handed to eachBatch; a fetch that holds only
+      // markers (or aborted records) never reaches it at all. Its range holds nothing to apply,
+      // so the position moves past it here, or a partition would never count as caught up.
+      c.on(c.events.START_BATCH_PROCESS, ({ payload }) => {
+        if (payload.batchSize !== 0) return;
+        const k = partitionKey(payload.topic, payload.partition);
+        const next = offsets.expected(k);
+        const after = BigInt(payload.lastOffset) + 1n;
+        if (next === null || next < BigInt(payload.firstOffset) || next >= after) return;
+        void ctx.apply([], (state) => {
+          state.sources.kafka[k] = String(after);
+        });
+      });
       c.on(c.events.GROUP_JOIN, ({ payload }) => {
         // Start every assigned partition where the store says, whatever the group committed.
         for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
@@ -239,19 +298,10 @@ export class KafkaSource implements Source<KafkaIngestResult> {
       });
   }
 
-  /** The topics to read: clickstream and predictions must exist; customers is optional. */
   async #topics(admin: Admin): Promise<string[]> {
-    const existing = new Set(await admin.listTopics());
-    const { clickstream, predictions, customers } = this.#settings.topics;
-    for (const topic of [clickstream, predictions]) {
-      if (!existing.has(topic)) throw new TopicMissing(topic);
-    }
-    this.#kinds = new Map<string, RecordKind>([
-      [clickstream, 'clickstream'],
-      [predictions, 'predictions'],
-    ]);
-    if (existing.has(customers)) this.#kinds.set(customers, 'customers');
-    return [...this.#kinds.keys()];
+    const topics = this.#reading.topics(new Set(await admin.listTopics()));
+    this.#topicsRead = new Set(topics);
+    return topics;
   }
 
   async #ranges(admin: Admin, topics: string[]): Promise<Map<string, PartitionRange>> {
@@ -278,19 +328,21 @@ export class KafkaSource implements Source<KafkaIngestResult> {
       consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(plan.offset) });
       return;
     }
-    const kind = this.#kinds.get(batch.topic) ?? 'any';
     const started = performance.now();
-    const records: DecodedRecord[] = [];
+    const records: IngestRecord[] = [];
     let last: string | null = null;
     for (const message of batch.messages) {
       if (plan.from !== null && BigInt(message.offset) < plan.from) continue;
-      records.push(decodeKafkaMessage(batch.topic, batch.partition, message, kind));
+      records.push(this.#reading.decode(batch.topic, batch.partition, message));
       last = message.offset;
     }
+    // Past a trailing commit marker too (see START_BATCH_PROCESS above): it is the batch's last offset.
+    if (last !== null && last === batch.messages[batch.messages.length - 1]?.offset)
+      last = batch.lastOffset();
     ctx.timings.decodeMs += performance.now() - started;
     if (last === null) return;
     if (this.#deadLetters) {
-      const rejected = records.filter((r) => !r.result.ok);
+      const rejected = records.filter((r): r is DecodedRecord => !isProfileRecord(r) && !r.result.ok);
       const where = await this.#deadLetters.send(rejected);
       rejected.forEach((r, i) => {
         r.deadLetter = where[i];
@@ -313,7 +365,7 @@ export class KafkaSource implements Source<KafkaIngestResult> {
     this.#committed = saved;
     if (!saved) return;
     // The offsets of the checkpoint on disk: ingest may have read further since.
-    await consumer.commitOffsets(commitsOf(saved.sources.kafka, new Set(this.#kinds.keys()))).catch(() => {
+    await consumer.commitOffsets(commitsOf(saved.sources.kafka, this.#topicsRead)).catch(() => {
       // A failed commit only delays what lag tools show; the next checkpoint commits again.
     });
   }
