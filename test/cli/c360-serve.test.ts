@@ -77,7 +77,7 @@ describe('c360 serve', () => {
   it('serves the dashboard with a strict CSP and the API on loopback without a token', async () => {
     const { url, out } = await serve([]);
     expect(out).toMatch(
-      /^Customer 360 dashboard on the embedded demo stream \(400 events\/s, simulated time at 24×\): http:\/\/127\.0\.0\.1:\d+\/\n/,
+      /^Customer 360 dashboard on the embedded demo stream \(50 events\/s, simulated time at 24×\): http:\/\/127\.0\.0\.1:\d+\/\n/,
     );
     const page = await fetch(url);
     expect(page.status).toBe(200);
