@@ -32,7 +32,12 @@ export function FlowView({
   active?: boolean;
 }) {
   const r = snapshot?.flow ?? { web: 0, mobile: 0, desktop: 0, predictions: 0 };
-  const stepped = { web: step(r.web), mobile: step(r.mobile), desktop: step(r.desktop), predictions: step(r.predictions) };
+  const stepped = {
+    web: step(r.web),
+    mobile: step(r.mobile),
+    desktop: step(r.desktop),
+    predictions: step(r.predictions),
+  };
   const latestCrossing = snapshot?.crossings.at(-1) ?? null;
   const burst = useBurst(latestCrossing);
   // Rounded as the labels show them, so the option changes only when the picture does.
@@ -42,11 +47,11 @@ export function FlowView({
     desktop: Math.round(r.desktop),
     predictions: Math.round(r.predictions),
   };
-  const key = JSON.stringify([stepped, shown, burst, active]);
+  const key = JSON.stringify([stepped, shown, burst]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the rates shown
   const scale = useScreenScale();
   const option = useMemo(
-    () => flowOption({ rates: shown, stepped, theme, burst, moving: active, scale }),
+    () => flowOption({ rates: shown, stepped, theme, burst, scale }),
     [key, theme, scale],
   );
   return (
@@ -57,7 +62,12 @@ export function FlowView({
       <div className="counters">
         <Counter value={snapshot?.events.perSecond ?? 0} label="events / s" testId="events-per-second" />
         <Counter value={snapshot?.customers ?? 0} label="customers" testId="customers" />
-        <Counter value={snapshot?.atRisk ?? 0} label="at risk of churn" testId="at-risk" className="at-risk" />
+        <Counter
+          value={snapshot?.atRisk ?? 0}
+          label="at risk of churn"
+          testId="at-risk"
+          className="at-risk"
+        />
         {booth ? (
           <Counter
             value={snapshot?.last24h.events ?? 0}
@@ -74,6 +84,7 @@ export function FlowView({
           height="100%"
           label="Events flowing from the web shop, apps and churn model through Kafka into customer profiles"
           className="flow-chart"
+          paused={!active}
         />
         {latestCrossing && <Headline crossing={latestCrossing} masks={masks} fresh={burst} />}
       </div>
@@ -155,8 +166,8 @@ function WindowTotals({ active }: { active: boolean }) {
       {stats && (
         <p>
           {WINDOW_LABELS[stats.window]}
-          {stats.window === 'all' ? '' : clockNote(stats.clock)}: <strong>{fmt(stats.listens)}</strong> listens (
-          {fmt(stats.mobile)} on mobile), <strong>{fmt(stats.clicks)}</strong> web clicks
+          {stats.window === 'all' ? '' : clockNote(stats.clock)}: <strong>{fmt(stats.listens)}</strong>{' '}
+          listens ({fmt(stats.mobile)} on mobile), <strong>{fmt(stats.clicks)}</strong> web clicks
           {stats.predictions !== null && (
             <>
               , <strong>{fmt(stats.predictions)}</strong> predictions
