@@ -43,10 +43,12 @@ interface Props {
   height: number | string;
   className?: string;
   onClick?: (params: { dataIndex: number; name: string; seriesIndex?: number }) => void;
+  /** Stops the chart's animations and drawing (a booth view waiting for its turn); true resumes them. */
+  paused?: boolean;
 }
 
 /** One ECharts instance per element, updated in place as the option changes. */
-export function EChart({ option, label, height, className, onClick }: Props) {
+export function EChart({ option, label, height, className, onClick, paused = false }: Props) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 
@@ -62,6 +64,14 @@ export function EChart({ option, label, height, className, onClick }: Props) {
       chart.current = null;
     };
   }, []);
+
+  useEffect(() => {
+    // zrender's frame loop draws and runs the animators (and applies lazy option updates): paused,
+    // a hidden chart costs nothing; resumed, it catches up on the next frame.
+    const animation = chart.current?.getZr().animation;
+    if (paused) animation?.pause();
+    else animation?.resume();
+  }, [paused]);
 
   useEffect(() => {
     chart.current?.setOption({ aria: { enabled: false }, ...option }, { notMerge: false, lazyUpdate: true });

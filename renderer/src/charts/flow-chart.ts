@@ -96,13 +96,11 @@ export interface FlowPicture {
   theme: Theme;
   /** A crossing into churn risk in the last few seconds: the profiles node ripples. */
   burst: boolean;
-  /** False while the view is hidden (the booth shows another): particles stop. */
-  moving: boolean;
   /** Sizes relative to the booth's full-HD design (a smaller screen, smaller discs and type). */
   scale?: number;
 }
 
-export function flowOption({ rates, stepped, theme, burst, moving, scale = 1 }: FlowPicture): EChartsOption {
+export function flowOption({ rates, stepped, theme, burst, scale = 1 }: FlowPicture): EChartsOption {
   const booth = theme === 'booth';
   const k = booth ? Math.max(0.6, Math.min(1.4, scale)) : 1;
   // Type shrinks less than the discs: it has to stay readable across a booth.
@@ -199,13 +197,17 @@ export function flowOption({ rates, stepped, theme, burst, moving, scale = 1 }: 
         shadowColor: booth ? e.color : 'transparent',
         shadowBlur: booth ? 10 : 0,
       },
+      // Always shown; an idle line's particle has no size. ECharts (6.1) swaps a lines series'
+      // drawing when its effect is switched on or off and leaves the old, emptied group in the
+      // chart: one more group each time, for good. Particles stop while the view is hidden by
+      // pausing the chart (EChart's `paused`), not by switching the effect off.
       effect: {
-        show: moving && copies > 0,
+        show: true,
         period,
         delay: (i: number) => (i * period * 1000) / Math.max(1, copies),
         trailLength: 0.28,
         symbol: 'circle',
-        symbolSize: booth ? Math.round(11 * k) : 7,
+        symbolSize: copies === 0 ? 0 : booth ? Math.round(11 * k) : 7,
         color: tint(e.color, booth ? 0.55 : 0.25),
       },
       // The lines stop at the discs' edge (the ends are inside the nodes, which are drawn over them).

@@ -47,11 +47,11 @@ export function FlowView({
     desktop: Math.round(r.desktop),
     predictions: Math.round(r.predictions),
   };
-  const key = JSON.stringify([stepped, shown, burst, active]);
+  const key = JSON.stringify([stepped, shown, burst]);
   const scale = useScreenScale();
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the rates shown
   const option = useMemo(
-    () => flowOption({ rates: shown, stepped, theme, burst, moving: active, scale }),
+    () => flowOption({ rates: shown, stepped, theme, burst, scale }),
     [key, theme, scale],
   );
   return (
@@ -84,6 +84,7 @@ export function FlowView({
           height="100%"
           label="Events flowing from the web shop, apps and churn model through Kafka into customer profiles"
           className="flow-chart"
+          paused={!active}
         />
         {latestCrossing && <Headline crossing={latestCrossing} masks={masks} fresh={burst} />}
       </div>
