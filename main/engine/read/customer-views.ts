@@ -165,12 +165,19 @@ export function maskedLabel(name: unknown, id: string): string {
   return typeof name === 'string' && name.trim() !== '' ? `${initials(name)} ${maskedId(id)}` : maskedId(id);
 }
 
+/**
+ * The first letter of the first two words, in any script ("Д. К.", "王." for "王伟"): a word's
+ * leading quote or bracket is skipped, so "'Ana Lee" masks to "A. L.", and a word with no letter
+ * at all (an emoji, a digit run) is left out rather than shown.
+ */
 function initials(name: string): string {
   return name
+    .normalize('NFC')
     .split(/\s+/)
-    .filter(Boolean)
+    .map((w) => w.match(/\p{L}/u)?.[0])
+    .filter((letter): letter is string => letter !== undefined)
     .slice(0, 2)
-    .map((w) => `${[...w][0]?.toUpperCase() ?? ''}.`)
+    .map((letter) => `${letter.toLocaleUpperCase()}.`)
     .join(' ');
 }
 
