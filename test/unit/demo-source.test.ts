@@ -259,3 +259,30 @@ describe('a fresh demo store', () => {
     expect(clickstream).toBeGreaterThan(2000 + 15_000);
   }, 60_000);
 });
+
+describe('a demo store reopened', () => {
+  it('sends CRM records only for the customers the store does not hold yet', async () => {
+    const storeDir = await mkdtemp(join(tmpdir(), 'c360-demo-reopen-'));
+    const options = { seed: 2, rate: 1000, speed: 24, history: 500, limit: 1 };
+    const first = await Engine.open({ storeDir });
+    await first.run(new DemoSource({ ...options, customers: 40 }), {});
+    await first.close();
+
+    // The same seed with more customers: the first 40 are the same people, 20 are new.
+    const again = await Engine.open({ storeDir });
+    const crmFor: string[] = [];
+    again.session.onApplied = (events) => {
+      for (const e of events) if (e.kind === 'customer') crmFor.push(e.customerId);
+    };
+    await again.run(new DemoSource({ ...options, customers: 60 }), {});
+    await again.close();
+    const world = new DemoWorld({ seed: 2, customers: 60 });
+    expect(crmFor.sort()).toEqual(
+      world.customers
+        .slice(40)
+        .map((c) => c.id)
+        .sort(),
+    );
+    expect(again.state.profiles.size).toBe(60);
+  }, 60_000);
+});

@@ -30,8 +30,12 @@ export interface DemoLiveOptions {
   wait?: (ms: number) => Promise<unknown>;
   /** Ticks per second: events come in this many batches a second. */
   ticks?: number;
-  /** Send the CRM records first (default); off when they were sent already. */
-  crm?: boolean;
+  /**
+   * Send the CRM records first (default); off when they were sent already, or a test of which
+   * customers still need theirs (a store reopened holds the rest: re-sending 5,000 records would
+   * only re-index customers who have not changed).
+   */
+  crm?: boolean | ((customerId: string) => boolean);
 }
 
 export const DEFAULT_DEMO_SPEED = 24;
@@ -118,8 +122,11 @@ export async function* demoLiveRecords(
   const speed = options.speed ?? DEFAULT_DEMO_SPEED;
   const startAt = options.startAt ?? localWallClock(now());
 
-  for (let i = 0; options.crm !== false && i < world.customers.length; i += UNPACED_BATCH) {
-    yield world.customers.slice(i, i + UNPACED_BATCH).map((c) => ({ type: 'customer', ...c.crm }));
+  const crm = options.crm ?? true;
+  const needsCrm =
+    typeof crm === 'function' ? world.customers.filter((c) => crm(c.id)) : crm ? world.customers : [];
+  for (let i = 0; i < needsCrm.length; i += UNPACED_BATCH) {
+    yield needsCrm.slice(i, i + UNPACED_BATCH).map((c) => ({ type: 'customer', ...c.crm }));
   }
 
   // Paced, simulated time follows the wall clock; unpaced, it moves by the events sent.

@@ -105,7 +105,10 @@ export class DemoSource implements Source {
     let latest = localWallClock(Date.now());
     for (const p of ctx.state.profiles.values())
       if (p.lastSeen && p.lastSeen.epochMs + 1000 > latest) latest = p.lastSeen.epochMs + 1000;
-    const live = demoLiveRecords(world, { ...options, speed, startAt: latest, crm: !seeding }, (clock) => {
+    // A reopened store has its demo customers' CRM records already: only those missing are sent.
+    const profiles = ctx.state.profiles;
+    const crm = seeding ? false : (id: string) => !profiles.get(id)?.crm;
+    const live = demoLiveRecords(world, { ...options, speed, startAt: latest, crm }, (clock) => {
       this.#clock = clock;
     });
     for await (const batch of live) {
