@@ -58,7 +58,7 @@ export class Engine {
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
-    const { store, state, notice } = await ProfileStore.open(options.storeDir);
+    const { store, state, notice, readMs } = await ProfileStore.open(options.storeDir);
     // Opened after the store: it keeps only what the store's last checkpoint holds.
     const { timeline, notice: timelineNotice } = await TimelineStore.open(
       options.storeDir,
@@ -70,6 +70,7 @@ export class Engine {
       state,
       { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint },
       options.writeTimeline === false ? null : timeline,
+      readMs,
     );
     return new Engine(store, session, timeline, [notice, timelineNotice].filter(Boolean).join(' ') || null);
   }

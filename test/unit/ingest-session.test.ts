@@ -55,6 +55,30 @@ describe('checkpoint pacing', () => {
     expect(store.writes).toBe(2);
   });
 
+  it('expects the first checkpoint of a reopened store to take as long as reading it did', async () => {
+    const opened = (readMs: number) => {
+      const store = fakeStore(0);
+      const session = new IngestSession(
+        store as unknown as ProfileStore,
+        emptyEngineState(),
+        { everyMs: 0, everyRecords: Number.POSITIVE_INFINITY },
+        null,
+        readMs,
+      );
+      return { store, session };
+    };
+    // A store that took 5 s to read is not written again in the first 50 s after opening.
+    const big = opened(5000);
+    big.session.apply([record('1')], () => {});
+    await big.session.maybeCheckpoint();
+    expect(big.store.writes).toBe(0);
+    // A small one is, on the plain interval.
+    const small = opened(0);
+    small.session.apply([record('1')], () => {});
+    await small.session.maybeCheckpoint();
+    expect(small.store.writes).toBe(1);
+  });
+
   it('keeps --checkpoint-every: a checkpoint every N records, waiting for a slow write rather than skipping', async () => {
     // Each write takes longer than ingesting the next N records: the interval rules alone (and the
     // record rule as it was, which skipped while a write was in progress) would save far fewer.

@@ -96,6 +96,12 @@ export class IngestSession {
     readonly policy: CheckpointPolicy = { everyMs: 2000, everyRecords: 500_000 },
     /** Where each batch's events are also written, tagged with the batch's number. */
     readonly timeline: TimelineStore | null = null,
+    /**
+     * What the first checkpoint is expected to take, until one is timed: how long the store took
+     * to read. A 100,000-customer store takes seconds to write, and writing it again two seconds
+     * after opening it took the CPU the window needed to show its first frame.
+     */
+    readonly expectedWriteMs = 0,
   ) {}
 
   /** `advance` moves the source position in the same step, so position and profiles never disagree. */
@@ -285,7 +291,7 @@ export class IngestSession {
    * only decides how much a crash replays, never whether anything counts twice.
    */
   #interval(): number {
-    return Math.max(this.policy.everyMs, 10 * (this.saved?.ms ?? 0));
+    return Math.max(this.policy.everyMs, 10 * (this.saved?.ms ?? this.expectedWriteMs));
   }
 
   #throwFailure(): void {

@@ -117,6 +117,8 @@ export interface OpenedStore {
   state: EngineState;
   /** Set when a damaged store was moved aside: what happened and where the old file is. */
   notice: string | null;
+  /** How long reading the file took: until a checkpoint is timed, what one is expected to take. */
+  readMs: number;
 }
 
 export interface CheckpointStats {
@@ -145,10 +147,11 @@ export class ProfileStore {
     }
     const store = new ProfileStore(dataDir);
     let problem: string;
+    const started = performance.now();
     try {
       const state = await store.#read();
-      if (state) return { store, state, notice: null };
-      return { store, state: emptyEngineState(), notice: null };
+      const readMs = performance.now() - started;
+      return { store, state: state ?? emptyEngineState(), notice: null, readMs };
     } catch (error) {
       if (!(error instanceof StoreDamage) && !(error instanceof SyntaxError)) throw error;
       problem = error.message;
@@ -161,6 +164,7 @@ export class ProfileStore {
       store,
       state: emptyEngineState(),
       notice: `The store ${store.path} could not be read (${problem}); it was moved to ${aside} and a new, empty store was started.`,
+      readMs: 0,
     };
   }
 
