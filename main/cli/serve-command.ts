@@ -42,8 +42,9 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       history: flags.history,
     },
   });
-  const { notice } = await engine.start();
-  if (notice) process.stderr.write(`${notice}\n`);
+  // The server listens before the store is read, so the page loads while a large store opens
+  // (seconds at 100,000 customers); its API calls wait for the engine.
+  let engineStarted: (ok: boolean) => void = () => {};
   const server = new DashboardServer(engine, {
     host: flags.host,
     port: flags.port,
@@ -53,24 +54,37 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       ?.split(',')
       .map((h) => h.trim())
       .filter(Boolean),
+    engineReady: new Promise((resolve) => {
+      engineStarted = resolve;
+    }),
   });
   let address: { url: string };
   try {
     address = await server.listen();
   } catch (error) {
-    await engine.stop();
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
       `cannot listen on ${flags.host}:${flags.port} (${code}); choose another --port or --host`,
     );
   }
-  const { active } = await engine.getSettings();
-  const from =
-    active.kind === 'demo'
-      ? `the embedded demo stream (${flags.rate} events/s${flags.speed !== 1 ? `, simulated time at ${flags.speed}×` : ''})`
-      : `${active.kind === 'profiles' ? 'Kafka Streams profiles' : 'Kafka'} at ${(await engine.status()).target} (${active.origin === 'settings' ? `saved connection "${active.name}"` : `from the ${active.origin}`})`;
-  process.stdout.write(`Customer 360 dashboard on ${from}: ${address.url}\n`);
-  if (token) process.stdout.write(`The page and API need the token ${token} (already in the URL above).\n`);
+  let notice: string | null;
+  try {
+    ({ notice } = await engine.start((active) => {
+      const from =
+        active.kind === 'demo'
+          ? `the embedded demo stream (${flags.rate} events/s${flags.speed !== 1 ? `, simulated time at ${flags.speed}×` : ''})`
+          : `${active.kind === 'profiles' ? 'Kafka Streams profiles' : 'Kafka'} at ${active.settings.brokers.join(',')} (${active.origin === 'settings' ? `saved connection "${active.name}"` : `from the ${active.origin}`})`;
+      process.stdout.write(`Customer 360 dashboard on ${from}: ${address.url}\n`);
+      if (token)
+        process.stdout.write(`The page and API need the token ${token} (already in the URL above).\n`);
+    }));
+  } catch (error) {
+    engineStarted(false);
+    await server.close();
+    throw error;
+  }
+  engineStarted(true);
+  if (notice) process.stderr.write(`${notice}\n`);
   const shouldStop = stopOnInterrupt();
   await new Promise<void>((done) => {
     const poll = setInterval(() => {

@@ -119,6 +119,8 @@ interface Running {
   engine: Engine;
   source: Source<unknown>;
   search: CustomerSearch;
+  /** Settles when every customer the store held at opening is in the search index. */
+  searchReady: Promise<void>;
   live: LiveStats;
   stopping: boolean;
   done: Promise<void>;
@@ -156,11 +158,18 @@ export class EngineService implements EngineApi {
     };
   }
 
-  /** Opens the settings and the starting connection's store, and starts its source. */
-  async start(): Promise<{ notice: string | null }> {
+  /**
+   * Opens the settings and the starting connection's store, and starts its source. `chosen` hears
+   * which connection it is before its store is read (a large store takes seconds), so `serve` can
+   * name it and let the window load meanwhile.
+   */
+  async start(chosen?: (connection: ActiveConnection) => void): Promise<{ notice: string | null }> {
     const { settings, notice: settingsNotice } = await SettingsFile.open(this.#options.dataDir);
     this.#settings = settings;
     const connection = await startingConnection(settings, this.#vault, this.#options.outside ?? {});
+    chosen?.(connection);
+    // What a window that loaded meanwhile shows until the source starts.
+    this.#setStatus({ source: connection.kind, state: 'connecting', detail: 'reading the store' });
     const storeNotice = await this.#open(connection);
     const every = Math.max(100, this.#options.snapshotEveryMs ?? 200);
     this.#timer = setInterval(() => this.#tick(), every);
@@ -177,7 +186,12 @@ export class EngineService implements EngineApi {
   async #open(connection: ActiveConnection): Promise<string | null> {
     const engine = await Engine.open({ storeDir: storeDirOf(this.#options.dataDir, connection.id) });
     const search = new CustomerSearch();
-    for (const p of engine.state.profiles.values()) search.update(p);
+    // Indexed a slice at a time while the source starts and the window loads: indexing a
+    // 100,000-customer store in one go held the first frame up by 1.5–2 s. Search waits for it;
+    // customers whose events or CRM records arrive meanwhile are indexed as they come (below).
+    const searchReady = scanInSlices(engine.state.profiles, [
+      { add: (p: Profile) => search.update(p), result: () => undefined },
+    ]);
     const live = new LiveStats();
     const state = engine.state;
     engine.session.onApplied = (events, replaced) => {
@@ -211,6 +225,7 @@ export class EngineService implements EngineApi {
       engine,
       source,
       search,
+      searchReady,
       live,
       stopping: false,
       done: Promise.resolve(),
@@ -422,6 +437,7 @@ export class EngineService implements EngineApi {
     limit = 20,
   }: ApiParams<'searchCustomers'>): Promise<EngineResults['searchCustomers']> {
     const run = this.#running();
+    await run.searchReady;
     const profiles = run.engine.state.profiles;
     const { ids, matches, total, didYouMean } = run.search.search(query, limit);
     const results = ids.flatMap((id, i) => {
@@ -816,6 +832,7 @@ export class EngineService implements EngineApi {
       progress.total = records.length;
       write = () => this.#writeQuarantine(records, dir, scope, onProgress, progress);
     } else {
+      if (scope.kind === 'search') await run.searchReady;
       const chosen = this.#chosen(scope, profiles, run, threshold);
       progress.total = chosen.length;
       write = async () => {

@@ -35,6 +35,11 @@ export interface DashboardServerOptions {
   token: string | null;
   /** Further host names the server answers to (a DNS name for a booth machine, say). */
   allowedHosts?: string[];
+  /**
+   * Settles when the engine has started: the page is served at once, while a large store is still
+   * being read, and API calls wait for this before they are answered.
+   */
+  engineReady?: Promise<unknown>;
 }
 
 /** A client whose socket holds more than this unsent is skipped for snapshots until it drains. */
@@ -155,6 +160,8 @@ export class DashboardServer {
       } catch {
         return;
       }
+      // A start that failed is answered too: the engine then says it is not started.
+      await this.#options.engineReady?.catch(() => {});
       const response = await dispatch(this.#engine, message);
       if (response && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(response));
     });

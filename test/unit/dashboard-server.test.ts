@@ -82,3 +82,33 @@ describe('the dashboard server under a slow client', () => {
     slow.ws.close();
   });
 });
+
+describe('the dashboard server while the engine starts', () => {
+  it('answers API calls only once the engine is ready, then answers the ones that waited', async () => {
+    const { engine } = fakeEngine();
+    let ready: (ok: boolean) => void = () => {};
+    server = new DashboardServer(engine, {
+      host: '127.0.0.1',
+      port: 0,
+      rendererDir: '/nonexistent',
+      token: null,
+      engineReady: new Promise((resolve) => {
+        ready = resolve;
+      }),
+    });
+    const { url } = await server.listen();
+    const { ws } = await connect(`${url.replace('http', 'ws')}api`);
+    const answers: unknown[] = [];
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { id?: number };
+      if (message.id !== undefined) answers.push(message);
+    });
+    ws.send(JSON.stringify({ id: 1, method: 'status', params: {} }));
+    await sleep(300);
+    // Still reading its store: the call waits rather than meeting an engine that is not there.
+    expect(answers).toEqual([]);
+    ready(true);
+    await expect.poll(() => answers, { timeout: 5000 }).toEqual([{ id: 1, result: { state: 'connected' } }]);
+    ws.close();
+  });
+});

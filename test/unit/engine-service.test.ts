@@ -276,3 +276,28 @@ describe('masking for the booth screen', () => {
     expect(top).toMatchObject({ customerId: '#…42', name: 'A. L.', email: null });
   });
 });
+
+describe('a large store opening', () => {
+  it('finds every customer from the first search, though the index is built after the engine starts', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'c360-index-'));
+    const outside = { flags: { brokers: '127.0.0.1:1' } };
+    const { store, state } = await ProfileStore.open(storeDirOf(dataDir, 'command-line-127-0-0-1-1'));
+    const session = new IngestSession(store, state);
+    const N = 40_000;
+    session.apply(
+      Array.from({ length: N }, (_, i) => ({
+        origin: { file: 'crm', line: i + 1 },
+        raw: '',
+        result: decodeJsonRecord(`{"type":"customer","customerId":"c${i}","Name":"Person Number${i}"}`),
+      })),
+      () => {},
+    );
+    await session.checkpoint();
+    const engine = new EngineService({ dataDir, outside });
+    running.push(engine);
+    await engine.start();
+    // The last customer the store holds: indexed last, in the final slice.
+    const found = await engine.searchCustomers({ query: `number${N - 1}`, limit: 5 });
+    expect(found.results.map((r) => r.customerId)).toEqual([`c${N - 1}`]);
+  }, 60_000);
+});
