@@ -33,9 +33,11 @@ export function StatusBar({ live, onOpenQuarantine }: { live: LiveState; onOpenQ
       </span>
       {status?.lag !== null && status?.lag !== undefined && <span>Lag: {fmt(status.lag)}</span>}
       <span data-testid="status-rate">
-        {connection === 'open'
-          ? `${fmt(snapshot?.events.perSecond ?? 0)} events/s`
-          : 'events/s unknown (not live)'}
+        {connection !== 'open'
+          ? 'events/s unknown (not live)'
+          : snapshot
+            ? `${fmt(snapshot.events.perSecond)} events/s`
+            : 'events/s —'}
       </span>
       <button
         type="button"

@@ -60,22 +60,22 @@ export function FlowView({
         Live event flow
       </h2>
       <div className="counters">
-        <Counter value={snapshot?.events.perSecond ?? 0} label="events / s" testId="events-per-second" />
-        <Counter value={snapshot?.customers ?? 0} label="customers" testId="customers" />
+        <Counter value={snapshot?.events.perSecond ?? null} label="events / s" testId="events-per-second" />
+        <Counter value={snapshot?.customers ?? null} label="customers" testId="customers" />
         <Counter
-          value={snapshot?.atRisk ?? 0}
+          value={snapshot?.atRisk ?? null}
           label="at risk of churn"
           testId="at-risk"
           className="at-risk"
         />
         {booth ? (
           <Counter
-            value={snapshot?.last24h.events ?? 0}
+            value={snapshot?.last24h.events ?? null}
             label={`events, last 24 h${snapshot?.clock.simulated ? ' of demo time' : ''}`}
             testId="events-24h"
           />
         ) : (
-          <Counter value={snapshot?.events.total ?? 0} label="events since start" testId="events-total" />
+          <Counter value={snapshot?.events.total ?? null} label="events since start" testId="events-total" />
         )}
       </div>
       <div className="flow-stage">
@@ -112,7 +112,8 @@ function Counter({
   testId,
   className,
 }: {
-  value: number;
+  /** Null until the first snapshot: a dash, not a zero that would read as "no customers". */
+  value: number | null;
   label: string;
   testId: string;
   className?: string;
@@ -120,7 +121,7 @@ function Counter({
   return (
     <div className={`counter${className ? ` ${className}` : ''}`}>
       <span className="counter-value" data-testid={testId}>
-        {fmt(value)}
+        {value === null ? '—' : fmt(value)}
       </span>
       <span className="counter-label">{label}</span>
     </div>
