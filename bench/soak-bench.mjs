@@ -71,6 +71,11 @@ export async function soakBench({
     await page.evaluate(installTurnCounter);
 
     const sample = async (atMs) => {
+      // A server that died (or was killed) ends the run with that said, not with a /proc error.
+      if (serve.child.exitCode !== null || serve.child.signalCode !== null)
+        throw new Error(
+          `c360 serve ended (${serve.child.exitCode ?? serve.child.signalCode}) after ${(atMs / 60_000).toFixed(1)} min: ${serve.stderr.trim()}`,
+        );
       await cdp.send('HeapProfiler.collectGarbage');
       const m = Object.fromEntries(
         (await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]),
