@@ -391,6 +391,14 @@ if (wanted('soak')) {
       verdict(sk.heapMiB.verdict === 'no upward trend'),
     ],
     [
+      '   heap by kind (snapshots): V8 compiled code; all other objects',
+      `${sk.heapByKind.first.compiledCode} → ${sk.heapByKind.last.compiledCode} MiB; ` +
+        `${sk.heapByKind.first.objects} → ${sk.heapByKind.last.objects} MiB`,
+      'objects ≤ 1 MiB/h',
+      // What a leak grows; compiled code is V8's own, and levels off (see soak-bench.mjs).
+      verdict(sk.heapByKind.last.objects - sk.heapByKind.first.objects <= sk.setup.minutes / 60),
+    ],
+    [
       '   DOM nodes',
       line(sk.domNodes, ''),
       'no upward trend',
