@@ -192,6 +192,8 @@ export class EngineService implements EngineApi {
     const searchReady = scanInSlices(engine.state.profiles, [
       { add: (p: Profile) => search.update(p), result: () => undefined },
     ]);
+    // A failure reaches the searches that wait for it; unawaited, it must not end the process.
+    searchReady.catch(() => {});
     const live = new LiveStats();
     const state = engine.state;
     engine.session.onApplied = (events, replaced) => {

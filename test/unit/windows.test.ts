@@ -1,5 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeJsonRecord } from '../../main/engine/decode/record-decoder.js';
+import { emptyEngineState } from '../../main/engine/engine-state.js';
+import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
 import { churnCrossing, churnOverview } from '../../main/engine/read/customer-views.js';
 import {
   WINDOWS,
@@ -9,6 +12,7 @@ import {
   type WindowName,
   windowStart,
 } from '../../main/engine/read/windows.js';
+import type { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { bucketOfHour, TIME_OF_DAY_BUCKETS } from '../../shared/time-of-day.js';
 import { event } from '../support/events.js';
 import { profilesOf } from '../support/profiles.js';
@@ -179,6 +183,30 @@ describe('churn over a window', () => {
       ),
       { numRuns: 300, seed: 5 },
     );
+  });
+});
+
+describe('a prediction without a time of its own', () => {
+  it('is placed at its arrival on the stream’s clock, for the windows’ counts and the window’s churn alike', () => {
+    const session = new IngestSession(
+      { write: async () => ({ ms: 0, profiles: 0, sources: {} }) } as unknown as ProfileStore,
+      emptyEngineState(),
+    );
+    const lines = [
+      '{"type":"listen","customerId":"7","trackId":"1","ts":"2026-03-04 10:00:00"}',
+      '{"user_id":"7","prediction":1}',
+    ];
+    session.apply(
+      lines.map((l, i) => ({ origin: { file: 'x', line: i + 1 }, raw: '', result: decodeJsonRecord(l) })),
+      () => {},
+    );
+    const { windows, profiles } = session.state;
+    const now = windows.clock;
+    expect(windows.counts('1h', now).predictions).toBe(1);
+    expect(profiles.get('7')?.churnHistory.at(-1)?.at).toBe(now);
+    // The churn view for the last hour counts what the window's totals counted.
+    const lastHour = churnOverview(profiles.values(), 0.2, 10, { from: windowStart('1h', now), to: now });
+    expect([lastHour.predicted, lastHour.atRisk]).toEqual([1, 1]);
   });
 });
 

@@ -95,7 +95,13 @@ export function applyEvent(map: ProfileMap, event: C360Event, arrivedAt: number 
     }
     case 'prediction':
       pushChurn(p, [
-        { risk: event.churnRisk, label: event.label, model: event.model, ts: event.ts, at: event.at },
+        {
+          risk: event.churnRisk,
+          label: event.label,
+          model: event.model,
+          ts: event.ts,
+          at: event.at ?? arrivedAt,
+        },
       ]);
       return;
     case 'customer':

@@ -177,7 +177,7 @@ function initials(name: string): string {
     .map((w) => w.match(/\p{L}/u)?.[0])
     .filter((letter): letter is string => letter !== undefined)
     .slice(0, 2)
-    .map((letter) => `${letter.toLocaleUpperCase()}.`)
+    .map((letter) => `${letter.toUpperCase()}.`)
     .join(' ');
 }
 
