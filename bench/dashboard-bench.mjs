@@ -65,14 +65,19 @@ const CATEGORY = {
   native: 'native',
 };
 
-/** A heap snapshot of the page, summed by category and by constructor (objects and closures). */
-async function heapSnapshotSummary(cdp) {
+/** The page's heap snapshot over the DevTools protocol, parsed. */
+export async function takeHeapSnapshot(cdp) {
   const chunks = [];
   const onChunk = ({ chunk }) => chunks.push(chunk);
   cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
   await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
   cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
-  const { snapshot, nodes, strings } = JSON.parse(chunks.join(''));
+  return JSON.parse(chunks.join(''));
+}
+
+/** A heap snapshot of the page, summed by category and by constructor (objects and closures). */
+async function heapSnapshotSummary(cdp) {
+  const { snapshot, nodes, strings } = await takeHeapSnapshot(cdp);
   const fields = snapshot.meta.node_fields;
   const types = snapshot.meta.node_types[0];
   const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f));

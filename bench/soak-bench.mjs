@@ -16,7 +16,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkBuilt, launchChromium, round, startServe } from './browser-support.mjs';
-import { heapTrend } from './dashboard-bench.mjs';
+import { heapTrend, takeHeapSnapshot } from './dashboard-bench.mjs';
 
 const MiB = 2 ** 20;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -61,12 +61,7 @@ const JIT =
  * leak would grow). Blink's own objects and off-heap data are left out, as JSHeapUsedSize leaves them.
  */
 async function heapByKind(cdp) {
-  const chunks = [];
-  const onChunk = ({ chunk }) => chunks.push(chunk);
-  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
-  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
-  const heap = JSON.parse(chunks.join(''));
+  const heap = await takeHeapSnapshot(cdp);
   const { node_fields, node_types } = heap.snapshot.meta;
   const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => node_fields.indexOf(f));
   const types = node_types[0];
