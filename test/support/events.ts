@@ -1,4 +1,5 @@
-import { decodeRecordObject } from '../../main/engine/decode/record-decoder.js';
+import { decodeJsonRecord, decodeRecordObject } from '../../main/engine/decode/record-decoder.js';
+import type { DecodedRecord } from '../../main/engine/ingest/ingest-session.js';
 import type { C360Event } from '../../shared/events.js';
 
 /** Builds events through the real decoder, so tests see exactly what sources produce. */
@@ -31,4 +32,9 @@ export function prediction(
   extra: Record<string, unknown> = {},
 ): C360Event {
   return event({ customerId, churnRisk, ...extra });
+}
+
+/** JSON lines as a file source hands them to the session: decoded, with their line numbers. */
+export function decodedLines(lines: string[], file = 'x'): DecodedRecord[] {
+  return lines.map((l, i) => ({ origin: { file, line: i + 1 }, raw: '', result: decodeJsonRecord(l) }));
 }

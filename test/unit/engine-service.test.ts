@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeJsonRecord } from '../../main/engine/decode/record-decoder.js';
 import { EngineService } from '../../main/engine/engine-service.js';
 import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
 import { storeDirOf } from '../../main/engine/settings/connections.js';
 import { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { dispatch } from '../../main/server/api-dispatch.js';
 import type { ChurnOverview, DashboardSnapshot, ExportProgress } from '../../shared/engine-api.js';
+import { decodedLines } from '../support/events.js';
 
 const running: EngineService[] = [];
 afterEach(async () => {
@@ -184,10 +184,7 @@ describe('one meaning of "at risk"', () => {
       '{"user_id":"e","prediction":0}',
       '{"type":"listen","customerId":"f","trackId":"1","ts":"2026-03-04 10:00:00"}',
     ];
-    session.apply(
-      lines.map((l, i) => ({ origin: { file: 'x', line: i + 1 }, raw: '', result: decodeJsonRecord(l) })),
-      () => {},
-    );
+    session.apply(decodedLines(lines), () => {});
     await session.checkpoint();
     const engine = new EngineService({ dataDir, outside });
     running.push(engine);
@@ -263,10 +260,7 @@ describe('masking for the booth screen', () => {
       '{"type":"customer","customerId":"4242","Name":"Ada Lovelace","Email":"ada@example.com"}',
       '{"customerId":"4242","churnRisk":0.9}',
     ];
-    session.apply(
-      lines.map((l, i) => ({ origin: { file: 'x', line: i + 1 }, raw: '', result: decodeJsonRecord(l) })),
-      () => {},
-    );
+    session.apply(decodedLines(lines), () => {});
     await session.checkpoint();
     const engine = new EngineService({ dataDir, outside });
     running.push(engine);
@@ -285,11 +279,13 @@ describe('a large store opening', () => {
     const session = new IngestSession(store, state);
     const N = 40_000;
     session.apply(
-      Array.from({ length: N }, (_, i) => ({
-        origin: { file: 'crm', line: i + 1 },
-        raw: '',
-        result: decodeJsonRecord(`{"type":"customer","customerId":"c${i}","Name":"Person Number${i}"}`),
-      })),
+      decodedLines(
+        Array.from(
+          { length: N },
+          (_, i) => `{"type":"customer","customerId":"c${i}","Name":"Person Number${i}"}`,
+        ),
+        'crm',
+      ),
       () => {},
     );
     await session.checkpoint();

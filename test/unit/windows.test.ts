@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeJsonRecord } from '../../main/engine/decode/record-decoder.js';
 import { emptyEngineState } from '../../main/engine/engine-state.js';
 import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
 import { churnCrossing, churnOverview } from '../../main/engine/read/customer-views.js';
@@ -14,7 +13,7 @@ import {
 } from '../../main/engine/read/windows.js';
 import type { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { bucketOfHour, TIME_OF_DAY_BUCKETS } from '../../shared/time-of-day.js';
-import { event } from '../support/events.js';
+import { decodedLines, event } from '../support/events.js';
 import { profilesOf } from '../support/profiles.js';
 
 /**
@@ -196,10 +195,7 @@ describe('a prediction without a time of its own', () => {
       '{"type":"listen","customerId":"7","trackId":"1","ts":"2026-03-04 10:00:00"}',
       '{"user_id":"7","prediction":1}',
     ];
-    session.apply(
-      lines.map((l, i) => ({ origin: { file: 'x', line: i + 1 }, raw: '', result: decodeJsonRecord(l) })),
-      () => {},
-    );
+    session.apply(decodedLines(lines), () => {});
     const { windows, profiles } = session.state;
     const now = windows.clock;
     expect(windows.counts('1h', now).predictions).toBe(1);
