@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineService } from '../../main/engine/engine-service.js';
-import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
+import { type DecodedRecord, IngestSession } from '../../main/engine/ingest/ingest-session.js';
 import { storeDirOf } from '../../main/engine/settings/connections.js';
 import { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { dispatch } from '../../main/server/api-dispatch.js';
@@ -29,6 +29,22 @@ async function demoEngine(customers: number, history: number): Promise<EngineSer
     if (s.customers === customers && s.events.predictions >= customers && s.latest.length === 12) break;
     await sleep(50);
   }
+  return engine;
+}
+
+/**
+ * An engine serving a store that already holds these records, on a Kafka connection that cannot
+ * be reached: nothing arrives, so nothing changes under the test.
+ */
+async function engineOnStore(prefix: string, records: DecodedRecord[]): Promise<EngineService> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  const { store, state } = await ProfileStore.open(storeDirOf(dataDir, 'command-line-127-0-0-1-1'));
+  const session = new IngestSession(store, state);
+  session.apply(records, () => {});
+  await session.checkpoint();
+  const engine = new EngineService({ dataDir, outside: { flags: { brokers: '127.0.0.1:1' } } });
+  running.push(engine);
+  await engine.start();
   return engine;
 }
 
@@ -172,10 +188,6 @@ describe('one meaning of "at risk"', () => {
   it('gives the same count in the churn view, the snapshot and the at-risk export, at any threshold set through the API', async () => {
     // A store with scored, label-only and unscored customers; the engine then serves it (its
     // Kafka source is out of reach, so nothing changes under the test).
-    const dataDir = await mkdtemp(join(tmpdir(), 'c360-at-risk-'));
-    const outside = { flags: { brokers: '127.0.0.1:1' } };
-    const { store, state } = await ProfileStore.open(storeDirOf(dataDir, 'command-line-127-0-0-1-1'));
-    const session = new IngestSession(store, state);
     const lines = [
       '{"customerId":"a","churnRisk":0.3}',
       '{"customerId":"b","churnRisk":0.6}',
@@ -184,11 +196,7 @@ describe('one meaning of "at risk"', () => {
       '{"user_id":"e","prediction":0}',
       '{"type":"listen","customerId":"f","trackId":"1","ts":"2026-03-04 10:00:00"}',
     ];
-    session.apply(decodedLines(lines), () => {});
-    await session.checkpoint();
-    const engine = new EngineService({ dataDir, outside });
-    running.push(engine);
-    await engine.start();
+    const engine = await engineOnStore('c360-at-risk-', decodedLines(lines));
 
     const call = async (method: string, params: unknown) => {
       const r = await dispatch(engine, { id: 1, method, params });
@@ -234,7 +242,8 @@ describe('masking for the booth screen', () => {
     expect(plain.topAtRisk[0]?.name).toMatch(/\S+ \S+/);
     for (const [p, m] of plain.topAtRisk.map((c, i) => [c, masked.topAtRisk[i]] as const)) {
       expect(m?.customerId).toBe(`#…${p.customerId.slice(-2)}`);
-      expect(m?.name).toMatch(/^\p{Lu}\. \p{Lu}\.$/u);
+      // Initials in any script: the demo world has Greek, Cyrillic and Japanese names too.
+      expect(m?.name).toMatch(/^((\p{Lu}|\p{Lo})\. ?){1,2}$/u);
       expect([m?.email, m?.phone, m?.zip]).toEqual([null, null, null]);
       expect(m?.churnRisk).toBe(p.churnRisk);
     }
@@ -252,19 +261,11 @@ describe('masking for the booth screen', () => {
   });
 
   it('never shows a live cluster’s customers on the booth screen, whatever the setting', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'c360-masked-'));
-    const outside = { flags: { brokers: '127.0.0.1:1' } };
-    const { store, state } = await ProfileStore.open(storeDirOf(dataDir, 'command-line-127-0-0-1-1'));
-    const session = new IngestSession(store, state);
     const lines = [
       '{"type":"customer","customerId":"4242","Name":"Ada Lovelace","Email":"ada@example.com"}',
       '{"customerId":"4242","churnRisk":0.9}',
     ];
-    session.apply(decodedLines(lines), () => {});
-    await session.checkpoint();
-    const engine = new EngineService({ dataDir, outside });
-    running.push(engine);
-    await engine.start();
+    const engine = await engineOnStore('c360-masked-', decodedLines(lines));
     await engine.updateSettings({ booth: { ...(await engine.getSettings()).booth, mask: false } });
     const [top] = (await engine.churnOverview({ booth: { mask: false } })).topAtRisk;
     expect(top).toMatchObject({ customerId: '#…42', name: 'A. L.', email: null });
@@ -273,12 +274,9 @@ describe('masking for the booth screen', () => {
 
 describe('a large store opening', () => {
   it('finds every customer from the first search, though the index is built after the engine starts', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'c360-index-'));
-    const outside = { flags: { brokers: '127.0.0.1:1' } };
-    const { store, state } = await ProfileStore.open(storeDirOf(dataDir, 'command-line-127-0-0-1-1'));
-    const session = new IngestSession(store, state);
     const N = 40_000;
-    session.apply(
+    const engine = await engineOnStore(
+      'c360-index-',
       decodedLines(
         Array.from(
           { length: N },
@@ -286,12 +284,7 @@ describe('a large store opening', () => {
         ),
         'crm',
       ),
-      () => {},
     );
-    await session.checkpoint();
-    const engine = new EngineService({ dataDir, outside });
-    running.push(engine);
-    await engine.start();
     // The last customer the store holds: indexed last, in the final slice.
     const found = await engine.searchCustomers({ query: `number${N - 1}`, limit: 5 });
     expect(found.results.map((r) => r.customerId)).toEqual([`c${N - 1}`]);
