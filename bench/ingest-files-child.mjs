@@ -1,12 +1,16 @@
 // Runs one batch ingest in a fresh process and prints its figures as JSON, so peak memory is
-// this ingest's alone. Usage: node bench/ingest-files-child.mjs DATA_DIR [--no-timeline] FILE...
-// (--no-timeline: batches are not written to the customer timeline, to measure what it costs).
+// this ingest's alone. Usage:
+//   node bench/ingest-files-child.mjs DATA_DIR [--no-timeline] [--threads N] FILE...
+// (--no-timeline: batches are not written to the customer timeline, to measure what it costs;
+// --threads N: tracks CSV counted by N partition threads, 0 in the main thread, as `c360 ingest`).
 import { Engine } from '../dist/main/engine/engine.js';
 import { FileSource } from '../dist/main/engine/sources/file/file-source.js';
 
 const [dataDir, ...rest] = process.argv.slice(2);
 const writeTimeline = !rest.includes('--no-timeline');
-const files = rest.filter((a) => a !== '--no-timeline');
+const threadsAt = rest.indexOf('--threads');
+const threads = threadsAt === -1 ? 0 : Number(rest[threadsAt + 1]);
+const files = rest.filter((a, i) => a !== '--no-timeline' && i !== threadsAt && i !== threadsAt + 1);
 const engine = await Engine.open({ storeDir: dataDir, writeTimeline });
 const { session, state } = engine;
 let peakHeap = 0;
@@ -14,7 +18,8 @@ const sampler = setInterval(() => {
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 }, 50);
 const started = performance.now();
-await engine.run(new FileSource(files));
+await engine.run(new FileSource(files, { threads }));
+await engine.close();
 const ms = performance.now() - started;
 clearInterval(sampler);
 const t = session.timings;
@@ -22,6 +27,8 @@ process.stdout.write(
   JSON.stringify({
     events: session.events,
     timeline: writeTimeline,
+    threads,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     quarantined: session.counts.quarantined,
     customers: state.profiles.size,
     ms,

@@ -104,6 +104,26 @@ function parseAnyForm(text: string): WrittenTime | null {
 let lastDateKey = -1;
 let lastDayStart = 0;
 
+/**
+ * The first instant (UTC) of a written date, or NaN for a date that does not exist or lies outside
+ * FIRST_YEAR–LAST_YEAR. Shared with the byte-level readers, so every reader accepts the same dates.
+ */
+export function dayStartOf(year: number, month: number, day: number): number {
+  if (year < FIRST_YEAR || year > LAST_YEAR || month < 1 || month > 12) return Number.NaN;
+  if (day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+  const dateKey = year * 10_000 + month * 100 + day;
+  if (dateKey !== lastDateKey) {
+    lastDayStart = Date.UTC(year, month - 1, day);
+    lastDateKey = dateKey;
+  }
+  return lastDayStart;
+}
+
+/** Monday = 0 … Sunday = 6 for a day's first instant; 1970-01-01 was a Thursday (3). */
+export function dayOfWeekOf(dayStart: number): number {
+  return (((Math.floor(dayStart / 86_400_000) + 3) % 7) + 7) % 7;
+}
+
 function fromFields(
   text: string,
   year: number,
@@ -114,19 +134,12 @@ function fromFields(
   second: number,
   offsetMinutes: number,
 ): WrittenTime | null {
-  if (year < FIRST_YEAR || year > LAST_YEAR) return null;
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return null;
-  if (day < 1 || day > daysInMonth(year, month)) return null;
-  const dateKey = year * 10_000 + month * 100 + day;
-  if (dateKey !== lastDateKey) {
-    lastDayStart = Date.UTC(year, month - 1, day);
-    lastDateKey = dateKey;
-  }
-  const dayStart = lastDayStart;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  const dayStart = dayStartOf(year, month, day);
+  if (Number.isNaN(dayStart)) return null;
   const epochMs = dayStart + ((hour * 60 + minute) * 60 + second) * 1000 - offsetMinutes * 60_000;
-  // 1970-01-01 was a Thursday (3 counting from Monday); no Date object on this hot path.
-  const dayOfWeek = (((Math.floor(dayStart / 86_400_000) + 3) % 7) + 7) % 7;
-  return { text, hour, dayOfWeek, epochMs };
+  // No Date object on this hot path.
+  return { text, hour, dayOfWeek: dayOfWeekOf(dayStart), epochMs };
 }
 
 /** Same format for a UTC instant (deterministic output, independent of the machine's zone). */

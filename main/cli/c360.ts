@@ -6,7 +6,7 @@ import { UserError } from '../engine/user-error.js';
 import { defaultDataDir, fraction, wholeNumber } from './cli-output.js';
 import { runDemoData } from './demo-data-command.js';
 import { runExport } from './export-command.js';
-import { runIngest } from './ingest-command.js';
+import { DEFAULT_INGEST_THREADS, runIngest } from './ingest-command.js';
 import { runKafkaIngest } from './kafka-ingest-command.js';
 import { addKafkaOptions, brokersConfigured } from './kafka-options.js';
 import { runProduce } from './produce-command.js';
@@ -46,6 +46,12 @@ function buildProgram(): Command {
         'save a checkpoint at least every N records',
         wholeNumber('--checkpoint-every', 1),
         500_000,
+      )
+      .option(
+        '--threads <n>',
+        'worker threads counting tracks CSV files, each holding the customers whose id hashes to it (0: count in the main thread)',
+        wholeNumber('--threads'),
+        DEFAULT_INGEST_THREADS,
       )
       .addOption(
         new Option(

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
 import { Engine } from '../engine/engine.js';
@@ -18,7 +19,14 @@ export interface IngestFlags {
   seed: number;
   customers: number;
   checkpointEvery: number;
+  threads: number;
 }
+
+/**
+ * One partition per core, up to two: the main thread still finds lines, keeps the windows and
+ * writes the timeline, so more partitions than cores only take turns.
+ */
+export const DEFAULT_INGEST_THREADS = Math.min(2, availableParallelism());
 
 export async function runIngest(files: string[], flags: IngestFlags): Promise<void> {
   if (files.length === 0 && flags.demo === undefined) {
@@ -41,6 +49,7 @@ export async function runIngest(files: string[], flags: IngestFlags): Promise<vo
     bar?.start(1, 0);
     const source = new FileSource(files, {
       force: flags.force,
+      threads: flags.threads,
       onProgress: (done, total) => {
         bar?.setTotal(Math.max(1, Math.round(total / 1e6)));
         bar?.update(Math.round(done / 1e6));

@@ -97,6 +97,25 @@ export class Engine {
         await session.maybeCheckpoint();
         await this.#afterCheckpoint();
       },
+      lendProfiles: async (pool) => {
+        if (!session.lend(() => pool.lines())) return false;
+        try {
+          await pool.load(session.state.profiles.values());
+        } catch (error) {
+          session.takeBack([]); // nothing was counted there: the state's profiles are current
+          throw error;
+        }
+        return true;
+      },
+      applyDigest: async (digest, records, originOf, advance) => {
+        session.applyDigest(digest, records, originOf, advance);
+        hooks.onBatch?.(session);
+        await session.maybeCheckpoint();
+        await this.#afterCheckpoint();
+      },
+      takeBackProfiles: async (pool) => {
+        session.takeBack(await pool.takeBack());
+      },
       checkpoint: async () => {
         const saved = await session.checkpoint();
         await this.#afterCheckpoint();

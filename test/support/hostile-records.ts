@@ -277,6 +277,9 @@ const badCsv: fc.Arbitrary<FuzzRecord> = fc
     what: 'bad tracks CSV line',
   }));
 
+/** Tracks CSV lines, good and bad, as the fuzz tests mix them. */
+export const tracksCsvRecords = fc.oneof(goodCsv, badCsv);
+
 /** A mix of good and bad records of every kind, JSON and tracks CSV. */
 export const fuzzRecords = fc.array(
   fc.oneof(

@@ -2,12 +2,14 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { C360Event, DeadLetterPlace, RecordOrigin } from '../../../shared/events.js';
 import type { DecodeResult } from '../decode/record-decoder.js';
 import type { EngineState } from '../engine-state.js';
+import type { Profile } from '../profile/profile.js';
 import { applyEvent } from '../profile/profile-aggregator.js';
 import type { CheckpointStats, ProfileStore } from '../store/profile-store.js';
 import { StoreSnapshot } from '../store/store-snapshot.js';
 import type { TimelineItem } from '../timeline/timeline-codec.js';
 import { crmChanges, timelineItem } from '../timeline/timeline-items.js';
 import type { TimelineStore } from '../timeline/timeline-store.js';
+import type { BatchDigest } from './partitions/partition-pool.js';
 import { type ProfileRecord, upsertProfile } from './profile-upsert.js';
 import { emptyQuarantine, mergeQuarantine, quarantineRecord } from './quarantine.js';
 
@@ -89,6 +91,8 @@ export class IngestSession {
   #writing: Promise<CheckpointStats> | null = null;
   #snapshot: StoreSnapshot | null = null;
   #failure: Error | null = null;
+  /** While partitions hold the profiles: how to get their store lines for a checkpoint. */
+  #lentTo: (() => Promise<string[][]>) | null = null;
 
   constructor(
     readonly store: ProfileStore,
@@ -201,6 +205,56 @@ export class IngestSession {
     this.timings.aggregateMs += performance.now() - started;
   }
 
+  /**
+   * Partitioned ingest: the profiles go to partitions (threads) for a while; until takeBack, the
+   * state's own profiles are not current, and checkpoints write the partitions' lines. Refused
+   * while something must see each event (live statistics and search in `serve`).
+   */
+  lend(lines: () => Promise<string[][]>): boolean {
+    if (this.onApplied || this.#lentTo) return false;
+    this.#lentTo = lines;
+    return true;
+  }
+
+  /** The partitions' profiles, back in the state (their ids are disjoint: none is merged). */
+  takeBack(profiles: readonly Profile[]): void {
+    for (const p of profiles) this.state.profiles.set(p.customerId, p);
+    this.#lentTo = null;
+  }
+
+  /**
+   * A batch the partitions counted: its counts, quarantine, windows and timeline, and the
+   * position it reaches, in one synchronous step as apply() does (the profiles changed in the
+   * partitions; a checkpoint asks them for their lines).
+   */
+  applyDigest(
+    digest: BatchDigest,
+    records: number,
+    originOf: (line: number) => RecordOrigin,
+    advance: (state: EngineState) => void,
+  ): void {
+    const started = performance.now();
+    this.counts.listens += digest.listens;
+    this.counts.quarantined += digest.rejected.length;
+    const quarantine = emptyQuarantine();
+    for (const r of digest.rejected) quarantineRecord(quarantine, originOf(r.line), r.reason, r.raw);
+    mergeQuarantine(this.state.quarantine, quarantine);
+    // In line order, as apply() counts them: the windows' clock moves with the events.
+    const windows = this.state.windows;
+    const wall = Date.now();
+    const { times, codes } = digest;
+    for (let i = 0; i < codes.length; i++) {
+      const code = codes[i] as number;
+      if (code !== 0) windows.addListen(times[i] as number, ((code - 1) & 1) === 1, (code - 1) >> 1, wall);
+    }
+    this.state.timelineBatch += 1;
+    this.timeline?.appendPacked(this.state.timelineBatch, digest.timeline);
+    advance(this.state);
+    this.#sinceCheckpoint += records;
+    this.#batchesSinceCheckpoint += 1;
+    this.timings.aggregateMs += performance.now() - started;
+  }
+
   get events(): number {
     return this.counts.listens + this.counts.clicks + this.counts.predictions + this.counts.customers;
   }
@@ -231,23 +285,29 @@ export class IngestSession {
     if (this.#sinceCheckpoint >= this.policy.everyRecords) {
       if (this.#writing) await this.#writing.catch(() => {});
       this.#throwFailure();
-      if (!this.#writing) void this.#start().catch(() => {});
+      if (!this.#writing) void this.#start(await this.#lentLines()).catch(() => {});
       return;
     }
     if (this.#writing || this.#batchesSinceCheckpoint === 0) return;
-    if (performance.now() - this.#lastCheckpoint >= this.#interval()) void this.#start().catch(() => {});
+    if (performance.now() - this.#lastCheckpoint >= this.#interval())
+      void this.#start(await this.#lentLines()).catch(() => {});
   }
 
   /** Waits for any checkpoint being written, then writes one of the state as it is now. */
   async checkpoint(): Promise<CheckpointStats> {
     if (this.#writing) await this.#writing.catch(() => {});
     this.#throwFailure();
-    return this.#start();
+    return this.#start(await this.#lentLines());
   }
 
-  #start(): Promise<CheckpointStats> {
+  /** The partitions' lines when they hold the profiles (they are idle between batches); else null. */
+  async #lentLines(): Promise<string[][] | null> {
+    return this.#lentTo ? await this.#lentTo() : null;
+  }
+
+  #start(lent: string[][] | null): Promise<CheckpointStats> {
     const t = performance.now();
-    const snapshot = new StoreSnapshot(this.state);
+    const snapshot = new StoreSnapshot(this.state, lent);
     this.#noteStall(performance.now() - t, 'taking the snapshot');
     this.#snapshot = snapshot;
     const records = this.#sinceCheckpoint;

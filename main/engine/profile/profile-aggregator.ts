@@ -9,6 +9,7 @@ import {
   dayOf,
   emptyProfile,
   type Profile,
+  type SeenAt,
 } from './profile.js';
 import { internTrackId } from './track-ids.js';
 
@@ -21,7 +22,7 @@ import { internTrackId } from './track-ids.js';
 
 export type ProfileMap = Map<string, Profile>;
 
-function profileFor(map: ProfileMap, customerId: string): Profile {
+export function profileFor(map: ProfileMap, customerId: string): Profile {
   let p = map.get(customerId);
   if (!p) {
     p = emptyProfile(customerId);
@@ -39,6 +40,63 @@ function pushChurn(p: Profile, points: ChurnPoint[]): void {
 }
 
 /**
+ * Counts one listen: everything but the times it was first and last heard (noteListenTime), which
+ * the byte-level reader settles once a batch (see ingest/partitions/tracks-partition.ts).
+ */
+export function addListen(
+  p: Profile,
+  trackId: string,
+  epochMs: number,
+  hour: number,
+  dayOfWeek: number,
+  mobile: boolean,
+): void {
+  p.tracks.add(internTrackId(trackId));
+  countListen(p, epochMs, hour, dayOfWeek, mobile);
+}
+
+/** addListen without the track, for a holder that keeps distinct tracks its own way (as numbers). */
+export function countListen(
+  p: Profile,
+  epochMs: number,
+  hour: number,
+  dayOfWeek: number,
+  mobile: boolean,
+): void {
+  p.listens += 1;
+  // A switch, not p[bucket] += 1: the computed-key store was the slowest line of ingest.
+  switch (bucketOfHour(hour)) {
+    case 'morning':
+      p.morning += 1;
+      break;
+    case 'afternoon':
+      p.afternoon += 1;
+      break;
+    case 'evening':
+      p.evening += 1;
+      break;
+    case 'night':
+      p.night += 1;
+      break;
+  }
+  if (mobile) p.mobile += 1;
+  addToCell(p, dayHourIndex(dayOfWeek, hour), 1);
+  addRecentListen(p, dayOf(epochMs));
+}
+
+/**
+ * First and last seen, and the latest zip: the earliest instant (the first of equals), the latest
+ * (the last of equals), the latest listen carrying a zip. `at` is kept as given.
+ */
+export function noteListenTime(p: Profile, at: SeenAt, zip: string | null): void {
+  const epochMs = at.epochMs;
+  if (!p.firstSeen || epochMs < p.firstSeen.epochMs) p.firstSeen = at;
+  if (!p.lastSeen || epochMs >= p.lastSeen.epochMs) p.lastSeen = at;
+  if (zip !== null && (!p.listenZip || epochMs >= p.listenZip.epochMs))
+    p.listenZip = { text: at.text, epochMs, zip };
+}
+
+/**
  * Applies one event to a profile map in place. `arrivedAt`: when a prediction without a readable
  * time of its own arrived, on the stream's clock (its churn point's time).
  */
@@ -46,34 +104,11 @@ export function applyEvent(map: ProfileMap, event: C360Event, arrivedAt: number 
   const p = profileFor(map, event.customerId);
   switch (event.kind) {
     case 'listen': {
-      p.listens += 1;
-      p.tracks.add(internTrackId(event.trackId));
       const at = event.at;
-      // A switch, not p[bucket] += 1: the computed-key store was the slowest line of ingest.
-      switch (bucketOfHour(at.hour)) {
-        case 'morning':
-          p.morning += 1;
-          break;
-        case 'afternoon':
-          p.afternoon += 1;
-          break;
-        case 'evening':
-          p.evening += 1;
-          break;
-        case 'night':
-          p.night += 1;
-          break;
-      }
-      if (event.mobile) p.mobile += 1;
-      addToCell(p, dayHourIndex(at.dayOfWeek, at.hour), 1);
-      // Same rules as earlier()/later(). The event's own time is kept (never mutated), so the
-      // hot path allocates nothing; the store codec writes only its text and instant.
-      const epochMs = at.epochMs;
-      addRecentListen(p, dayOf(epochMs));
-      if (!p.firstSeen || epochMs < p.firstSeen.epochMs) p.firstSeen = at;
-      if (!p.lastSeen || epochMs >= p.lastSeen.epochMs) p.lastSeen = at;
-      if (event.zip !== null && (!p.listenZip || epochMs >= p.listenZip.epochMs))
-        p.listenZip = { text: at.text, epochMs, zip: event.zip };
+      addListen(p, event.trackId, at.epochMs, at.hour, at.dayOfWeek, event.mobile);
+      // The event's own time is kept (never mutated), so the hot path allocates nothing; the
+      // store codec writes only its text and instant.
+      noteListenTime(p, at, event.zip);
       return;
     }
     case 'click': {

@@ -100,15 +100,17 @@ class Sums {
   }
 }
 
+/** What an event is to the windows: 0 listen, 1 click, 2 prediction. */
+type Kind = 0 | 1 | 2;
+
 /** Adds one event to a bucket or to a window's sums (both have these fields). */
-function count(into: Bucket | Sums, e: WindowEvent): void {
-  if (e.kind === 'listen') {
+function count(into: Bucket | Sums, kind: Kind, mobile: boolean, cell: number): void {
+  if (kind === 0) {
     into.listens += 1;
-    if (e.mobile) into.mobile += 1;
-    const cell = dayHourIndex(e.dayOfWeek, e.hour);
+    if (mobile) into.mobile += 1;
     if (into instanceof Sums) into.dayHour[cell] = (into.dayHour[cell] as number) + 1;
     else into.cells.set(cell, (into.cells.get(cell) ?? 0) + 1);
-  } else if (e.kind === 'click') into.clicks += 1;
+  } else if (kind === 1) into.clicks += 1;
   else into.predictions += 1;
 }
 
@@ -160,7 +162,16 @@ export class WindowedCounts {
 
   /** Counts one event; applied in the same step as the batch it came in. */
   add(e: WindowEvent, wallNow: number): void {
-    const t = e.epochMs;
+    if (e.kind === 'listen') this.addListen(e.epochMs, e.mobile, dayHourIndex(e.dayOfWeek, e.hour), wallNow);
+    else this.#add(e.kind === 'click' ? 1 : 2, e.epochMs, false, 0, wallNow);
+  }
+
+  /** A listen by its parts (day×hour cell, Monday first), as partitioned ingest hands them over. */
+  addListen(epochMs: number, mobile: boolean, cell: number, wallNow: number): void {
+    this.#add(0, epochMs, mobile, cell, wallNow);
+  }
+
+  #add(kind: Kind, t: number, mobile: boolean, cell: number, wallNow: number): void {
     if (t > this.#clock && (this.#clock === 0 || t <= Math.max(this.#clock, wallNow) + DAY)) {
       this.#clock = t;
       // Before a new bucket can take an old one's ring slot, the sums let the old one go.
@@ -169,11 +180,11 @@ export class WindowedCounts {
     if (t > this.#clock) return; // past the clock (and not allowed to move it): not in any window
     const m = Math.floor(t / MINUTE);
     const h = Math.floor(t / HOUR);
-    if (m > Math.floor(this.#clock / MINUTE) - MINUTE_SLOTS) count(this.#minutes.at(m), e);
-    if (h > Math.floor(this.#clock / HOUR) - HOUR_SLOTS) count(this.#hours.at(h), e);
+    if (m > Math.floor(this.#clock / MINUTE) - MINUTE_SLOTS) count(this.#minutes.at(m), kind, mobile, cell);
+    if (h > Math.floor(this.#clock / HOUR) - HOUR_SLOTS) count(this.#hours.at(h), kind, mobile, cell);
     for (const [w, entry] of this.#sums) {
       const spec = SPANS[w];
-      if ((spec.unit === 'minute' ? m : h) > entry.at - spec.span) count(entry.sums, e);
+      if ((spec.unit === 'minute' ? m : h) > entry.at - spec.span) count(entry.sums, kind, mobile, cell);
     }
   }
 

@@ -1,6 +1,8 @@
+import type { RecordOrigin } from '../../../shared/events.js';
 import type { SourceState, SourceStatus } from '../../../shared/source-status.js';
 import type { EngineState } from '../engine-state.js';
 import type { IngestRecord, IngestTimings } from '../ingest/ingest-session.js';
+import type { BatchDigest, PartitionPool } from '../ingest/partitions/partition-pool.js';
 import type { CheckpointStats } from '../store/profile-store.js';
 
 /**
@@ -37,6 +39,20 @@ export interface SourceContext {
    * checkpoint if one is due. Resolves when the source may read on.
    */
   apply(records: readonly IngestRecord[], advance: (state: EngineState) => void): Promise<void>;
+  /**
+   * Partitioned ingest (ingest/partitions): hands every profile to the pool's partitions, which
+   * then count the batches; false when this run needs each event here (live statistics, search).
+   */
+  lendProfiles(pool: PartitionPool): Promise<boolean>;
+  /** Applies a batch the partitions counted, and the position it reaches, as apply() does. */
+  applyDigest(
+    digest: BatchDigest,
+    records: number,
+    originOf: (line: number) => RecordOrigin,
+    advance: (state: EngineState) => void,
+  ): Promise<void>;
+  /** The profiles back from the partitions (after a checkpoint, so nothing is encoded twice). */
+  takeBackProfiles(pool: PartitionPool): Promise<void>;
   /** Saves everything applied so far, now (a consumer about to leave its group does this). */
   checkpoint(): Promise<CheckpointStats>;
   /** The latest checkpoint on disk: the only positions a source may publish (Kafka commits them). */

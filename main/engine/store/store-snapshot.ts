@@ -27,13 +27,20 @@ export class StoreSnapshot {
   #early: Profile[] = [];
   #longestSliceMs = 0;
 
-  constructor(state: EngineState) {
+  /**
+   * `lent`: while the profiles are held by partitions (partitioned ingest), their store lines as
+   * the partitions encoded them at this instant; the engine's own copies are not current then.
+   */
+  constructor(
+    state: EngineState,
+    readonly lent: string[][] | null = null,
+  ) {
     // Encoded now, as they must not move under the writer; the offsets are also kept as a copy.
     this.header = JSON.stringify(storeHeader(state));
     this.sources = structuredClone(state.sources);
     this.timelineBatch = state.timelineBatch;
-    this.#order = Array.from(state.profiles.values());
-    this.profileCount = this.#order.length;
+    this.#order = lent ? [] : Array.from(state.profiles.values());
+    this.profileCount = lent ? lent.reduce((n, lines) => n + lines.length, 0) : this.#order.length;
   }
 
   /** The longest slice: how long encoding held the event loop in one go. */
@@ -59,6 +66,10 @@ export class StoreSnapshot {
    * applied while the image is written. `sliceMs` bounds how long one slice holds ingest up.
    */
   async *encoded(sliceMs = 8): AsyncGenerator<string[]> {
+    if (this.lent) {
+      yield* this.lent;
+      return;
+    }
     while (this.#next < this.#order.length || this.#early.length > 0) {
       const started = performance.now();
       const until = started + sliceMs;

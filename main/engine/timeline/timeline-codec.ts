@@ -24,6 +24,9 @@ export type TimelineItem =
   | [2, number, number | null, 0 | 1 | null, string | null]
   | [3, number, Array<string | CrmValue | null>];
 
+/** Each customer keeps at least their latest CAP events (by arrival); older ones are dropped. */
+export const TIMELINE_CAP = 1000;
+
 export const KIND_CODES: Record<TimelineKind, number> = { listen: 0, click: 1, prediction: 2, crm: 3 };
 
 /** The chunk for `items`; they are made relative to its base in place (they are not used again). */

@@ -1,8 +1,17 @@
 import { open as openFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Database, open, type RootDatabase } from 'lmdb';
+import { asBinary, type Database, open, type RootDatabase } from 'lmdb';
 import type { CustomerTimeline, TimelineKind } from '../../../shared/engine-api.js';
-import { chunkItems, encodeChunk, KIND_CODES, type TimelineItem, timelineEvent } from './timeline-codec.js';
+import {
+  chunkItems,
+  encodeChunk,
+  KIND_CODES,
+  TIMELINE_CAP,
+  type TimelineItem,
+  timelineEvent,
+} from './timeline-codec.js';
+
+export { TIMELINE_CAP };
 
 /**
  * Every customer's events, newest first, on disk: an LMDB environment (`timeline.mdb` beside
@@ -25,8 +34,6 @@ import { chunkItems, encodeChunk, KIND_CODES, type TimelineItem, timelineEvent }
  */
 
 export const TIMELINE_FILE = 'timeline.mdb';
-/** Each customer keeps at least their latest CAP events (by arrival); older ones are dropped. */
-export const TIMELINE_CAP = 1000;
 /** Trimmed when a customer passes this, so trimming is not paid with every batch. */
 const TRIM_AT = TIMELINE_CAP + TIMELINE_CAP / 10;
 const MAX_BATCH = 2 ** 48 - 1;
@@ -249,6 +256,35 @@ export class TimelineStore {
         this.events.putSync(eventKey(customerId, batch), encodeChunk(kept));
         const head = Buffer.from(customerId, 'utf8');
         let count = countOf(this.heads.get(head)) + kept.length;
+        if (count > TRIM_AT) count = this.#trim(customerId, count);
+        this.heads.putSync(head, count);
+        written.push(customerId);
+      }
+      this.journal.putSync(batchBytes(batch), written);
+    });
+    write.catch((error: Error) => {
+      this.#failure ??= error;
+    });
+    this.#pending = write;
+  }
+
+  /**
+   * Like append, for chunks packed elsewhere (partitioned ingest packs each customer's chunk in its
+   * own thread, at most TIMELINE_CAP items): the same keys, counts, trimming and journal.
+   */
+  appendPacked(batch: number, chunks: ReadonlyArray<readonly [string, number, Uint8Array]>): void {
+    const usable = chunks.filter(([customerId, items]) => {
+      if (usableId(customerId) && items > 0 && items <= TIMELINE_CAP) return true;
+      this.skipped += items;
+      return false;
+    });
+    if (usable.length === 0) return;
+    const write = this.root.transaction(() => {
+      const written: string[] = [];
+      for (const [customerId, items, chunk] of usable) {
+        this.events.putSync(eventKey(customerId, batch), asBinary(chunk));
+        const head = Buffer.from(customerId, 'utf8');
+        let count = countOf(this.heads.get(head)) + items;
         if (count > TRIM_AT) count = this.#trim(customerId, count);
         this.heads.putSync(head, count);
         written.push(customerId);

@@ -1,8 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { EngineState } from '../../engine-state.js';
+import { type OpenPartition, PartitionPool } from '../../ingest/partitions/partition-pool.js';
 import { type Source, type SourceContext, sourceStatus } from '../source.js';
 import { type FileFormat, sniffFileFormat } from './file-format.js';
 import { FILE_BATCH_SIZE, readFileBatches, sha256OfFile } from './file-reader.js';
+import { ingestTracksPartitioned } from './tracks-partitioned.js';
 
 /**
  * Batch ingest of files with exactly-once effect: a file is known by the hash of its content, its
@@ -25,7 +28,18 @@ export interface FileSourceOptions {
   /** Count a file again although it was ingested before. */
   force?: boolean;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
+  /**
+   * Tracks CSV files are counted by this many partitions, each a worker thread holding the
+   * customers whose id hashes to it (ingest/partitions). 0 (the default): read and count in
+   * this thread, as every other format is.
+   */
+  threads?: number;
+  /** How a partition is opened: a worker thread, or in tests one in this thread. */
+  openPartition?: OpenPartition;
 }
+
+/** Records a partitioned batch holds at most: larger than the one-thread reader's, as each batch costs the partitions a round trip and a timeline write per customer. */
+const PARTITIONED_BATCH = 250_000;
 
 interface PlannedFile {
   path: string;
@@ -62,6 +76,23 @@ export class FileSource implements Source<FileResult[]> {
     const planned = await planFiles(this.paths);
     ctx.timings.planMs += performance.now() - hashing;
     ctx.report(sourceStatus(this, 'connected'));
+    const threads = this.options.threads ?? 0;
+    const pool =
+      threads > 0 && planned.some((f) => f.format === 'tracks-csv')
+        ? PartitionPool.start(threads, this.options.openPartition)
+        : null;
+    try {
+      return await this.#readAll(ctx, planned, pool);
+    } finally {
+      await pool?.close();
+    }
+  }
+
+  async #readAll(
+    ctx: SourceContext,
+    planned: PlannedFile[],
+    pool: PartitionPool | null,
+  ): Promise<FileResult[]> {
     const totalBytes = planned.reduce((n, f) => n + f.bytes, 0);
     const results: FileResult[] = [];
     const seenThisRun = new Set<string>();
@@ -92,25 +123,33 @@ export class FileSource implements Source<FileResult[]> {
       }
       seenThisRun.add(file.sha);
       const startedAt = new Date().toISOString();
-      let records = 0;
-      for await (const batch of readFileBatches(file.path, file.format, skip, batchSize)) {
-        ctx.timings.decodeMs += batch.decodeMs;
-        await ctx.apply(batch.records, (state) => {
-          state.sources.files[file.sha] = {
-            path: file.path,
-            bytes: file.bytes,
-            records: batch.position,
-            complete: false,
-            startedAt: state.sources.files[file.sha]?.startedAt ?? startedAt,
-            completedAt: null,
-          };
-        });
-        records += batch.records.length;
-        this.options.onProgress?.(bytesBefore + batch.bytesRead, totalBytes);
-        if (ctx.shouldStop()) {
-          results.push({ path: file.path, format: file.format, outcome, records });
-          return results;
+      const position = (lines: number) => (state: EngineState) => {
+        state.sources.files[file.sha] = {
+          path: file.path,
+          bytes: file.bytes,
+          records: lines,
+          complete: false,
+          startedAt: state.sources.files[file.sha]?.startedAt ?? startedAt,
+          completedAt: null,
+        };
+      };
+      const progress = (bytesRead: number) => this.options.onProgress?.(bytesBefore + bytesRead, totalBytes);
+      let records: number | null = null;
+      if (pool && file.format === 'tracks-csv')
+        records = await partitioned(ctx, pool, { path: file.path, skip, every, position, progress });
+      if (records === null) {
+        records = 0;
+        for await (const batch of readFileBatches(file.path, file.format, skip, batchSize)) {
+          ctx.timings.decodeMs += batch.decodeMs;
+          await ctx.apply(batch.records, position(batch.position));
+          records += batch.records.length;
+          progress(batch.bytesRead);
+          if (ctx.shouldStop()) break;
         }
+      }
+      if (ctx.shouldStop()) {
+        results.push({ path: file.path, format: file.format, outcome, records });
+        return results;
       }
       // The file's end is a position too: it goes through apply like any other.
       await ctx.apply([], (state) => {
@@ -125,5 +164,44 @@ export class FileSource implements Source<FileResult[]> {
     }
     ctx.report(sourceStatus(this, 'caught-up'));
     return results;
+  }
+}
+
+/**
+ * A tracks CSV file through the partitions: the profiles are lent to them for the file and taken
+ * back after a checkpoint (which the partitions encode, in parallel). Null when this run cannot
+ * lend them (something needs each event here): then the file is read in this thread.
+ */
+async function partitioned(
+  ctx: SourceContext,
+  pool: PartitionPool,
+  file: {
+    path: string;
+    skip: number;
+    every: number;
+    position: (lines: number) => (state: EngineState) => void;
+    progress: (bytesRead: number) => void;
+  },
+): Promise<number | null> {
+  if (!(await ctx.lendProfiles(pool))) return null;
+  try {
+    const records = await ingestTracksPartitioned(ctx, pool, {
+      path: file.path,
+      skip: file.skip,
+      batchRecords: Math.ceil(file.every / Math.ceil(file.every / PARTITIONED_BATCH)),
+      advance: file.position,
+      onBytes: file.progress,
+    });
+    await ctx.checkpoint();
+    await ctx.takeBackProfiles(pool);
+    return records;
+  } catch (error) {
+    // Failed in this thread (a read error): what was applied is saved from the partitions. A
+    // partition that failed holds profiles nothing may save; the engine's last checkpoint stands.
+    if (!pool.broken) {
+      await ctx.checkpoint().catch(() => {});
+      await ctx.takeBackProfiles(pool).catch(() => {});
+    }
+    throw error;
   }
 }

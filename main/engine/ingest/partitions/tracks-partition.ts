@@ -1,0 +1,363 @@
+import { pack } from 'msgpackr';
+import type { ListenEvent } from '../../../../shared/events.js';
+import { decodeTracksCsvLine } from '../../decode/tracks-csv.js';
+import { type ListenFields, listenFields, scanListenLine } from '../../decode/tracks-csv-bytes.js';
+import { emptyProfile, type Profile } from '../../profile/profile.js';
+import { countListen } from '../../profile/profile-aggregator.js';
+import { decodeProfile, encodeProfile, type StoredProfile } from '../../store/store-codec.js';
+import { encodeChunk, TIMELINE_CAP, type TimelineItem } from '../../timeline/timeline-codec.js';
+import { ByteTable, hashBytes } from './byte-table.js';
+import { partitionOfId } from './partition-of.js';
+import { TrackSet } from './track-set.js';
+
+/**
+ * One partition of the customers (those whose id hashes to it) during a partitioned batch ingest
+ * of tracks CSV files: its profiles, and the work of a batch for them. Each worker thread holds
+ * one, and every worker reads every line of a batch but counts only its own customers', so no
+ * profile is ever split across threads and nothing is merged. Plain code, no thread: the tests
+ * run several in one thread to check that any split gives the profiles one thread gives.
+ */
+
+/** A line of a batch that is not a listen: partition 0 reports it, so it is quarantined once. */
+export interface RejectedLine {
+  line: number;
+  reason: string;
+  raw: string;
+}
+
+/** What a partition made of one batch, besides its profiles. */
+export interface PartitionDigest {
+  /** Listens counted (this partition's customers only). */
+  listens: number;
+  rejected: RejectedLine[];
+  /** The batch's timeline for this partition's customers: id, items, the chunk as LMDB stores it. */
+  timeline: Array<[customerId: string, items: number, chunk: Uint8Array]>;
+}
+
+/**
+ * Per listen, by the line's place in the batch, for the windows (which count events in file order,
+ * so the main thread reads them back in order): the instant, and 1 + day×hour cell × 2 + mobile
+ * (0: not a listen). The engine clears them before each batch; each partition writes only its own
+ * lines' cells, so the partitions never write the same cell.
+ */
+export interface WindowLanes {
+  times: Float64Array;
+  codes: Uint16Array;
+}
+
+/** First and last seen (and latest zip) of one customer within a batch, settled at its end. */
+interface SeenInBatch {
+  firstMs: number;
+  /** The instant's text, or null: it is at byte `firstAt` of the batch. */
+  firstText: string | null;
+  firstAt: number;
+  lastMs: number;
+  lastText: string | null;
+  lastAt: number;
+  zipMs: number;
+  zipText: string | null;
+  zipAt: number;
+  zip: string | null;
+}
+
+const TS_LENGTH_MAX = 20;
+
+export class TracksPartition {
+  /** Customers by number (the ByteTable's); their profiles' `tracks` stay empty, see #trackSets. */
+  readonly #customers = new ByteTable();
+  readonly #profiles: Profile[] = [];
+  readonly #trackSets: TrackSet[] = [];
+  readonly #tracks = new ByteTable();
+  readonly #zips = new ByteTable();
+  /** Each customer's store line as last encoded; customers changed since are in #dirty. */
+  readonly #lines: string[] = [];
+  readonly #dirty = new Set<number>();
+  /** Per customer: the JSON of its first #tracksDone[n] tracks (without brackets). */
+  readonly #tracksJson: string[] = [];
+  readonly #tracksDone: number[] = [];
+  /** This batch: customers touched (in order), their listens' instants and timeline items. */
+  readonly #touched: number[] = [];
+  readonly #seen: Array<SeenInBatch | undefined> = [];
+  readonly #items: Array<TimelineItem[] | undefined> = [];
+  readonly #fields: ListenFields = listenFields();
+
+  constructor(
+    readonly index: number,
+    readonly count: number,
+  ) {}
+
+  get size(): number {
+    return this.#profiles.length;
+  }
+
+  /** Takes over profiles (from the store) as the store holds them; checked as on reading the store. */
+  load(stored: readonly StoredProfile[]): void {
+    for (const s of stored) {
+      const p = decodeProfile(s);
+      const before = this.#customers.size;
+      const n = this.#customers.numberOf(p.customerId);
+      if (n !== before) throw new Error(`customer ${p.customerId} handed over twice`);
+      this.#added(n);
+      this.#profiles[n] = p;
+      const set = this.#trackSets[n] as TrackSet;
+      for (const t of p.tracks) set.add(this.#tracks.numberOf(t));
+      p.tracks = new Set();
+      this.#dirty.add(n);
+    }
+  }
+
+  /** A customer's number, the profile made (empty) when new. */
+  #customerNumber(customerId: string): number {
+    const before = this.#customers.size;
+    const n = this.#customers.numberOf(customerId);
+    if (n === before) this.#added(n);
+    return n;
+  }
+
+  #added(n: number): void {
+    this.#profiles.push(emptyProfile(this.#customers.strings[n] as string));
+    this.#trackSets.push(new TrackSet());
+    this.#lines.push('');
+    this.#seen.push(undefined);
+    this.#items.push(undefined);
+  }
+
+  /**
+   * Counts this partition's listens among the lines in `buf[start, end)`, the first of them line
+   * `firstLine` of its file. `end` is just past the batch's last line break (or the file's end).
+   */
+  ingest(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    firstLine: number,
+    lanes: WindowLanes,
+  ): PartitionDigest {
+    const digest: PartitionDigest = { listens: 0, rejected: [], timeline: [] };
+    const f = this.#fields;
+    const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    const customers = this.#customers;
+    let line = firstLine;
+    let lineStart = start;
+    for (let slot = 0; lineStart < end; slot++, line++) {
+      let nl = text.indexOf(10, lineStart);
+      if (nl === -1 || nl >= end) nl = end;
+      const lineEnd = nl > lineStart && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (line !== 1 && scanListenLine(buf, lineStart, lineEnd, f)) {
+        const hash = hashBytes(buf, f.customerStart, f.customerEnd);
+        if (this.count === 1 || hash % this.count === this.index) {
+          const before = customers.size;
+          const n = customers.intern(buf, f.customerStart, f.customerEnd, hash);
+          if (n === before) this.#added(n);
+          const track = this.#tracks.intern(
+            buf,
+            f.trackStart,
+            f.trackEnd,
+            hashBytes(buf, f.trackStart, f.trackEnd),
+          );
+          const zip =
+            f.zipEnd > f.zipStart
+              ? (this.#zips.strings[
+                  this.#zips.intern(buf, f.zipStart, f.zipEnd, hashBytes(buf, f.zipStart, f.zipEnd))
+                ] as string)
+              : null;
+          this.#listen(n, track, f.epochMs, f.hour, f.dayOfWeek, f.mobile, zip, null, f.tsStart);
+          this.#lane(lanes, slot, f.epochMs, f.hour, f.dayOfWeek, f.mobile);
+          digest.listens += 1;
+        }
+      } else if (this.#slowLine(text, lineStart, lineEnd, line, digest)) {
+        const event = this.#slowEvent as ListenEvent;
+        const at = event.at;
+        this.#listen(
+          this.#customerNumber(event.customerId),
+          this.#tracks.numberOf(event.trackId),
+          at.epochMs,
+          at.hour,
+          at.dayOfWeek,
+          event.mobile,
+          event.zip,
+          at.text,
+          -1,
+        );
+        this.#lane(lanes, slot, at.epochMs, at.hour, at.dayOfWeek, event.mobile);
+        digest.listens += 1;
+      }
+      lineStart = nl + 1;
+    }
+    for (const n of this.#touched) {
+      this.#settle(n, text);
+      const list = this.#items[n] as TimelineItem[];
+      this.#items[n] = undefined;
+      // Packed here, off the main thread: the bytes are what lmdb-js would write for the chunk. One
+      // batch never stores more than the cap for a customer (as TimelineStore.append).
+      const kept = list.length > TIMELINE_CAP ? list.slice(-TIMELINE_CAP) : list;
+      digest.timeline.push([customers.strings[n] as string, kept.length, pack(encodeChunk(kept))]);
+      this.#dirty.add(n);
+    }
+    this.#touched.length = 0;
+    return digest;
+  }
+
+  #slowEvent: ListenEvent | null = null;
+
+  /**
+   * A line the byte reader was not sure of, decoded as text exactly as the one-thread reader does.
+   * True when it is a listen of this partition's (then in #slowEvent).
+   */
+  #slowLine(text: Buffer, start: number, end: number, line: number, digest: PartitionDigest): boolean {
+    const raw = text.toString('utf8', start, end);
+    if (raw.trim() === '') return false;
+    const result = decodeTracksCsvLine(line === 1 ? raw.replace(/^\uFEFF/, '') : raw);
+    if (!result.ok) {
+      if (this.index === 0) digest.rejected.push({ line, reason: result.reason, raw });
+      return false;
+    }
+    const event = result.event as ListenEvent;
+    if (partitionOfId(event.customerId, this.count) !== this.index) return false;
+    this.#slowEvent = event;
+    return true;
+  }
+
+  #lane(
+    lanes: WindowLanes,
+    slot: number,
+    epochMs: number,
+    hour: number,
+    dayOfWeek: number,
+    mobile: boolean,
+  ): void {
+    lanes.times[slot] = epochMs;
+    lanes.codes[slot] = 1 + (dayOfWeek * 24 + hour) * 2 + (mobile ? 1 : 0);
+  }
+
+  /**
+   * One listen of customer `n`. Its instant is noted for the batch's end, by the same rules as
+   * noteListenTime (earliest, first of equals; latest, last of equals; latest with a zip), so the
+   * text of an instant is made once per customer and batch rather than once per line. `text`
+   * null: it is at byte `at` of the batch.
+   */
+  #listen(
+    n: number,
+    track: number,
+    ms: number,
+    hour: number,
+    dayOfWeek: number,
+    mobile: boolean,
+    zip: string | null,
+    text: string | null,
+    at: number,
+  ): void {
+    countListen(this.#profiles[n] as Profile, ms, hour, dayOfWeek, mobile);
+    (this.#trackSets[n] as TrackSet).add(track);
+    const item: TimelineItem = [0, ms, this.#tracks.strings[track] as string, mobile ? 1 : 0, zip];
+    let s = this.#seen[n];
+    let items = this.#items[n];
+    if (!items) {
+      items = this.#items[n] = [];
+      this.#touched.push(n);
+      if (!s) s = this.#seen[n] = emptySeen();
+      else resetSeen(s);
+    }
+    items.push(item);
+    const seen = s as SeenInBatch;
+    if (!(ms >= seen.firstMs)) {
+      seen.firstMs = ms;
+      seen.firstText = text;
+      seen.firstAt = at;
+    }
+    if (!(ms < seen.lastMs)) {
+      seen.lastMs = ms;
+      seen.lastText = text;
+      seen.lastAt = at;
+    }
+    if (zip !== null && !(ms < seen.zipMs)) {
+      seen.zipMs = ms;
+      seen.zipText = text;
+      seen.zipAt = at;
+      seen.zip = zip;
+    }
+  }
+
+  /** The batch's earliest and latest listens meet the profile's, as if applied one by one. */
+  #settle(n: number, text: Buffer): void {
+    const p = this.#profiles[n] as Profile;
+    const s = this.#seen[n] as SeenInBatch;
+    const timeText = (t: string | null, at: number) => t ?? text.toString('latin1', at, timeEnd(text, at));
+    if (!Number.isNaN(s.firstMs) && (!p.firstSeen || s.firstMs < p.firstSeen.epochMs))
+      p.firstSeen = { text: timeText(s.firstText, s.firstAt), epochMs: s.firstMs };
+    if (!Number.isNaN(s.lastMs) && (!p.lastSeen || s.lastMs >= p.lastSeen.epochMs))
+      p.lastSeen = { text: timeText(s.lastText, s.lastAt), epochMs: s.lastMs };
+    if (s.zip !== null && (!p.listenZip || s.zipMs >= p.listenZip.epochMs))
+      p.listenZip = { text: timeText(s.zipText, s.zipAt), epochMs: s.zipMs, zip: s.zip };
+  }
+
+  /**
+   * Customer `n`'s store line. Its distinct tracks are most of it and only ever grow (in the order
+   * first heard), so their JSON is kept and extended: a checkpoint encodes the tracks new since the
+   * last one, not a profile's whole history again.
+   */
+  #line(n: number): string {
+    const numbers = (this.#trackSets[n] as TrackSet).numbers();
+    let tracks = this.#tracksJson[n] ?? '';
+    const done = this.#tracksDone[n] ?? 0;
+    if (done < numbers.length) {
+      const strings = this.#tracks.strings;
+      const fresh: string[] = [];
+      for (let i = done; i < numbers.length; i++) fresh.push(JSON.stringify(strings[numbers[i] as number]));
+      tracks = done === 0 ? fresh.join(',') : `${tracks},${fresh.join(',')}`;
+      this.#tracksJson[n] = tracks;
+      this.#tracksDone[n] = numbers.length;
+    }
+    // The profile's own `tracks` is empty here, so the line has `"tracks":[]` once, right after the
+    // id and listens (an id's JSON cannot hold an unescaped quote, so nothing before it matches).
+    const line = JSON.stringify(encodeProfile(this.#profiles[n] as Profile));
+    const at = line.indexOf(EMPTY_TRACKS) + EMPTY_TRACKS.length - 1;
+    return `${line.slice(0, at)}${tracks}${line.slice(at)}`;
+  }
+
+  /** Every profile's store line; only those changed since the last call are encoded again. */
+  encodedLines(): string[] {
+    for (const n of this.#dirty) this.#lines[n] = this.#line(n);
+    this.#dirty.clear();
+    return this.#lines.slice();
+  }
+
+  /**
+   * Every profile, its tracks back as ids, to hand back to the engine at the end of a run (they are
+   * structured-cloned; a track id shared by many profiles is sent once and stays shared).
+   */
+  profiles(): Profile[] {
+    const strings = this.#tracks.strings;
+    return this.#profiles.map((p, n) => {
+      p.tracks = new Set(Array.from((this.#trackSets[n] as TrackSet).numbers(), (t) => strings[t] as string));
+      return p;
+    });
+  }
+}
+
+const EMPTY_TRACKS = '"tracks":[]';
+
+function emptySeen(): SeenInBatch {
+  return {
+    firstMs: Number.NaN,
+    firstText: null,
+    firstAt: -1,
+    lastMs: Number.NaN,
+    lastText: null,
+    lastAt: -1,
+    zipMs: Number.NaN,
+    zipText: null,
+    zipAt: -1,
+    zip: null,
+  };
+}
+
+function resetSeen(s: SeenInBatch): void {
+  s.firstMs = s.lastMs = s.zipMs = Number.NaN;
+  s.firstText = s.lastText = s.zipText = s.zip = null;
+}
+
+/** Where a plain timestamp that starts at `at` ends (19 characters, or 20 with a `Z`). */
+function timeEnd(text: Buffer, at: number): number {
+  return text[at + TS_LENGTH_MAX - 1] === 90 ? at + TS_LENGTH_MAX : at + TS_LENGTH_MAX - 1;
+}
