@@ -107,12 +107,14 @@ export class Engine {
         }
         return true;
       },
-      applyDigest: async (digest, records, originOf, advance) => {
+      applyDigest: async (digest, records, originOf, advance, mayCheckpoint) => {
         session.applyDigest(digest, records, originOf, advance);
         hooks.onBatch?.(session);
+        if (!mayCheckpoint) return;
         await session.maybeCheckpoint();
         await this.#afterCheckpoint();
       },
+      checkpointDue: (records) => session.checkpointDue(records),
       takeBackProfiles: async (pool) => {
         session.takeBack(await pool.takeBack());
       },

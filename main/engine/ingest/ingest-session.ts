@@ -293,6 +293,15 @@ export class IngestSession {
       void this.#start(await this.#lentLines()).catch(() => {});
   }
 
+  /**
+   * Whether maybeCheckpoint would start a checkpoint after a batch of `records` more: a source
+   * that works ahead (partitioned ingest) asks before it sends its next batch out.
+   */
+  checkpointDue(records: number): boolean {
+    if (this.#sinceCheckpoint + records >= this.policy.everyRecords) return true;
+    return !this.#writing && performance.now() - this.#lastCheckpoint >= this.#interval();
+  }
+
   /** Waits for any checkpoint being written, then writes one of the state as it is now. */
   async checkpoint(): Promise<CheckpointStats> {
     if (this.#writing) await this.#writing.catch(() => {});

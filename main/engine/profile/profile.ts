@@ -83,17 +83,27 @@ const slot = (day: number): number => ((day % RECENT_DAYS) + RECENT_DAYS) % RECE
  * ring is dropped, as it would have been cleared had it come first.
  */
 export function addRecentListen(p: Profile, day: number, n = 1): void {
-  let ring = p.recentDays;
-  if (!ring) {
-    ring = p.recentDays = new Uint16Array(RECENT_DAYS);
-    p.recentDaysEnd = day;
-  } else if (day > p.recentDaysEnd) {
-    const cleared = Math.min(RECENT_DAYS, day - p.recentDaysEnd);
-    for (let d = 1; d <= cleared; d++) ring[slot(p.recentDaysEnd + d)] = 0;
-    p.recentDaysEnd = day;
-  } else if (day <= p.recentDaysEnd - RECENT_DAYS) return;
-  const i = slot(day);
+  if (!p.recentDays) {
+    p.recentDays = new Uint16Array(RECENT_DAYS);
+    p.recentDaysEnd = addToRing(p.recentDays, 0, Number.NaN, day, n);
+  } else p.recentDaysEnd = addToRing(p.recentDays, 0, p.recentDaysEnd, day, n);
+}
+
+/**
+ * addRecentListen on a ring held anywhere: `ring[base, base + RECENT_DAYS)`, its latest day `end`
+ * (NaN: empty). Returns the ring's latest day after the listen.
+ */
+export function addToRing(ring: Uint16Array, base: number, end: number, day: number, n: number): number {
+  let latest = end;
+  if (Number.isNaN(latest)) latest = day;
+  else if (day > latest) {
+    const cleared = Math.min(RECENT_DAYS, day - latest);
+    for (let d = 1; d <= cleared; d++) ring[base + slot(latest + d)] = 0;
+    latest = day;
+  } else if (day <= latest - RECENT_DAYS) return latest;
+  const i = base + slot(day);
   ring[i] = Math.min(0xffff, (ring[i] as number) + n);
+  return latest;
 }
 
 /** Listens on days [from, to] (inclusive) that the ring still holds. */

@@ -44,13 +44,19 @@ export interface SourceContext {
    * then count the batches; false when this run needs each event here (live statistics, search).
    */
   lendProfiles(pool: PartitionPool): Promise<boolean>;
-  /** Applies a batch the partitions counted, and the position it reaches, as apply() does. */
+  /**
+   * Applies a batch the partitions counted, and the position it reaches, as apply() does; then a
+   * checkpoint if one is due and `mayCheckpoint` (the partitions are between batches).
+   */
   applyDigest(
     digest: BatchDigest,
     records: number,
     originOf: (line: number) => RecordOrigin,
     advance: (state: EngineState) => void,
+    mayCheckpoint: boolean,
   ): Promise<void>;
+  /** Whether a checkpoint is due after `records` more: asked before working ahead. */
+  checkpointDue(records: number): boolean;
   /** The profiles back from the partitions (after a checkpoint, so nothing is encoded twice). */
   takeBackProfiles(pool: PartitionPool): Promise<void>;
   /** Saves everything applied so far, now (a consumer about to leave its group does this). */

@@ -16,16 +16,24 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return h >>> 0;
 }
 
+/** Per entry: its hash, length, where its bytes start in the pool, and its first four bytes. */
+const STRIDE = 4;
+
+/** Up to the first four bytes of `buf[start, end)`, as one integer (short ids compare in one step). */
+function head(buf: Uint8Array, start: number, end: number): number {
+  let w = 0;
+  for (let i = start; i < end && i < start + 4; i++) w = (w << 8) | (buf[i] as number);
+  return w;
+}
+
 export class ByteTable {
   /** The string of each number. */
   readonly strings: string[] = [];
-  /** Every key's bytes, one after another (UTF-8): one block, so a comparison stays in cache. */
+  /** Every key's bytes, one after another (UTF-8). */
   #pool = new Uint8Array(1 << 16);
   #used = 0;
-  /** Per number: where its bytes start in the pool, how many, and its hash. */
-  #starts = new Int32Array(1024);
-  #lengths = new Int32Array(1024);
-  #hashes = new Int32Array(1024);
+  /** STRIDE integers per number: one place in memory to look at before any byte is compared. */
+  #entries = new Int32Array(1024 * STRIDE);
   /** Slot → number + 1 (0: empty). */
   #slots = new Int32Array(2048);
   #mask = 2047;
@@ -37,38 +45,50 @@ export class ByteTable {
   /** The number of `buf[start, end)` (hashed `hash`), made if new. */
   intern(buf: Uint8Array, start: number, end: number, hash: number): number {
     const length = end - start;
+    const first = head(buf, start, end);
     const slots = this.#slots;
+    const entries = this.#entries;
     const mask = this.#mask;
     // A second mix: partitions take the hash modulo their count, so its low bits are alike here.
     let slot = (Math.imul(hash, 0x9e3779b1) >>> 7) & mask;
     for (;;) {
       const entry = slots[slot] as number;
       if (entry === 0) break;
-      const n = entry - 1;
-      if (this.#hashes[n] === (hash | 0) && this.#lengths[n] === length) {
+      const e = (entry - 1) * STRIDE;
+      if (entries[e] === (hash | 0) && entries[e + 1] === length && entries[e + 3] === first) {
+        if (length <= 4) return entry - 1;
         const pool = this.#pool;
-        const at = this.#starts[n] as number;
-        let i = 0;
-        while (i < length && pool[at + i] === buf[start + i]) i++;
-        if (i === length) return n;
+        const at = (entries[e + 2] as number) - start;
+        let i = start + 4;
+        while (i < end && pool[at + i] === buf[i]) i++;
+        if (i === end) return entry - 1;
       }
       slot = (slot + 1) & mask;
     }
-    return this.#add(buf, start, end, hash, slot);
+    return this.#add(buf, start, end, hash, first, slot);
   }
 
-  #add(buf: Uint8Array, start: number, end: number, hash: number, slot: number): number {
+  /** How many bytes number `n` has. */
+  lengthOf(n: number): number {
+    return this.#entries[n * STRIDE + 1] as number;
+  }
+
+  /** Copies the bytes of number `n` to `out` at `at` (no view made: this runs once per listen). */
+  copyTo(n: number, out: Uint8Array, at: number): void {
+    const e = n * STRIDE;
+    const from = this.#entries[e + 2] as number;
+    const length = this.#entries[e + 1] as number;
+    const pool = this.#pool;
+    for (let i = 0; i < length; i++) out[at + i] = pool[from + i] as number;
+  }
+
+  #add(buf: Uint8Array, start: number, end: number, hash: number, first: number, slot: number): number {
     const n = this.strings.length;
     const length = end - start;
-    if (n === this.#starts.length) {
-      const grown = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.#starts = grown(this.#starts);
-      this.#lengths = grown(this.#lengths);
-      this.#hashes = grown(this.#hashes);
+    if ((n + 1) * STRIDE > this.#entries.length) {
+      const entries = new Int32Array(this.#entries.length * 2);
+      entries.set(this.#entries);
+      this.#entries = entries;
     }
     while (this.#used + length > this.#pool.length) {
       const pool = new Uint8Array(this.#pool.length * 2);
@@ -76,13 +96,13 @@ export class ByteTable {
       this.#pool = pool;
     }
     this.#pool.set(buf.subarray(start, end), this.#used);
-    this.#starts[n] = this.#used;
-    this.#lengths[n] = length;
-    this.#hashes[n] = hash | 0;
+    const e = n * STRIDE;
+    this.#entries[e] = hash | 0;
+    this.#entries[e + 1] = length;
+    this.#entries[e + 2] = this.#used;
+    this.#entries[e + 3] = first;
     this.#used += length;
-    this.strings.push(
-      Buffer.from(this.#pool.buffer, this.#pool.byteOffset + this.#used - length, length).toString('utf8'),
-    );
+    this.strings.push(Buffer.from(buf.buffer, buf.byteOffset + start, length).toString('utf8'));
     this.#slots[slot] = n + 1;
     if (this.strings.length * 2 > this.#mask) this.#grow();
     return n;
@@ -99,7 +119,7 @@ export class ByteTable {
     const slots = new Int32Array(size);
     const mask = size - 1;
     for (let n = 0; n < this.strings.length; n++) {
-      let slot = (Math.imul(this.#hashes[n] as number, 0x9e3779b1) >>> 7) & mask;
+      let slot = (Math.imul(this.#entries[n * STRIDE] as number, 0x9e3779b1) >>> 7) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = n + 1;
     }

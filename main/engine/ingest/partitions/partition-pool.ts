@@ -79,7 +79,9 @@ export interface BatchDigest {
 }
 
 export class PartitionPool {
-  #lanes: { times: SharedArrayBuffer; codes: SharedArrayBuffer } | null = null;
+  /** Two sets of lanes, used in turn: a batch may be counted while the one before is applied. */
+  readonly #lanes: Array<{ times: SharedArrayBuffer; codes: SharedArrayBuffer }> = [];
+  #turn = 0;
   /**
    * The first failure: after it nothing is asked again, as a partition that failed part-way
    * through a batch holds profiles no checkpoint may write.
@@ -105,7 +107,10 @@ export class PartitionPool {
     );
   }
 
-  /** One batch: the lines in `bytes[start, end)` (`lines` of them), numbered from `firstLine`. */
+  /**
+   * One batch: the lines in `bytes[start, end)` (`lines` of them), numbered from `firstLine`. At
+   * most two may be under way: the digest of one must be applied before the next but one is sent.
+   */
   async batch(
     bytes: SharedArrayBuffer,
     start: number,
@@ -168,9 +173,14 @@ export class PartitionPool {
   }
 
   #lanesFor(lines: number): { times: SharedArrayBuffer; codes: SharedArrayBuffer } {
-    if (!this.#lanes || this.#lanes.codes.byteLength < lines * 2)
-      this.#lanes = { times: new SharedArrayBuffer(lines * 8), codes: new SharedArrayBuffer(lines * 2) };
-    return this.#lanes;
+    const turn = this.#turn;
+    this.#turn = 1 - turn;
+    let lanes = this.#lanes[turn];
+    if (!lanes || lanes.codes.byteLength < lines * 2) {
+      lanes = { times: new SharedArrayBuffer(lines * 8), codes: new SharedArrayBuffer(lines * 2) };
+      this.#lanes[turn] = lanes;
+    }
+    return lanes;
   }
 
   async #ask<T extends PartitionReply['type']>(

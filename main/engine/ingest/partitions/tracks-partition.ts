@@ -1,13 +1,12 @@
-import { pack } from 'msgpackr';
 import type { ListenEvent } from '../../../../shared/events.js';
 import { decodeTracksCsvLine } from '../../decode/tracks-csv.js';
 import { type ListenFields, listenFields, scanListenLine } from '../../decode/tracks-csv-bytes.js';
 import { emptyProfile, type Profile } from '../../profile/profile.js';
-import { countListen } from '../../profile/profile-aggregator.js';
 import { decodeProfile, encodeProfile, type StoredProfile } from '../../store/store-codec.js';
-import { encodeChunk, TIMELINE_CAP, type TimelineItem } from '../../timeline/timeline-codec.js';
 import { ByteTable, hashBytes } from './byte-table.js';
+import { ListenRows } from './listen-rows.js';
 import { partitionOfId } from './partition-of.js';
+import { TimelineChunks } from './timeline-chunks.js';
 import { TrackSet } from './track-set.js';
 
 /**
@@ -47,6 +46,8 @@ export interface WindowLanes {
 
 /** First and last seen (and latest zip) of one customer within a batch, settled at its end. */
 interface SeenInBatch {
+  /** The batch these are of (a customer's entry is reset at its first listen of a batch). */
+  batch: number;
   firstMs: number;
   /** The instant's text, or null: it is at byte `firstAt` of the batch. */
   firstText: string | null;
@@ -78,7 +79,9 @@ export class TracksPartition {
   /** This batch: customers touched (in order), their listens' instants and timeline items. */
   readonly #touched: number[] = [];
   readonly #seen: Array<SeenInBatch | undefined> = [];
-  readonly #items: Array<TimelineItem[] | undefined> = [];
+  readonly #rows = new ListenRows();
+  readonly #timeline = new TimelineChunks();
+  #batch = 0;
   readonly #fields: ListenFields = listenFields();
 
   constructor(
@@ -99,6 +102,7 @@ export class TracksPartition {
       if (n !== before) throw new Error(`customer ${p.customerId} handed over twice`);
       this.#added(n);
       this.#profiles[n] = p;
+      this.#rows.from(n, p);
       const set = this.#trackSets[n] as TrackSet;
       for (const t of p.tracks) set.add(this.#tracks.numberOf(t));
       p.tracks = new Set();
@@ -119,7 +123,7 @@ export class TracksPartition {
     this.#trackSets.push(new TrackSet());
     this.#lines.push('');
     this.#seen.push(undefined);
-    this.#items.push(undefined);
+    this.#rows.ensure(n);
   }
 
   /**
@@ -157,10 +161,8 @@ export class TracksPartition {
           );
           const zip =
             f.zipEnd > f.zipStart
-              ? (this.#zips.strings[
-                  this.#zips.intern(buf, f.zipStart, f.zipEnd, hashBytes(buf, f.zipStart, f.zipEnd))
-                ] as string)
-              : null;
+              ? this.#zips.intern(buf, f.zipStart, f.zipEnd, hashBytes(buf, f.zipStart, f.zipEnd))
+              : -1;
           this.#listen(n, track, f.epochMs, f.hour, f.dayOfWeek, f.mobile, zip, null, f.tsStart);
           this.#lane(lanes, slot, f.epochMs, f.hour, f.dayOfWeek, f.mobile);
           digest.listens += 1;
@@ -175,7 +177,7 @@ export class TracksPartition {
           at.hour,
           at.dayOfWeek,
           event.mobile,
-          event.zip,
+          event.zip === null ? -1 : this.#zips.numberOf(event.zip),
           at.text,
           -1,
         );
@@ -186,15 +188,12 @@ export class TracksPartition {
     }
     for (const n of this.#touched) {
       this.#settle(n, text);
-      const list = this.#items[n] as TimelineItem[];
-      this.#items[n] = undefined;
-      // Packed here, off the main thread: the bytes are what lmdb-js would write for the chunk. One
-      // batch never stores more than the cap for a customer (as TimelineStore.append).
-      const kept = list.length > TIMELINE_CAP ? list.slice(-TIMELINE_CAP) : list;
-      digest.timeline.push([customers.strings[n] as string, kept.length, pack(encodeChunk(kept))]);
       this.#dirty.add(n);
     }
+    // Packed here, off the main thread, in the form lmdb-js stores.
+    digest.timeline = this.#timeline.finish(this.#touched, customers, this.#tracks, this.#zips);
     this.#touched.length = 0;
+    this.#batch += 1;
     return digest;
   }
 
@@ -243,23 +242,19 @@ export class TracksPartition {
     hour: number,
     dayOfWeek: number,
     mobile: boolean,
-    zip: string | null,
+    zip: number,
     text: string | null,
     at: number,
   ): void {
-    countListen(this.#profiles[n] as Profile, ms, hour, dayOfWeek, mobile);
+    this.#rows.add(n, ms, hour, dayOfWeek, mobile);
     (this.#trackSets[n] as TrackSet).add(track);
-    const item: TimelineItem = [0, ms, this.#tracks.strings[track] as string, mobile ? 1 : 0, zip];
-    let s = this.#seen[n];
-    let items = this.#items[n];
-    if (!items) {
-      items = this.#items[n] = [];
+    this.#timeline.add(n, ms, track, mobile, zip);
+    let seen = this.#seen[n];
+    if (!seen) seen = this.#seen[n] = emptySeen();
+    if (seen.batch !== this.#batch) {
+      resetSeen(seen, this.#batch);
       this.#touched.push(n);
-      if (!s) s = this.#seen[n] = emptySeen();
-      else resetSeen(s);
     }
-    items.push(item);
-    const seen = s as SeenInBatch;
     if (!(ms >= seen.firstMs)) {
       seen.firstMs = ms;
       seen.firstText = text;
@@ -270,11 +265,11 @@ export class TracksPartition {
       seen.lastText = text;
       seen.lastAt = at;
     }
-    if (zip !== null && !(ms < seen.zipMs)) {
+    if (zip !== -1 && !(ms < seen.zipMs)) {
       seen.zipMs = ms;
       seen.zipText = text;
       seen.zipAt = at;
-      seen.zip = zip;
+      seen.zip = this.#zips.strings[zip] as string;
     }
   }
 
@@ -310,7 +305,9 @@ export class TracksPartition {
     }
     // The profile's own `tracks` is empty here, so the line has `"tracks":[]` once, right after the
     // id and listens (an id's JSON cannot hold an unescaped quote, so nothing before it matches).
-    const line = JSON.stringify(encodeProfile(this.#profiles[n] as Profile));
+    const p = this.#profiles[n] as Profile;
+    this.#rows.into(n, p);
+    const line = JSON.stringify(encodeProfile(p));
     const at = line.indexOf(EMPTY_TRACKS) + EMPTY_TRACKS.length - 1;
     return `${line.slice(0, at)}${tracks}${line.slice(at)}`;
   }
@@ -329,6 +326,7 @@ export class TracksPartition {
   profiles(): Profile[] {
     const strings = this.#tracks.strings;
     return this.#profiles.map((p, n) => {
+      this.#rows.into(n, p);
       p.tracks = new Set(Array.from((this.#trackSets[n] as TrackSet).numbers(), (t) => strings[t] as string));
       return p;
     });
@@ -339,6 +337,7 @@ const EMPTY_TRACKS = '"tracks":[]';
 
 function emptySeen(): SeenInBatch {
   return {
+    batch: -1,
     firstMs: Number.NaN,
     firstText: null,
     firstAt: -1,
@@ -352,7 +351,8 @@ function emptySeen(): SeenInBatch {
   };
 }
 
-function resetSeen(s: SeenInBatch): void {
+function resetSeen(s: SeenInBatch, batch: number): void {
+  s.batch = batch;
   s.firstMs = s.lastMs = s.zipMs = Number.NaN;
   s.firstText = s.lastText = s.zipText = s.zip = null;
 }
