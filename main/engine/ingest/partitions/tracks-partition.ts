@@ -143,31 +143,64 @@ export class TracksPartition {
     const customers = this.#customers;
     let line = firstLine;
     let lineStart = start;
+    // The next quote at or after the line being read: a line with one is read by every partition.
+    let quote = -1;
     for (let slot = 0; lineStart < end; slot++, line++) {
       let nl = text.indexOf(10, lineStart);
       if (nl === -1 || nl >= end) nl = end;
       const lineEnd = nl > lineStart && buf[nl - 1] === 13 ? nl - 1 : nl;
-      if (line !== 1 && scanListenLine(buf, lineStart, lineEnd, f)) {
-        const hash = hashBytes(buf, f.customerStart, f.customerEnd);
-        if (this.count === 1 || hash % this.count === this.index) {
-          const before = customers.size;
-          const n = customers.intern(buf, f.customerStart, f.customerEnd, hash);
-          if (n === before) this.#added(n);
-          const track = this.#tracks.intern(
-            buf,
-            f.trackStart,
-            f.trackEnd,
-            hashBytes(buf, f.trackStart, f.trackEnd),
-          );
-          const zip =
-            f.zipEnd > f.zipStart
-              ? this.#zips.intern(buf, f.zipStart, f.zipEnd, hashBytes(buf, f.zipStart, f.zipEnd))
-              : -1;
-          this.#listen(n, track, f.epochMs, f.hour, f.dayOfWeek, f.mobile, zip, null, f.tsStart);
-          this.#lane(lanes, slot, f.epochMs, f.hour, f.dayOfWeek, f.mobile);
-          digest.listens += 1;
+      if (quote < lineStart) {
+        quote = text.indexOf(34, lineStart);
+        if (quote === -1 || quote >= end) quote = end;
+      }
+      // Who reads the line: the partition of its customer field as written, when the line has no
+      // quote and the field no space or other byte at either end that decoding would trim; then the
+      // field's bytes are the decoded id, if the line decodes at all, and the others skip it unread.
+      let owner = -1;
+      if (line !== 1 && quote >= lineEnd) {
+        const c1 = text.indexOf(44, lineStart);
+        const c2 = c1 === -1 || c1 >= lineEnd ? -1 : text.indexOf(44, c1 + 1);
+        if (c2 !== -1 && c2 < lineEnd && c2 > c1 + 1 && plainEdge(buf[c1 + 1]) && plainEdge(buf[c2 - 1])) {
+          const hash = hashBytes(buf, c1 + 1, c2);
+          owner = this.count === 1 ? 0 : hash % this.count;
+          if (owner !== this.index) {
+            lineStart = nl + 1;
+            continue;
+          }
         }
-      } else if (this.#slowLine(text, lineStart, lineEnd, line, digest)) {
+      }
+      if (owner !== -1 && scanListenLine(buf, lineStart, lineEnd, f)) {
+        const before = customers.size;
+        const n = customers.intern(
+          buf,
+          f.customerStart,
+          f.customerEnd,
+          hashBytes(buf, f.customerStart, f.customerEnd),
+        );
+        if (n === before) this.#added(n);
+        const track = this.#tracks.intern(
+          buf,
+          f.trackStart,
+          f.trackEnd,
+          hashBytes(buf, f.trackStart, f.trackEnd),
+        );
+        const zip =
+          f.zipEnd > f.zipStart
+            ? this.#zips.intern(buf, f.zipStart, f.zipEnd, hashBytes(buf, f.zipStart, f.zipEnd))
+            : -1;
+        this.#listen(n, track, f.epochMs, f.hour, f.dayOfWeek, f.mobile, zip, null, f.tsStart);
+        this.#lane(lanes, slot, f.epochMs, f.hour, f.dayOfWeek, f.mobile);
+        digest.listens += 1;
+      } else if (
+        this.#slowLine(
+          text,
+          lineStart,
+          lineEnd,
+          line,
+          owner === this.index || (owner === -1 && this.index === 0),
+          digest,
+        )
+      ) {
         const event = this.#slowEvent as ListenEvent;
         const at = event.at;
         this.#listen(
@@ -201,14 +234,22 @@ export class TracksPartition {
 
   /**
    * A line the byte reader was not sure of, decoded as text exactly as the one-thread reader does.
-   * True when it is a listen of this partition's (then in #slowEvent).
+   * True when it is a listen of this partition's (then in #slowEvent). `reports`: this partition
+   * quarantines the line if it is not a listen (its reader, or partition 0 for a line all read).
    */
-  #slowLine(text: Buffer, start: number, end: number, line: number, digest: PartitionDigest): boolean {
+  #slowLine(
+    text: Buffer,
+    start: number,
+    end: number,
+    line: number,
+    reports: boolean,
+    digest: PartitionDigest,
+  ): boolean {
     const raw = text.toString('utf8', start, end);
     if (raw.trim() === '') return false;
     const result = decodeTracksCsvLine(line === 1 ? raw.replace(/^\uFEFF/, '') : raw);
     if (!result.ok) {
-      if (this.index === 0) digest.rejected.push({ line, reason: result.reason, raw });
+      if (reports) digest.rejected.push({ line, reason: result.reason, raw });
       return false;
     }
     const event = result.event as ListenEvent;
@@ -334,6 +375,11 @@ export class TracksPartition {
 }
 
 const EMPTY_TRACKS = '"tracks":[]';
+
+/** A byte an id may start or end with and keep as decoded: printable ASCII, not a space. */
+function plainEdge(b: number | undefined): boolean {
+  return b !== undefined && b > 0x20 && b < 0x7f;
+}
 
 function emptySeen(): SeenInBatch {
   return {
