@@ -1,7 +1,7 @@
 // `npm run bench`: measured figures, printed as a table and written to bench/results.json.
 // Targets live here, never in unit tests. Input files are cached in bench/.data between runs.
 import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -53,6 +53,32 @@ async function listenFile() {
   return path;
 }
 
+/** The tracks CSV of `c360 demo-data --events 5000000 --seed 7` over `customers` customers (cached). */
+async function sparkTracks(customers) {
+  const dir = join(cache, `spark-${customers}`);
+  const path = join(dir, 'tracks.csv');
+  if (existsSync(path)) return path;
+  await rm(`${dir}.part`, { recursive: true, force: true });
+  execFileSync(
+    process.execPath,
+    [
+      cli,
+      'demo-data',
+      '--out',
+      `${dir}.part`,
+      '--customers',
+      String(customers),
+      '--events',
+      '5000000',
+      '--seed',
+      '7',
+    ],
+    { stdio: 'inherit' },
+  );
+  execFileSync('mv', [`${dir}.part`, dir]);
+  return path;
+}
+
 /** Runs one measurement in a fresh process (so memory figures are its own) and reads its JSON. */
 function runChild(script, args, nodeFlags = []) {
   return JSON.parse(
@@ -90,34 +116,84 @@ const rows = [];
 const results = { when: new Date().toISOString(), node: process.version, cores: cpus().length };
 
 await mkdir(cache, { recursive: true });
-const file =
-  wanted('batch') || wanted('kafka') || wanted('timeline') || wanted('streams') ? await listenFile() : null;
+const file = wanted('kafka') || wanted('timeline') || wanted('streams') ? await listenFile() : null;
 
 if (wanted('batch')) {
-  const dataDir = join(cache, 'store-batch');
-  await rm(dataDir, { recursive: true, force: true });
-  const batch = runChild('ingest-files-child.mjs', [dataDir, file]);
-  if (batch.events !== LISTENS || batch.quarantined !== 0)
-    throw new Error(`expected ${LISTENS} clean events, got ${JSON.stringify(batch)}`);
-  results.batch = batch;
-  rows.push(
-    [
-      '1. batch ingest: 1M listens from a tracks CSV, 5k customers',
-      `${num(batch.eventsPerSecond)} events/s`,
-      '≥ 1,000,000 events/s',
-      verdict(batch.eventsPerSecond >= 1e6),
-    ],
-    ['   wall time', s(batch.ms)],
-    ['   hashing the file (decides skip/resume)', s(batch.hashMs)],
-    ['   splitting lines + decoding', s(batch.decodeMs)],
-    ['   aggregating', s(batch.aggregateMs)],
-    ['   disk waits, final checkpoint, other', s(batch.otherMs)],
-    [
-      '   checkpoints (written between batches)',
-      `${batch.checkpoints}, longest stall ${batch.longestCheckpointStallMs.toFixed(0)} ms`,
-    ],
-    ['   peak memory', `${num(batch.peakRssMiB)} MiB RSS, ${num(batch.peakHeapMiB)} MiB heap`],
-  );
+  // The Spark anchor (issue 14): `c360 demo-data --events 5000000 --seed 7` over 5,000 and over
+  // 100,000 customers; its tracks.csv (about 4.25M listens) ingested, then exported, each as the
+  // whole process a user runs. Once counted in the main thread (the reader before partitions),
+  // then by 1 and 2 partition threads; the 2-thread export must equal the main-thread one.
+  results.batch = [];
+  for (const customers of [5_000, 100_000]) {
+    const tracks = await sparkTracks(customers);
+    const label = customers === 5_000 ? '5k' : '100k';
+    const runs = {};
+    for (const threads of [0, 1, 2]) {
+      const dataDir = join(cache, `store-batch-${label}-${threads}`);
+      await rm(dataDir, { recursive: true, force: true });
+      const load = loadavg()[0];
+      const started = performance.now();
+      const ingest = runChild('ingest-files-child.mjs', [dataDir, '--threads', String(threads), tracks]);
+      const ingestWallMs = performance.now() - started;
+      const out = join(cache, `export-batch-${label}-${threads}`);
+      await rm(out, { recursive: true, force: true });
+      const exportStarted = performance.now();
+      execFileSync(process.execPath, [cli, 'export', '--data-dir', dataDir, '--out', out], {
+        stdio: 'ignore',
+      });
+      const exportWallMs = performance.now() - exportStarted;
+      const endToEndMs = ingestWallMs + exportWallMs;
+      runs[threads] = {
+        ...ingest,
+        load,
+        ingestWallMs,
+        exportWallMs,
+        endToEndMs,
+        listensPerSecond: Math.round((ingest.events * 1000) / endToEndMs),
+        cpuMicrosPerEvent: (ingest.cpuMs * 1000) / ingest.events,
+        table: readFileSync(join(out, 'live_table.csv'), 'utf8'),
+      };
+    }
+    if (runs[2].table !== runs[0].table || runs[1].table !== runs[0].table)
+      throw new Error(`${label}: the partitioned exports differ from the one-thread export`);
+    for (const r of Object.values(runs)) delete r.table;
+    results.batch.push({ customers, runs });
+    const [zero, one, two] = [runs[0], runs[1], runs[2]];
+    rows.push(
+      [
+        `1. batch: Spark anchor, ${num(two.events)} listens over ${label} customers, ingest + export, 2 threads`,
+        `${num(two.listensPerSecond)} listens/s (${s(two.endToEndMs)})`,
+        '≥ 1,000,000 listens/s',
+        verdict(two.listensPerSecond >= 1e6),
+      ],
+      ['   ingest process / export process', `${s(two.ingestWallMs)} / ${s(two.exportWallMs)}`],
+      [
+        '   1 thread; in the main thread (before partitions)',
+        `${num(one.listensPerSecond)} listens/s (${s(one.endToEndMs)}); ${num(zero.listensPerSecond)} listens/s (${s(zero.endToEndMs)})`,
+      ],
+      [
+        '   speed-up 1 → 2 threads; main thread → 2 threads',
+        `${(one.endToEndMs / two.endToEndMs).toFixed(2)}×; ${(zero.endToEndMs / two.endToEndMs).toFixed(2)}×`,
+      ],
+      [
+        '   CPU per listen (all threads): main thread, 1, 2 threads',
+        `${zero.cpuMicrosPerEvent.toFixed(2)} / ${one.cpuMicrosPerEvent.toFixed(2)} / ${two.cpuMicrosPerEvent.toFixed(2)} µs`,
+      ],
+      [
+        '   2 threads: hashing / waiting for partitions / applying / other',
+        `${s(two.hashMs)} / ${s(two.decodeMs)} / ${s(two.aggregateMs)} / ${s(two.otherMs)}`,
+      ],
+      [
+        '   checkpoints (2 threads)',
+        `${two.checkpoints}, ${s(two.checkpointWallMs)} writing, longest stall ${two.longestCheckpointStallMs.toFixed(0)} ms`,
+      ],
+      ['   peak memory (2 threads)', `${num(two.peakRssMiB)} MiB RSS`],
+      [
+        '   load average at each start (0, 1, 2 threads)',
+        [zero, one, two].map((r) => r.load.toFixed(1)).join(', '),
+      ],
+    );
+  }
 }
 
 if (wanted('kafka')) {

@@ -45,7 +45,7 @@ function buildProgram(): Command {
         '--checkpoint-every <records>',
         'save a checkpoint at least every N records',
         wholeNumber('--checkpoint-every', 1),
-        500_000,
+        2_000_000,
       )
       .option(
         '--threads <n>',

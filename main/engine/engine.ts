@@ -33,7 +33,7 @@ export interface RunHooks {
   onBatch?: (session: IngestSession) => void;
 }
 
-export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { everyMs: 2000, everyRecords: 500_000 };
+export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { everyMs: 2000, everyRecords: 2_000_000 };
 
 export class Engine {
   readonly store: ProfileStore;

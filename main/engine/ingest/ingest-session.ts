@@ -5,7 +5,7 @@ import type { EngineState } from '../engine-state.js';
 import type { Profile } from '../profile/profile.js';
 import { applyEvent } from '../profile/profile-aggregator.js';
 import type { CheckpointStats, ProfileStore } from '../store/profile-store.js';
-import { StoreSnapshot } from '../store/store-snapshot.js';
+import { type LentLines, StoreSnapshot } from '../store/store-snapshot.js';
 import type { TimelineItem } from '../timeline/timeline-codec.js';
 import { crmChanges, timelineItem } from '../timeline/timeline-items.js';
 import type { TimelineStore } from '../timeline/timeline-store.js';
@@ -92,12 +92,12 @@ export class IngestSession {
   #snapshot: StoreSnapshot | null = null;
   #failure: Error | null = null;
   /** While partitions hold the profiles: how to get their store lines for a checkpoint. */
-  #lentTo: (() => Promise<string[][]>) | null = null;
+  #lentTo: (() => Promise<LentLines[]>) | null = null;
 
   constructor(
     readonly store: ProfileStore,
     readonly state: EngineState,
-    readonly policy: CheckpointPolicy = { everyMs: 2000, everyRecords: 500_000 },
+    readonly policy: CheckpointPolicy = { everyMs: 2000, everyRecords: 2_000_000 },
     /** Where each batch's events are also written, tagged with the batch's number. */
     readonly timeline: TimelineStore | null = null,
     /**
@@ -210,7 +210,7 @@ export class IngestSession {
    * state's own profiles are not current, and checkpoints write the partitions' lines. Refused
    * while something must see each event (live statistics and search in `serve`).
    */
-  lend(lines: () => Promise<string[][]>): boolean {
+  lend(lines: () => Promise<LentLines[]>): boolean {
     if (this.onApplied || this.#lentTo) return false;
     this.#lentTo = lines;
     return true;
@@ -310,11 +310,11 @@ export class IngestSession {
   }
 
   /** The partitions' lines when they hold the profiles (they are idle between batches); else null. */
-  async #lentLines(): Promise<string[][] | null> {
+  async #lentLines(): Promise<LentLines[] | null> {
     return this.#lentTo ? await this.#lentTo() : null;
   }
 
-  #start(lent: string[][] | null): Promise<CheckpointStats> {
+  #start(lent: LentLines[] | null): Promise<CheckpointStats> {
     const t = performance.now();
     const snapshot = new StoreSnapshot(this.state, lent);
     this.#noteStall(performance.now() - t, 'taking the snapshot');

@@ -64,27 +64,68 @@ export interface StoreData {
 /** Just the text and instant: in memory a profile may hold the event's whole WrittenTime. */
 const plainSeenAt = (s: SeenAt | null): SeenAt | null => s && { text: s.text, epochMs: s.epochMs };
 
-export function encodeProfile(p: Profile): StoredProfile {
+/** A profile's listen counters as the store writes them (see encodeProfile). */
+export interface StoredListenCounts {
+  listens: number;
+  tod: StoredProfile['tod'];
+  mobile: number;
+  dayHour: number[];
+  recentDays: number[] | undefined;
+}
+
+/**
+ * The listen counters of a profile, or of anything holding them in the same shapes elsewhere
+ * (partitioned ingest keeps them in flat rows: `cells` is a view of the 168 day×hour cells, the
+ * ring a view of RECENT_DAYS cells with `recentEnd` its latest day, NaN for none).
+ */
+export function storedListenCounts(
+  counts: {
+    listens: number;
+    morning: number;
+    afternoon: number;
+    evening: number;
+    night: number;
+    mobile: number;
+  },
+  cells: ArrayLike<number>,
+  ring: ArrayLike<number> | null,
+  recentEnd: number,
+): StoredListenCounts {
   const dayHour: number[] = [];
-  p.dayHour.forEach((n, cell) => {
+  for (let cell = 0; cell < cells.length; cell++) {
+    const n = cells[cell] as number;
     if (n > 0) dayHour.push(cell, n);
-  });
+  }
   let recentDays: number[] | undefined;
-  if (p.recentDays) {
-    recentDays = [p.recentDaysEnd];
+  if (ring && !Number.isNaN(recentEnd)) {
+    recentDays = [recentEnd];
     for (let back = 0; back < RECENT_DAYS; back++) {
-      const day = p.recentDaysEnd - back;
-      const n = p.recentDays[((day % RECENT_DAYS) + RECENT_DAYS) % RECENT_DAYS] as number;
+      const day = recentEnd - back;
+      const n = ring[((day % RECENT_DAYS) + RECENT_DAYS) % RECENT_DAYS] as number;
       if (n > 0) recentDays.push(back, n);
     }
   }
   return {
+    listens: counts.listens,
+    tod: [counts.morning, counts.afternoon, counts.evening, counts.night],
+    mobile: counts.mobile,
+    dayHour,
+    recentDays,
+  };
+}
+
+export function encodeProfile(
+  p: Profile,
+  counted: StoredListenCounts = storedListenCounts(p, p.dayHour, p.recentDays, p.recentDaysEnd),
+): StoredProfile {
+  const { dayHour, recentDays } = counted;
+  return {
     id: p.customerId,
-    listens: p.listens,
+    listens: counted.listens,
     tracks: [...p.tracks],
     ...(p.uniqueTracks === null ? {} : { uniqueTracks: p.uniqueTracks }),
-    tod: [p.morning, p.afternoon, p.evening, p.night],
-    mobile: p.mobile,
+    tod: counted.tod,
+    mobile: counted.mobile,
     dayHour,
     firstSeen: plainSeenAt(p.firstSeen),
     lastSeen: plainSeenAt(p.lastSeen),

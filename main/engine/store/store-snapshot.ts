@@ -4,6 +4,16 @@ import { copyProfile, type Profile } from '../profile/profile.js';
 import { encodeProfile, storeHeader } from './store-codec.js';
 
 /**
+ * Store lines a partition encoded (partitioned ingest): already joined as the store file separates
+ * them (`,` and a line break), in blocks of a few megabytes, one message rather than a string per
+ * profile; and how many profiles they hold.
+ */
+export interface LentLines {
+  blocks: string[];
+  profiles: number;
+}
+
+/**
  * The state at one instant, written while ingest goes on. Encoding a 100,000-customer store in
  * one go held ingest up for 2–4.4 s (`npm run bench`, scale group); here it is encoded a slice at
  * a time between batches. Copy on write keeps the image exact: before a batch changes a profile
@@ -33,14 +43,14 @@ export class StoreSnapshot {
    */
   constructor(
     state: EngineState,
-    readonly lent: string[][] | null = null,
+    readonly lent: readonly LentLines[] | null = null,
   ) {
     // Encoded now, as they must not move under the writer; the offsets are also kept as a copy.
     this.header = JSON.stringify(storeHeader(state));
     this.sources = structuredClone(state.sources);
     this.timelineBatch = state.timelineBatch;
     this.#order = lent ? [] : Array.from(state.profiles.values());
-    this.profileCount = lent ? lent.reduce((n, lines) => n + lines.length, 0) : this.#order.length;
+    this.profileCount = lent ? lent.reduce((n, part) => n + part.profiles, 0) : this.#order.length;
   }
 
   /** The longest slice: how long encoding held the event loop in one go. */
@@ -67,7 +77,7 @@ export class StoreSnapshot {
    */
   async *encoded(sliceMs = 8): AsyncGenerator<string[]> {
     if (this.lent) {
-      yield* this.lent;
+      for (const part of this.lent) if (part.blocks.length > 0) yield part.blocks;
       return;
     }
     while (this.#next < this.#order.length || this.#early.length > 0) {

@@ -1,5 +1,6 @@
 import { bucketOfHour, TIME_OF_DAY_BUCKETS } from '../../../../shared/time-of-day.js';
 import { addToRing, dayOf, type Profile, RECENT_DAYS } from '../../profile/profile.js';
+import { type StoredListenCounts, storedListenCounts } from '../../store/store-codec.js';
 
 /**
  * A partition's listen counters, a row per customer in three flat arrays instead of a profile's
@@ -76,6 +77,25 @@ export class ListenRows {
       this.#recent.set(p.recentDays, n * RECENT_DAYS);
       counts[c + RECENT_END] = p.recentDaysEnd;
     }
+  }
+
+  /** Row `n` as the store writes a profile's listen counters (no profile brought up to date). */
+  stored(n: number): StoredListenCounts {
+    const counts = this.#counts;
+    const c = n * COUNTS;
+    return storedListenCounts(
+      {
+        listens: counts[c] as number,
+        morning: counts[c + 1] as number,
+        afternoon: counts[c + 2] as number,
+        evening: counts[c + 3] as number,
+        night: counts[c + 4] as number,
+        mobile: counts[c + 5] as number,
+      },
+      this.#cells.subarray(n * CELLS, (n + 1) * CELLS),
+      this.#recent.subarray(n * RECENT_DAYS, (n + 1) * RECENT_DAYS),
+      counts[c + RECENT_END] as number,
+    );
   }
 
   /** Writes row `n` into its profile, in the profile's own form (16-bit cells unless one is larger). */

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { dict } from '../../../../shared/dict.js';
 import type { Profile } from '../../profile/profile.js';
 import { encodeProfile, type StoredProfile } from '../../store/store-codec.js';
+import type { LentLines } from '../../store/store-snapshot.js';
 import { partitionOfId } from './partition-of.js';
 import {
   answer,
@@ -139,7 +140,7 @@ export class PartitionPool {
   }
 
   /** Every profile's store line, partition by partition, as of the last batch. */
-  async lines(): Promise<string[][]> {
+  async lines(): Promise<LentLines[]> {
     const replies = await Promise.all(this.channels.map((c) => this.#ask(c, { type: 'lines' }, 'lines')));
     return replies.map((r) => r.lines);
   }

@@ -1,5 +1,6 @@
 import type { Profile } from '../../profile/profile.js';
 import type { StoredProfile } from '../../store/store-codec.js';
+import type { LentLines } from '../../store/store-snapshot.js';
 import { type PartitionDigest, TracksPartition } from './tracks-partition.js';
 
 /**
@@ -25,7 +26,7 @@ export type PartitionRequest =
 export type PartitionReply =
   | { type: 'loaded' }
   | { type: 'digest'; digest: PartitionDigest }
-  | { type: 'lines'; lines: string[] }
+  | { type: 'lines'; lines: LentLines }
   | { type: 'profiles'; profiles: Profile[] }
   | { type: 'failed'; message: string };
 

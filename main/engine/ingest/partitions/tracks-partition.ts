@@ -3,6 +3,7 @@ import { decodeTracksCsvLine } from '../../decode/tracks-csv.js';
 import { type ListenFields, listenFields, scanListenLine } from '../../decode/tracks-csv-bytes.js';
 import { emptyProfile, type Profile } from '../../profile/profile.js';
 import { decodeProfile, encodeProfile, type StoredProfile } from '../../store/store-codec.js';
+import type { LentLines } from '../../store/store-snapshot.js';
 import { ByteTable, hashBytes } from './byte-table.js';
 import { ListenRows } from './listen-rows.js';
 import { partitionOfId } from './partition-of.js';
@@ -346,18 +347,24 @@ export class TracksPartition {
     }
     // The profile's own `tracks` is empty here, so the line has `"tracks":[]` once, right after the
     // id and listens (an id's JSON cannot hold an unescaped quote, so nothing before it matches).
-    const p = this.#profiles[n] as Profile;
-    this.#rows.into(n, p);
-    const line = JSON.stringify(encodeProfile(p));
+    const line = JSON.stringify(encodeProfile(this.#profiles[n] as Profile, this.#rows.stored(n)));
     const at = line.indexOf(EMPTY_TRACKS) + EMPTY_TRACKS.length - 1;
     return `${line.slice(0, at)}${tracks}${line.slice(at)}`;
   }
 
   /** Every profile's store line; only those changed since the last call are encoded again. */
-  encodedLines(): string[] {
+  encodedLines(): LentLines {
     for (const n of this.#dirty) this.#lines[n] = this.#line(n);
     this.#dirty.clear();
-    return this.#lines.slice();
+    const blocks: string[] = [];
+    for (let from = 0; from < this.#lines.length; ) {
+      let to = from;
+      let size = 0;
+      while (to < this.#lines.length && size < BLOCK_CHARS) size += (this.#lines[to++] as string).length + 2;
+      blocks.push(this.#lines.slice(from, to).join(',\n'));
+      from = to;
+    }
+    return { blocks, profiles: this.#lines.length };
   }
 
   /**
@@ -375,6 +382,8 @@ export class TracksPartition {
 }
 
 const EMPTY_TRACKS = '"tracks":[]';
+/** Store lines are handed over joined in blocks of about this many characters (a string has a limit). */
+const BLOCK_CHARS = 32 << 20;
 
 /** A byte an id may start or end with and keep as decoded: printable ASCII, not a space. */
 function plainEdge(b: number | undefined): boolean {

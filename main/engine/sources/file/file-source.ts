@@ -39,7 +39,7 @@ export interface FileSourceOptions {
 }
 
 /** Records a partitioned batch holds at most: larger than the one-thread reader's, as each batch costs the partitions a round trip and a timeline write per customer. */
-const PARTITIONED_BATCH = 250_000;
+const PARTITIONED_BATCH = 1_000_000;
 
 interface PlannedFile {
   path: string;
@@ -192,8 +192,11 @@ async function partitioned(
       advance: file.position,
       onBytes: file.progress,
     });
-    await ctx.checkpoint();
-    await ctx.takeBackProfiles(pool);
+    // The partitions encode their lines for the checkpoint, then hand their profiles back while
+    // this thread writes the store: both requests are sent now, and each partition answers in order.
+    const saved = ctx.checkpoint();
+    const back = ctx.takeBackProfiles(pool);
+    await Promise.all([saved, back]);
     return records;
   } catch (error) {
     // Failed in this thread (a read error): what was applied is saved from the partitions. A
