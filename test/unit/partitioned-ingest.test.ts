@@ -6,9 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { decodeTracksCsvLine } from '../../main/engine/decode/tracks-csv.js';
 import { listenFields, scanListenLine } from '../../main/engine/decode/tracks-csv-bytes.js';
 import { Engine } from '../../main/engine/engine.js';
+import { ByteTable } from '../../main/engine/ingest/partitions/byte-table.js';
 import { inThreadPartition, type OpenPartition } from '../../main/engine/ingest/partitions/partition-pool.js';
+import { TimelineChunks } from '../../main/engine/ingest/partitions/timeline-chunks.js';
 import { FileSource } from '../../main/engine/sources/file/file-source.js';
 import { encodeProfile } from '../../main/engine/store/store-codec.js';
+import { TIMELINE_CAP, type TimelineItem } from '../../main/engine/timeline/timeline-codec.js';
+import { TimelineStore } from '../../main/engine/timeline/timeline-store.js';
 import { tracksCsvRecords } from '../support/hostile-records.js';
 import { CLI, runCli } from '../support/run-cli.js';
 
@@ -310,5 +314,54 @@ describe('partitioned ingest of tracks CSV files', () => {
     expect(tables[0]?.split('\n').length).toBeGreaterThan(300);
     expect(tables[1]).toBe(tables[0]);
     expect(CLI).toMatch(/c360\.js$/);
+  });
+});
+
+describe('timeline chunks written by a partition', () => {
+  it('read back as the items TimelineStore.append stores, at every size and width MessagePack has', async () => {
+    const ids = new ByteTable();
+    const tracks = new ByteTable();
+    const zips = new ByteTable();
+    const chunks = new TimelineChunks();
+    const items: TimelineItem[] = [];
+    const day = 86_400_000;
+    // One customer past the cap; instants on both sides of the first kept one, by every width an
+    // offset takes (fixint, 16 and 32 bits, negative, past 32 bits); track ids of 1, 31, 32, 255
+    // and 300 bytes; zips and none.
+    const OFFSETS = [0, 1, 127, 128, 65_535, 65_536, 5e9, -1, -31, -32, -33, -200, -40_000, -3e9, -5e9];
+    const trackIds = ['t', 'a'.repeat(31), 'b'.repeat(32), 'c'.repeat(255), 'é'.repeat(150)];
+    const customer = ids.numberOf('42');
+    for (let i = 0; i < TIMELINE_CAP + 150; i++) {
+      const at = 1_772_400_000_000 + (OFFSETS[i % OFFSETS.length] as number) + (i % 2) * day;
+      const trackId = trackIds[i % trackIds.length] as string;
+      const zip = i % 3 === 0 ? null : `${10_000 + (i % 7)}`;
+      chunks.add(customer, at, tracks.numberOf(trackId), i % 2 === 0, zip === null ? -1 : zips.numberOf(zip));
+      items.push([0, at, trackId, i % 2 === 0 ? 1 : 0, zip]);
+    }
+    // A second customer with a handful of items (a short array).
+    const other = ids.numberOf('7');
+    chunks.add(other, 5, tracks.numberOf('t'), false, -1);
+    items.push([0, 5, 't', 0, null]);
+    const packed = chunks.finish([customer, other], ids, tracks, zips);
+    expect(packed.map(([id, n]) => [id, n])).toEqual([
+      ['42', TIMELINE_CAP],
+      ['7', 1],
+    ]);
+    const dirs = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), 'c360-chunks-'))));
+    const [a, b] = await Promise.all(dirs.map((dir) => TimelineStore.open(dir, 'abc', 0)));
+    a?.timeline.appendPacked(1, packed);
+    b?.timeline.append(
+      1,
+      items.map((item, i) => [i === items.length - 1 ? '7' : '42', [...item] as TimelineItem] as const),
+    );
+    for (const t of [a?.timeline, b?.timeline]) await t?.flushed();
+    for (const customerId of ['42', '7']) {
+      const q = { customerId, limit: 5_000 };
+      const fromPartition = a?.timeline.query(q).events;
+      expect(fromPartition?.length).toBe(customerId === '42' ? TIMELINE_CAP : 1);
+      expect(fromPartition).toEqual(b?.timeline.query(q).events);
+    }
+    await a?.timeline.close();
+    await b?.timeline.close();
   });
 });

@@ -247,25 +247,14 @@ export class TimelineStore {
       if (items) items.push(item);
       else byCustomer.set(customerId, [item]);
     }
-    if (byCustomer.size === 0) return;
-    const write = this.root.transaction(() => {
-      const written: string[] = [];
-      for (const [customerId, items] of byCustomer) {
-        // One batch never stores more than the cap for a customer: only its latest count.
+    // One batch never stores more than the cap for a customer: only its latest count.
+    this.#write(
+      batch,
+      Array.from(byCustomer, ([customerId, items]) => {
         const kept = items.length > TIMELINE_CAP ? items.slice(-TIMELINE_CAP) : items;
-        this.events.putSync(eventKey(customerId, batch), encodeChunk(kept));
-        const head = Buffer.from(customerId, 'utf8');
-        let count = countOf(this.heads.get(head)) + kept.length;
-        if (count > TRIM_AT) count = this.#trim(customerId, count);
-        this.heads.putSync(head, count);
-        written.push(customerId);
-      }
-      this.journal.putSync(batchBytes(batch), written);
-    });
-    write.catch((error: Error) => {
-      this.#failure ??= error;
-    });
-    this.#pending = write;
+        return [customerId, kept.length, encodeChunk(kept)] as const;
+      }),
+    );
   }
 
   /**
@@ -278,11 +267,19 @@ export class TimelineStore {
       this.skipped += items;
       return false;
     });
-    if (usable.length === 0) return;
+    this.#write(
+      batch,
+      usable.map(([customerId, items, chunk]) => [customerId, items, asBinary(chunk)] as const),
+    );
+  }
+
+  /** Each customer's chunk of a batch (and how many items it holds), its count and the batch's journal entry. */
+  #write(batch: number, chunks: ReadonlyArray<readonly [string, number, unknown]>): void {
+    if (chunks.length === 0) return;
     const write = this.root.transaction(() => {
       const written: string[] = [];
-      for (const [customerId, items, chunk] of usable) {
-        this.events.putSync(eventKey(customerId, batch), asBinary(chunk));
+      for (const [customerId, items, chunk] of chunks) {
+        this.events.putSync(eventKey(customerId, batch), chunk);
         const head = Buffer.from(customerId, 'utf8');
         let count = countOf(this.heads.get(head)) + items;
         if (count > TRIM_AT) count = this.#trim(customerId, count);
