@@ -9,7 +9,7 @@
 const OFFSET = 0x811c9dc5;
 const PRIME = 0x01000193;
 
-/** FNV-1a of `buf[start, end)`, as partitionOfBytes computes it. */
+/** FNV-1a of `buf[start, end)`: what decides a customer's partition (partition-of.ts), and its slot here. */
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = OFFSET;
   for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), PRIME);

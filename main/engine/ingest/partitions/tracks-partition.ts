@@ -6,19 +6,23 @@ import { decodeProfile, encodeProfile, type StoredProfile } from '../../store/st
 import type { LentLines } from '../../store/store-snapshot.js';
 import { ByteTable, hashBytes } from './byte-table.js';
 import { ListenRows } from './listen-rows.js';
-import { partitionOfId } from './partition-of.js';
+import { partitionOfHash, partitionOfId } from './partition-of.js';
 import { TimelineChunks } from './timeline-chunks.js';
 import { TrackSet } from './track-set.js';
 
 /**
  * One partition of the customers (those whose id hashes to it) during a partitioned batch ingest
  * of tracks CSV files: its profiles, and the work of a batch for them. Each worker thread holds
- * one, and every worker reads every line of a batch but counts only its own customers', so no
- * profile is ever split across threads and nothing is merged. Plain code, no thread: the tests
- * run several in one thread to check that any split gives the profiles one thread gives.
+ * one; every partition is handed every line of a batch, finds each line's customer field and
+ * reads only its own customers' lines, so no profile is ever split across threads and nothing is
+ * merged. Plain code, no thread: the tests run several in one thread to check that any split
+ * gives what one thread gives.
  */
 
-/** A line of a batch that is not a listen: partition 0 reports it, so it is quarantined once. */
+/**
+ * A line of a batch that is not a listen, reported by the one partition that read it (partition 0
+ * for a line every partition reads), so it is quarantined once.
+ */
 export interface RejectedLine {
   line: number;
   reason: string;
@@ -90,10 +94,6 @@ export class TracksPartition {
     readonly count: number,
   ) {}
 
-  get size(): number {
-    return this.#profiles.length;
-  }
-
   /** Takes over profiles (from the store) as the store holds them; checked as on reading the store. */
   load(stored: readonly StoredProfile[]): void {
     for (const s of stored) {
@@ -158,12 +158,13 @@ export class TracksPartition {
       // quote and the field no space or other byte at either end that decoding would trim; then the
       // field's bytes are the decoded id, if the line decodes at all, and the others skip it unread.
       let owner = -1;
+      let hash = 0;
       if (line !== 1 && quote >= lineEnd) {
         const c1 = text.indexOf(44, lineStart);
         const c2 = c1 === -1 || c1 >= lineEnd ? -1 : text.indexOf(44, c1 + 1);
         if (c2 !== -1 && c2 < lineEnd && c2 > c1 + 1 && plainEdge(buf[c1 + 1]) && plainEdge(buf[c2 - 1])) {
-          const hash = hashBytes(buf, c1 + 1, c2);
-          owner = this.count === 1 ? 0 : hash % this.count;
+          hash = hashBytes(buf, c1 + 1, c2);
+          owner = partitionOfHash(hash, this.count);
           if (owner !== this.index) {
             lineStart = nl + 1;
             continue;
@@ -172,12 +173,8 @@ export class TracksPartition {
       }
       if (owner !== -1 && scanListenLine(buf, lineStart, lineEnd, f)) {
         const before = customers.size;
-        const n = customers.intern(
-          buf,
-          f.customerStart,
-          f.customerEnd,
-          hashBytes(buf, f.customerStart, f.customerEnd),
-        );
+        // The customer field is the one hashed above (the same first two commas).
+        const n = customers.intern(buf, f.customerStart, f.customerEnd, hash);
         if (n === before) this.#added(n);
         const track = this.#tracks.intern(
           buf,
