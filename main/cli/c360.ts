@@ -50,7 +50,9 @@ function buildProgram(): Command {
       .option(
         '--threads <n>',
         'worker threads counting tracks CSV files, each holding the customers whose id hashes to it (0: count in the main thread)',
-        wholeNumber('--threads'),
+        // Each thread holds its share of the customers and a batch's work; past a few dozen a
+        // typo, not a machine (and each would cost tens of megabytes for nothing).
+        wholeNumber('--threads', 0, 64),
         DEFAULT_INGEST_THREADS,
       )
       .addOption(

@@ -12,13 +12,13 @@ export function defaultDataDir(): string {
   return join(config, 'customer360');
 }
 
-export function wholeNumber(name: string, min = 0) {
+export function wholeNumber(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(
-        `${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''}.`,
-      );
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      const range =
+        max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : min > 0 ? ` of at least ${min}` : '';
+      throw new InvalidArgumentError(`${name} must be a whole number${range}.`);
     }
     return n;
   };

@@ -235,6 +235,7 @@ describe('exit codes and messages', () => {
     [['export'], 2, /required option '--out <dir>'/],
     [['demo-data', '--out', '/tmp/x', '--customers', 'many'], 2, /--customers must be a whole number/],
     [['ingest', '--bogus'], 2, /unknown option '--bogus'/],
+    [['ingest', '--threads', '500', 'tracks.csv'], 2, /--threads must be a whole number from 0 to 64/],
     [['frobnicate'], 2, /unknown command 'frobnicate'/],
   ])('c360 %j exits %i', async (args, code, message) => {
     const run = await runCli(args as string[], { C360_DATA_DIR: join(work, 'empty-store') });
