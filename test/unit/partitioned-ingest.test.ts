@@ -9,6 +9,7 @@ import { Engine } from '../../main/engine/engine.js';
 import { ByteTable } from '../../main/engine/ingest/partitions/byte-table.js';
 import { inThreadPartition, type OpenPartition } from '../../main/engine/ingest/partitions/partition-pool.js';
 import { TimelineChunks } from '../../main/engine/ingest/partitions/timeline-chunks.js';
+import { emptyProfile } from '../../main/engine/profile/profile.js';
 import { FileSource } from '../../main/engine/sources/file/file-source.js';
 import { encodeProfile } from '../../main/engine/store/store-codec.js';
 import { TIMELINE_CAP, type TimelineItem } from '../../main/engine/timeline/timeline-codec.js';
@@ -363,5 +364,45 @@ describe('timeline chunks written by a partition', () => {
     }
     await a?.timeline.close();
     await b?.timeline.close();
+  });
+});
+
+describe('a file into a store of profiles from the Kafka Streams app', () => {
+  it("keeps the app's count of distinct tracks, and the store opens again", async () => {
+    const tracksFile = await fileOf(
+      ['e1,9,t-new,2026-03-02 11:00:00,1,72132', 'e2,9,t-new2,2026-03-02 11:05:00,0,'],
+      ['\n'],
+    );
+    for (const threads of [0, 2]) {
+      const storeDir = await mkdtemp(join(tmpdir(), 'c360-parts-streams-'));
+      // A profile as the profiles source puts it in place: the ids stay with the app, only their count here.
+      const first = await Engine.open({ storeDir });
+      const streamsProfile = emptyProfile('9');
+      const seen = { text: '2026-03-02 03:00:00', epochMs: Date.UTC(2026, 2, 2, 3) };
+      Object.assign(streamsProfile, {
+        listens: 3,
+        uniqueTracks: 2,
+        night: 3,
+        firstSeen: seen,
+        lastSeen: seen,
+      });
+      streamsProfile.dayHour[3] = 3;
+      first.state.profiles.set('9', streamsProfile);
+      await first.session.checkpoint();
+      await first.close();
+
+      const engine = await Engine.open({ storeDir });
+      expect(engine.notice).toBeNull();
+      expect(engine.state.profiles.get('9')?.uniqueTracks).toBe(2);
+      await engine.run(new FileSource([tracksFile], { threads, openPartition: inThreadPartition }));
+      await engine.close();
+      const reopened = await Engine.open({ storeDir });
+      expect(reopened.notice).toBeNull();
+      const p = reopened.state.profiles.get('9');
+      expect(p?.listens).toBe(5); // the app's 3 and the file's 2
+      expect(p?.uniqueTracks).toBe(2);
+      expect(p?.tracks.size).toBe(0);
+      await reopened.close();
+    }
   });
 });

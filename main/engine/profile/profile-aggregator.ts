@@ -51,7 +51,9 @@ export function addListen(
   dayOfWeek: number,
   mobile: boolean,
 ): void {
-  p.tracks.add(internTrackId(trackId));
+  // A profile from the Streams app holds only its distinct-track count (the app keeps the ids):
+  // an id added here would sit beside that count, which the store refuses to read back.
+  if (p.uniqueTracks === null) p.tracks.add(internTrackId(trackId));
   countListen(p, epochMs, hour, dayOfWeek, mobile);
 }
 

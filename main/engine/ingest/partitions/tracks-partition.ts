@@ -331,7 +331,9 @@ export class TracksPartition {
    * last one, not a profile's whole history again.
    */
   #line(n: number): string {
-    const numbers = (this.#trackSets[n] as TrackSet).numbers();
+    const p = this.#profiles[n] as Profile;
+    // A profile from the Streams app holds only its count of distinct tracks (see addListen).
+    const numbers = p.uniqueTracks === null ? (this.#trackSets[n] as TrackSet).numbers() : [];
     let tracks = this.#tracksJson[n] ?? '';
     const done = this.#tracksDone[n] ?? 0;
     if (done < numbers.length) {
@@ -344,7 +346,7 @@ export class TracksPartition {
     }
     // The profile's own `tracks` is empty here, so the line has `"tracks":[]` once, right after the
     // id and listens (an id's JSON cannot hold an unescaped quote, so nothing before it matches).
-    const line = JSON.stringify(encodeProfile(this.#profiles[n] as Profile, this.#rows.stored(n)));
+    const line = JSON.stringify(encodeProfile(p, this.#rows.stored(n)));
     const at = line.indexOf(EMPTY_TRACKS) + EMPTY_TRACKS.length - 1;
     return `${line.slice(0, at)}${tracks}${line.slice(at)}`;
   }
@@ -372,7 +374,10 @@ export class TracksPartition {
     const strings = this.#tracks.strings;
     return this.#profiles.map((p, n) => {
       this.#rows.into(n, p);
-      p.tracks = new Set(Array.from((this.#trackSets[n] as TrackSet).numbers(), (t) => strings[t] as string));
+      if (p.uniqueTracks === null)
+        p.tracks = new Set(
+          Array.from((this.#trackSets[n] as TrackSet).numbers(), (t) => strings[t] as string),
+        );
       return p;
     });
   }
