@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
 import { DEFAULT_DEMO_RATE, DEFAULT_DEMO_SPEED } from '../engine/demo/demo-live.js';
+import { DEFAULT_CHECKPOINT_POLICY } from '../engine/ingest/ingest-session.js';
 import { UserError } from '../engine/user-error.js';
 import { defaultDataDir, fraction, wholeNumber } from './cli-output.js';
 import { runDemoData } from './demo-data-command.js';
@@ -45,7 +46,7 @@ function buildProgram(): Command {
         '--checkpoint-every <records>',
         'save a checkpoint at least every N records',
         wholeNumber('--checkpoint-every', 1),
-        2_000_000,
+        DEFAULT_CHECKPOINT_POLICY.everyRecords,
       )
       .option(
         '--threads <n>',

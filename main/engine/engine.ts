@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { SourceStatus } from '../../shared/source-status.js';
 import type { EngineState } from './engine-state.js';
-import { type CheckpointPolicy, IngestSession } from './ingest/ingest-session.js';
+import { type CheckpointPolicy, DEFAULT_CHECKPOINT_POLICY, IngestSession } from './ingest/ingest-session.js';
 import { QUARANTINE_FILE, writeQuarantineFile } from './ingest/quarantine-file.js';
 import type { Source, SourceContext } from './sources/source.js';
 import { ProfileStore } from './store/profile-store.js';
@@ -32,8 +32,6 @@ export interface RunHooks {
   /** After each applied batch (progress bars). */
   onBatch?: (session: IngestSession) => void;
 }
-
-export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { everyMs: 2000, everyRecords: 2_000_000 };
 
 export class Engine {
   readonly store: ProfileStore;

@@ -58,6 +58,9 @@ export interface CheckpointPolicy {
   everyRecords: number;
 }
 
+/** The same defaults everywhere (`--checkpoint-every` overrides the records). */
+export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { everyMs: 2000, everyRecords: 2_000_000 };
+
 /**
  * Applies decoded batches to the engine state and checkpoints it. A batch and the source position
  * it reaches are applied together, synchronously, so every checkpoint holds whole batches only.
@@ -97,7 +100,7 @@ export class IngestSession {
   constructor(
     readonly store: ProfileStore,
     readonly state: EngineState,
-    readonly policy: CheckpointPolicy = { everyMs: 2000, everyRecords: 2_000_000 },
+    readonly policy: CheckpointPolicy = DEFAULT_CHECKPOINT_POLICY,
     /** Where each batch's events are also written, tagged with the batch's number. */
     readonly timeline: TimelineStore | null = null,
     /**
