@@ -127,12 +127,13 @@ async function outcome(engine: Engine) {
   };
 }
 
-async function fileOf(lines: string[], ends: string[]): Promise<string> {
+async function fileOf(lines: string[], ends: string[], finalBreak = true): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'c360-parts-'));
   const path = join(dir, 'tracks.csv');
   // The first line decides the format: a plain listen, as every tracks CSV starts.
-  const text = ['e0,1,t1,2026-03-01 00:00:00,0,1', ...lines]
-    .map((l, i) => l + (ends[i % ends.length] ?? '\n'))
+  const all = ['e0,1,t1,2026-03-01 00:00:00,0,1', ...lines];
+  const text = all
+    .map((l, i) => l + (i === all.length - 1 && !finalBreak ? '' : (ends[i % ends.length] ?? '\n')))
     .join('');
   await writeFile(path, text);
   return path;
@@ -178,10 +179,11 @@ describe('partitioned ingest of tracks CSV files', () => {
       fc.asyncProperty(
         fc.array(anyLine, { minLength: 0, maxLength: 80 }),
         fc.array(lineEnd, { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
         fc.integer({ min: 1, max: 5 }),
         fc.integer({ min: 1, max: 40 }),
-        async (lines, ends, threads, everyRecords) => {
-          const path = await fileOf(lines, ends);
+        async (lines, ends, finalBreak, threads, everyRecords) => {
+          const path = await fileOf(lines, ends, finalBreak);
           const one = await ingest(path, { threads: 0, everyRecords });
           const parts = await ingest(path, { threads, everyRecords });
           expect(parts.error).toBeNull();
@@ -192,6 +194,22 @@ describe('partitioned ingest of tracks CSV files', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('reads a line longer than its read buffer (16 MB) as one line, as one thread does', async () => {
+    const lines = Array.from(
+      { length: 300 },
+      (_, i) => `e${i},${i % 7},t${i % 5},2026-03-02 0${i % 10}:00:00,1,`,
+    );
+    lines.splice(150, 0, `e-long,3,${'x'.repeat(17 << 20)},2026-03-02 01:00:00,1,1`);
+    const path = await fileOf(lines, ['\n'], false);
+    const one = await ingest(path, { threads: 0, everyRecords: 100 });
+    const parts = await ingest(path, { threads: 2, everyRecords: 100 });
+    const a = await outcome(parts.engine);
+    expect(a.quarantine.total).toBe(1);
+    expect(a).toEqual(await outcome(one.engine));
+    await one.engine.close();
+    await parts.engine.close();
   });
 
   it('resumes a stopped run where its last checkpoint left it, counting each line once', async () => {
