@@ -196,6 +196,32 @@ describe('partitioned ingest of tracks CSV files', () => {
     );
   });
 
+  it('breaks ties in first and last seen, and the latest zip, as one thread does', async () => {
+    // One customer, instants written two ways (same instant, other text), with and without a zip,
+    // in an order where each rule's tie-break shows: first of equals, last of equals.
+    const lines = [
+      'e1,5,t1,2026-03-02 10:00:00,0,11111',
+      'e2,5,t2,2026-03-02T10:00:00,0,',
+      'e3,5,t3,2026-03-02 23:59:59Z,1,22222',
+      'e4,5,t4,2026-03-02T23:59:59,0,',
+      'e5,5,t5,2026-03-02 09:00:00Z,0,33333',
+      'e6,5,t6,2026-03-02T09:00:00,1,44444',
+      'e7,5,t7,2026-03-02 23:59:59,0,55555',
+      'e8,5,t8,2026-03-02T23:59:59Z,0,',
+    ];
+    const path = await fileOf(lines, ['\n']);
+    for (const everyRecords of [1, 3, 100]) {
+      const one = await ingest(path, { threads: 0, everyRecords });
+      const expected = await outcome(one.engine);
+      for (const threads of [1, 2]) {
+        const parts = await ingest(path, { threads, everyRecords });
+        expect(await outcome(parts.engine)).toEqual(expected);
+        await parts.engine.close();
+      }
+      await one.engine.close();
+    }
+  });
+
   it('reads a line longer than its read buffer (16 MB) as one line, as one thread does', async () => {
     const lines = Array.from(
       { length: 300 },

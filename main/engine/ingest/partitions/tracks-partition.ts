@@ -1,7 +1,8 @@
 import type { ListenEvent } from '../../../../shared/events.js';
 import { decodeTracksCsvLine } from '../../decode/tracks-csv.js';
 import { type ListenFields, listenFields, scanListenLine } from '../../decode/tracks-csv-bytes.js';
-import { emptyProfile, type Profile } from '../../profile/profile.js';
+import { emptyProfile, type Profile, type SeenAt } from '../../profile/profile.js';
+import { noteListenTime } from '../../profile/profile-aggregator.js';
 import { decodeProfile, encodeProfile, type StoredProfile } from '../../store/store-codec.js';
 import type { LentLines } from '../../store/store-snapshot.js';
 import { ByteTable, hashBytes } from './byte-table.js';
@@ -189,31 +190,25 @@ export class TracksPartition {
         this.#listen(n, track, f.epochMs, f.hour, f.dayOfWeek, f.mobile, zip, null, f.tsStart);
         this.#lane(lanes, slot, f.epochMs, f.hour, f.dayOfWeek, f.mobile);
         digest.listens += 1;
-      } else if (
-        this.#slowLine(
-          text,
-          lineStart,
-          lineEnd,
-          line,
-          owner === this.index || (owner === -1 && this.index === 0),
-          digest,
-        )
-      ) {
-        const event = this.#slowEvent as ListenEvent;
-        const at = event.at;
-        this.#listen(
-          this.#customerNumber(event.customerId),
-          this.#tracks.numberOf(event.trackId),
-          at.epochMs,
-          at.hour,
-          at.dayOfWeek,
-          event.mobile,
-          event.zip === null ? -1 : this.#zips.numberOf(event.zip),
-          at.text,
-          -1,
-        );
-        this.#lane(lanes, slot, at.epochMs, at.hour, at.dayOfWeek, event.mobile);
-        digest.listens += 1;
+      } else {
+        const reports = owner === this.index || (owner === -1 && this.index === 0);
+        const event = this.#slowLine(text, lineStart, lineEnd, line, reports, digest);
+        if (event) {
+          const at = event.at;
+          this.#listen(
+            this.#customerNumber(event.customerId),
+            this.#tracks.numberOf(event.trackId),
+            at.epochMs,
+            at.hour,
+            at.dayOfWeek,
+            event.mobile,
+            event.zip === null ? -1 : this.#zips.numberOf(event.zip),
+            at.text,
+            -1,
+          );
+          this.#lane(lanes, slot, at.epochMs, at.hour, at.dayOfWeek, event.mobile);
+          digest.listens += 1;
+        }
       }
       lineStart = nl + 1;
     }
@@ -228,11 +223,9 @@ export class TracksPartition {
     return digest;
   }
 
-  #slowEvent: ListenEvent | null = null;
-
   /**
    * A line the byte reader was not sure of, decoded as text exactly as the one-thread reader does.
-   * True when it is a listen of this partition's (then in #slowEvent). `reports`: this partition
+   * The listen, when it is one of this partition's; else null. `reports`: this partition
    * quarantines the line if it is not a listen (its reader, or partition 0 for a line all read).
    */
   #slowLine(
@@ -242,18 +235,16 @@ export class TracksPartition {
     line: number,
     reports: boolean,
     digest: PartitionDigest,
-  ): boolean {
+  ): ListenEvent | null {
     const raw = text.toString('utf8', start, end);
-    if (raw.trim() === '') return false;
+    if (raw.trim() === '') return null;
     const result = decodeTracksCsvLine(line === 1 ? raw.replace(/^\uFEFF/, '') : raw);
     if (!result.ok) {
       if (reports) digest.rejected.push({ line, reason: result.reason, raw });
-      return false;
+      return null;
     }
     const event = result.event as ListenEvent;
-    if (partitionOfId(event.customerId, this.count) !== this.index) return false;
-    this.#slowEvent = event;
-    return true;
+    return partitionOfId(event.customerId, this.count) === this.index ? event : null;
   }
 
   #lane(
@@ -312,17 +303,22 @@ export class TracksPartition {
     }
   }
 
-  /** The batch's earliest and latest listens meet the profile's, as if applied one by one. */
+  /**
+   * The batch's earliest and latest listens meet the profile's, through noteListenTime's own rules,
+   * as if the batch had been applied one by one: its first listen (the earliest, first of equals),
+   * then its latest with a zip, then its latest (the last of equals), so each one that came later
+   * wins a tie and none moves a time it did not reach.
+   */
   #settle(n: number, text: Buffer): void {
     const p = this.#profiles[n] as Profile;
     const s = this.#seen[n] as SeenInBatch;
-    const timeText = (t: string | null, at: number) => t ?? text.toString('latin1', at, timeEnd(text, at));
-    if (!Number.isNaN(s.firstMs) && (!p.firstSeen || s.firstMs < p.firstSeen.epochMs))
-      p.firstSeen = { text: timeText(s.firstText, s.firstAt), epochMs: s.firstMs };
-    if (!Number.isNaN(s.lastMs) && (!p.lastSeen || s.lastMs >= p.lastSeen.epochMs))
-      p.lastSeen = { text: timeText(s.lastText, s.lastAt), epochMs: s.lastMs };
-    if (s.zip !== null && (!p.listenZip || s.zipMs >= p.listenZip.epochMs))
-      p.listenZip = { text: timeText(s.zipText, s.zipAt), epochMs: s.zipMs, zip: s.zip };
+    const seenAt = (ms: number, t: string | null, at: number): SeenAt => ({
+      text: t ?? text.toString('latin1', at, timeEnd(text, at)),
+      epochMs: ms,
+    });
+    noteListenTime(p, seenAt(s.firstMs, s.firstText, s.firstAt), null);
+    if (s.zip !== null) noteListenTime(p, seenAt(s.zipMs, s.zipText, s.zipAt), s.zip);
+    noteListenTime(p, seenAt(s.lastMs, s.lastText, s.lastAt), null);
   }
 
   /**
