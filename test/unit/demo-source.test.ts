@@ -11,7 +11,7 @@ import {
 import { DEMO_MODEL_NAME } from '../../main/engine/demo/demo-churn-model.js';
 import { writeDemoData } from '../../main/engine/demo/demo-files.js';
 import { demoLiveRecords, volumeAt } from '../../main/engine/demo/demo-live.js';
-import { DemoWorld } from '../../main/engine/demo/demo-world.js';
+import { type DemoCustomer, DemoWorld } from '../../main/engine/demo/demo-world.js';
 import { Engine } from '../../main/engine/engine.js';
 import { isAtRisk } from '../../main/engine/profile/profile.js';
 import { DemoSource } from '../../main/engine/sources/demo/demo-source.js';
@@ -116,6 +116,40 @@ describe('demo behaviour', () => {
     };
     expect(mobile('commuter')).toBeGreaterThan(0.7);
     expect(mobile('office')).toBeLessThan(0.3);
+  });
+});
+
+describe('demo world', () => {
+  it('draws a customer only when asked, the same customer whatever was drawn before', () => {
+    const big = new DemoWorld({ seed: 4, customers: 100_000 });
+    expect(big.identitiesDrawn).toBe(0);
+    const forward = new DemoWorld({ seed: 4, customers: 300 });
+    const backward = new DemoWorld({ seed: 4, customers: 300 });
+    const drawn = (w: DemoWorld, order: number[]) =>
+      new Map(
+        order.map((i) => {
+          const c = w.customers[i] as DemoCustomer;
+          const { persona, activity, slowWeb, episodeOffsetDays, level, linkedWithApps } = c;
+          const traits = { persona, activity, slowWeb, episodeOffsetDays, level, linkedWithApps };
+          return [i, { ...traits, crm: c.crm, zip: c.zip, favourites: c.favourites }];
+        }),
+      );
+    const picks = [0, 7, 150, 299, 42];
+    const a = drawn(forward, picks);
+    const b = drawn(backward, [...picks].reverse());
+    for (const i of picks) {
+      const ca = a.get(i) as Pick<DemoCustomer, 'persona' | 'activity'>;
+      expect(b.get(i)).toEqual(ca);
+      // Each customer as the first 100,000-customer world drew it (the same seed and index).
+      expect(big.customers[i]?.persona).toBe(ca.persona);
+      expect(big.customers[i]?.activity).toBe(ca.activity);
+      expect(big.customers[i]?.crm).toEqual(forward.customers[i]?.crm);
+    }
+    expect(forward.identitiesDrawn).toBe(picks.length);
+    // People, not copies: 300 customers have (nearly) 300 different names and emails.
+    const all = forward.customers.map((c) => c.crm);
+    expect(new Set(all.map((c) => c.Email)).size).toBe(300);
+    expect(new Set(all.map((c) => c.Name)).size).toBeGreaterThan(290);
   });
 });
 
@@ -274,8 +308,13 @@ describe('a demo store reopened', () => {
     again.session.onApplied = (events) => {
       for (const e of events) if (e.kind === 'customer') crmFor.push(e.customerId);
     };
-    await again.run(new DemoSource({ ...options, customers: 60 }), {});
+    const source = new DemoSource({ ...options, customers: 60 });
+    await again.run(source, {});
     await again.close();
+    // Identities (faker's names and addresses) are drawn for the 20 new customers and the one
+    // picked for the live event, not again for the 40 the store holds.
+    expect(source.identitiesDrawn).toBeGreaterThanOrEqual(20);
+    expect(source.identitiesDrawn).toBeLessThanOrEqual(21);
     const world = new DemoWorld({ seed: 2, customers: 60 });
     expect(crmFor.sort()).toEqual(
       world.customers

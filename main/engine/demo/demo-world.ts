@@ -28,6 +28,7 @@ import {
   engagement,
 } from './demo-churn-model.js';
 import { PERSONAS, type Persona } from './demo-personas.js';
+import { counterRandomizer, traitDraw } from './demo-random.js';
 import { WeightedPicker } from './weighted-picker.js';
 
 /**
@@ -37,21 +38,21 @@ import { WeightedPicker } from './weighted-picker.js';
  */
 
 export interface DemoCustomer {
-  index: number;
-  id: string;
-  persona: Persona;
+  readonly index: number;
+  readonly id: string;
+  readonly persona: Persona;
   /** Relative number of events this customer makes. */
-  activity: number;
-  favourites: string[];
+  readonly activity: number;
+  readonly favourites: readonly string[];
   /** Gets slow web responses (one of the churn model's inputs). */
-  slowWeb: boolean;
+  readonly slowWeb: boolean;
   /** When this customer's fading episodes come (see demo-churn-model.ts): the churners of the story. */
-  episodeOffsetDays: number;
-  level: 0 | 1 | 2;
-  linkedWithApps: boolean;
-  zip: string;
+  readonly episodeOffsetDays: number;
+  readonly level: 0 | 1 | 2;
+  readonly linkedWithApps: boolean;
+  readonly zip: string;
   /** The CRM export's columns (DESIGN §3), with extra columns only some customers have. */
-  crm: Record<string, string | number>;
+  readonly crm: Readonly<Record<string, string | number>>;
 }
 
 export interface ListenRecord {
@@ -132,38 +133,117 @@ export interface DemoWorldOptions {
   tracks?: number;
 }
 
+/** The first of `weighted` whose cumulative weight passes `u` of the total. */
+function weightedAt<T>(weighted: ReadonlyArray<{ weight: number; value: T }>, u: number): T {
+  const total = weighted.reduce((n, w) => n + w.weight, 0);
+  let target = u * total;
+  for (const w of weighted) {
+    target -= w.weight;
+    if (target < 0) return w.value;
+  }
+  return (weighted.at(-1) as { value: T }).value;
+}
+
+interface Identity {
+  crm: Record<string, string | number>;
+  zip: string;
+  favourites: string[];
+}
+
+/**
+ * A demo customer: traits (persona, activity, churn inputs) drawn when the world is made, as
+ * every pick needs them; the CRM identity and favourite tracks (faker's work, ~20 µs each) drawn
+ * the first time they are asked for, from generators seeded with the customer's number. A
+ * reopened store holds its customers' CRM records, so `serve` on 100,000 customers no longer
+ * writes 100,000 names and addresses before it starts (2.5 s).
+ */
+class WorldCustomer implements DemoCustomer {
+  readonly id: string;
+  #identity: Identity | null = null;
+
+  constructor(
+    readonly index: number,
+    readonly persona: Persona,
+    readonly activity: number,
+    readonly slowWeb: boolean,
+    readonly episodeOffsetDays: number,
+    readonly level: 0 | 1 | 2,
+    readonly linkedWithApps: boolean,
+    readonly sex: 'female' | 'male',
+    readonly locale: number,
+    readonly identityOf: (c: WorldCustomer) => Identity,
+  ) {
+    this.id = String(index + 1);
+  }
+
+  get crm(): Readonly<Record<string, string | number>> {
+    this.#identity ??= this.identityOf(this);
+    return this.#identity.crm;
+  }
+
+  get zip(): string {
+    this.#identity ??= this.identityOf(this);
+    return this.#identity.zip;
+  }
+
+  get favourites(): readonly string[] {
+    this.#identity ??= this.identityOf(this);
+    return this.#identity.favourites;
+  }
+}
+
+const PERSONA_WEIGHTS = PERSONAS.map((p) => ({ weight: p.share, value: p }));
+const LEVEL_WEIGHTS = [
+  { weight: 5, value: 0 as const },
+  { weight: 3, value: 1 as const },
+  { weight: 2, value: 2 as const },
+];
+const LOCALE_WEIGHTS = LOCALES.map(({ weight }, i) => ({ weight, value: i }));
+
 export class DemoWorld {
+  /** The world's event stream: every event's draws, in the order events are made. */
   readonly faker: Faker;
-  /** One generator per locale but the first (which is `faker`), each seeded from the world's seed. */
-  readonly #locales: Array<{ weight: number; value: { name: string; faker: Faker } }>;
+  /** One generator per locale, re-seeded for each customer whose identity is drawn. */
+  readonly #identity: Array<{ name: string; faker: Faker }>;
+  readonly #seed: number;
   readonly customers: DemoCustomer[];
   readonly #tracks: WeightedPicker<string>;
   readonly #byActivity: WeightedPicker<DemoCustomer>;
   readonly #byPersona: Map<Persona, WeightedPicker<DemoCustomer>>;
   #eventSeq = 0;
+  #identitiesDrawn = 0;
 
   constructor(options: DemoWorldOptions) {
+    this.#seed = options.seed;
     this.faker = new Faker({
       locale: [en_US, en, base],
       randomizer: generateMersenne53Randomizer(options.seed),
     });
-    this.#locales = LOCALES.map(({ weight, name, locale }, i) => ({
-      weight,
-      value: {
-        name,
-        faker:
-          i === 0
-            ? this.faker
-            : new Faker({
-                locale: [locale, en, base],
-                randomizer: generateMersenne53Randomizer(options.seed * 7919 + i),
-              }),
-      },
+    this.#identity = LOCALES.map(({ name, locale }) => ({
+      name,
+      faker: new Faker({ locale: [locale, en, base], randomizer: counterRandomizer() }),
     }));
     const trackCount = options.tracks ?? Math.max(500, Math.min(50_000, options.customers * 4));
     const trackIds = Array.from({ length: trackCount }, (_, i) => String(1000 + i));
     this.#tracks = new WeightedPicker(trackIds, (id) => 1 / (Number(id) - 999) ** 1.05); // Zipf-like popularity
-    this.customers = Array.from({ length: options.customers }, (_, i) => this.#makeCustomer(i));
+    const identityOf = (c: WorldCustomer) => this.#drawIdentity(c);
+    this.customers = Array.from({ length: options.customers }, (_, i) => {
+      const u = (k: number) => traitDraw(options.seed, i, k);
+      // Box–Muller from two draws: log-normal activity, a few heavy listeners and many light ones.
+      const normal = Math.sqrt(-2 * Math.log(1 - u(1))) * Math.cos(2 * Math.PI * u(2));
+      return new WorldCustomer(
+        i,
+        weightedAt(PERSONA_WEIGHTS, u(0)),
+        Math.exp(normal * 0.8),
+        u(3) < 0.12,
+        u(4) * EPISODE_PERIOD_DAYS,
+        weightedAt(LEVEL_WEIGHTS, u(5)),
+        u(6) < 0.4,
+        u(7) < 0.5 ? 'female' : 'male',
+        weightedAt(LOCALE_WEIGHTS, u(8)),
+        identityOf,
+      );
+    });
     this.#byActivity = new WeightedPicker(this.customers, (c) => c.activity);
     this.#byPersona = new Map(
       PERSONAS.map((p) => [
@@ -186,26 +266,26 @@ export class DemoWorld {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.random());
   }
 
-  #makeCustomer(index: number): DemoCustomer {
-    const f = this.faker;
-    const persona = f.helpers.weightedArrayElement(PERSONAS.map((p) => ({ weight: p.share, value: p })));
-    const sex = f.person.sexType();
-    const { name: locale, faker: local } = f.helpers.weightedArrayElement(this.#locales);
-    const first = local.person.firstName(sex);
-    const last = local.person.lastName(sex);
-    const id = String(index + 1);
-    const level = f.helpers.weightedArrayElement([
-      { weight: 5, value: 0 as const },
-      { weight: 3, value: 1 as const },
-      { weight: 2, value: 2 as const },
-    ]);
-    const linkedWithApps = f.datatype.boolean(0.4);
+  /** How many customers' identities have been drawn: what making this world has cost so far. */
+  get identitiesDrawn(): number {
+    return this.#identitiesDrawn;
+  }
+
+  /** A customer's CRM record, zip and favourite tracks, the same whenever (and whether) drawn. */
+  #drawIdentity(c: WorldCustomer): Identity {
+    this.#identitiesDrawn += 1;
+    const { name: locale, faker: local } = this.#identity[c.locale] as { name: string; faker: Faker };
+    const f = (this.#identity[0] as { faker: Faker }).faker; // en_US: fields every customer has
+    f.seed([this.#seed, c.index, 1]);
+    if (local !== f) local.seed([this.#seed, c.index, 2]);
+    const first = local.person.firstName(c.sex);
+    const last = local.person.lastName(c.sex);
     const zip = f.location.zipCode('#####');
     const signDate = f.date.between({ from: '2023-01-01T00:00:00Z', to: '2026-02-28T00:00:00Z' });
     const crm: Record<string, string | number> = {
-      CustID: id,
+      CustID: c.id,
       Name: locale === 'ja' ? `${last} ${first}` : `${first} ${last}`, // family name first in Japanese
-      Gender: sex,
+      Gender: c.sex,
       Address:
         locale === 'en_US'
           ? `${f.location.streetAddress()}, ${f.location.city()}, ${f.location.state({ abbreviated: true })}`
@@ -213,7 +293,7 @@ export class DemoWorld {
       zip,
       SignDate: `${signDate.getUTCMonth() + 1}/${signDate.getUTCDate()}/${signDate.getUTCFullYear()}`,
       Status: f.datatype.boolean(0.94) ? 1 : 0,
-      Level: level,
+      Level: c.level,
       Campaign: f.helpers.weightedArrayElement([
         { weight: 6, value: 0 },
         { weight: 2, value: 1 },
@@ -221,7 +301,7 @@ export class DemoWorld {
         { weight: 1, value: 3 },
         { weight: 2, value: 4 },
       ]),
-      LinkedWithApps: linkedWithApps ? 1 : 0,
+      LinkedWithApps: c.linkedWithApps ? 1 : 0,
       Email: local.internet.email({ firstName: first, lastName: last }).toLowerCase(),
     };
     if (f.datatype.boolean(0.9)) crm.Phone = local.phone.number({ style: 'national' });
@@ -229,19 +309,10 @@ export class DemoWorld {
     if (f.datatype.boolean(0.45)) crm.PreferredGenre = f.helpers.arrayElement(GENRES);
     if (f.datatype.boolean(0.12)) crm.LoyaltyCard = `LC-${f.string.numeric(8)}`;
     const favouriteCount = f.number.int({ min: 8, max: 40 });
-    return {
-      index,
-      id,
-      persona,
-      activity: Math.exp(this.normal() * 0.8), // log-normal: a few heavy listeners, many light ones
-      favourites: Array.from({ length: favouriteCount }, () => this.#tracks.pick(this.random())),
-      slowWeb: f.datatype.boolean(0.12),
-      episodeOffsetDays: this.random() * EPISODE_PERIOD_DAYS,
-      level,
-      linkedWithApps,
-      zip,
-      crm,
-    };
+    const favourites = Array.from({ length: favouriteCount }, () =>
+      this.#tracks.pick(f.number.float({ min: 0, max: 1 })),
+    );
+    return { crm, zip, favourites };
   }
 
   /**

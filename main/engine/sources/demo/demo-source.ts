@@ -40,6 +40,7 @@ export class DemoSource implements Source {
   readonly kind = 'demo';
   readonly target = 'demo';
   #clock: { now(): number; speed: number } | null = null;
+  #world: DemoWorld | null = null;
 
   constructor(readonly options: DemoSourceOptions) {}
 
@@ -48,9 +49,15 @@ export class DemoSource implements Source {
     return this.#clock && { now: this.#clock.now(), speed: this.#clock.speed };
   }
 
+  /** Customers whose CRM identity this run drew: those it sent CRM records for, or picked for an event. */
+  get identitiesDrawn(): number {
+    return this.#world?.identitiesDrawn ?? 0;
+  }
+
   async run(ctx: SourceContext): Promise<void> {
     const options = this.options;
     const world = new DemoWorld({ seed: options.seed, customers: options.customers });
+    this.#world = world;
     let seq = 0;
     const apply = (batch: object[]) => {
       const records: DecodedRecord[] = batch.map((value) => {
