@@ -39,11 +39,10 @@ import {
   customer360,
   customerSummary,
   maskedSummary,
-  type SnapshotCounts,
-  snapshotCountsAcc,
 } from './read/customer-views.js';
 import { LiveStats } from './read/live-stats.js';
-import { type Accumulator, scanAll, scanInSlices } from './read/profile-scan.js';
+import { type Accumulator, scanInSlices } from './read/profile-scan.js';
+import type { ProfileTotals } from './read/profile-totals.js';
 import { windowStart } from './read/windows.js';
 import {
   type ActiveConnection,
@@ -59,7 +58,7 @@ import { DemoSource } from './sources/demo/demo-source.js';
 import { KafkaSource } from './sources/kafka/kafka-source.js';
 import { ProfilesSource } from './sources/profiles/profiles-source.js';
 import type { Source } from './sources/source.js';
-import { STORE_FILE } from './store/profile-store.js';
+import { ProfileStore, STORE_FILE, type StoreGlance } from './store/profile-store.js';
 import { UserError } from './user-error.js';
 
 /**
@@ -88,8 +87,6 @@ export interface EngineServiceOptions {
   demo?: DemoOptions;
   /** How often a snapshot is pushed; never more often than 10 times a second. */
   snapshotEveryMs?: number;
-  /** Stores with fewer customers are counted for each snapshot in one go (default 50,000). */
-  snapshotInlineBelow?: number;
 }
 
 export const DEFAULT_DEMO: DemoOptions = {
@@ -111,8 +108,6 @@ type Listener<E extends EngineEventName> = (payload: EngineEvents[E]) => void;
 /** One connection running: its engine, its source, and what the dashboard keeps about it. */
 /** How long a read of every profile is shared with later calls (see #read). */
 const READ_REUSE_MS = 1000;
-/** Stores this small are counted for each snapshot in one go (a few milliseconds). */
-const SMALL_STORE = 50_000;
 
 interface Running {
   connection: ActiveConnection;
@@ -131,6 +126,8 @@ export class EngineService implements EngineApi {
   readonly #vault: SecretVault;
   #settings: SettingsFile | null = null;
   #run: Running | null = null;
+  /** A store's saved figures, from its first line, until its profiles are read. */
+  #glance: { connection: ActiveConnection; glance: StoreGlance } | null = null;
   readonly #listeners = new Map<EngineEventName, Set<Listener<EngineEventName>>>();
   #status: SourceStatus;
   #timer: NodeJS.Timeout | null = null;
@@ -168,11 +165,20 @@ export class EngineService implements EngineApi {
     this.#settings = settings;
     const connection = await startingConnection(settings, this.#vault, this.#options.outside ?? {});
     chosen?.(connection);
-    // What a window that loaded meanwhile shows until the source starts.
+    // What a window that loaded meanwhile shows until the source starts: the figures the last
+    // checkpoint saved in the store's first line, while the profiles are read.
     this.#setStatus({ source: connection.kind, state: 'connecting', detail: 'reading the store' });
-    const storeNotice = await this.#open(connection);
+    const glance = await ProfileStore.glance(storeDirOf(this.#options.dataDir, connection.id));
+    if (glance) this.#glance = { connection, glance };
     const every = Math.max(100, this.#options.snapshotEveryMs ?? 200);
     this.#timer = setInterval(() => this.#tick(), every);
+    if (glance) this.#emit('snapshot', this.#snapshot());
+    let storeNotice: string | null;
+    try {
+      storeNotice = await this.#open(connection);
+    } finally {
+      this.#glance = null;
+    }
     return { notice: [settingsNotice, storeNotice].filter(Boolean).join(' ') || null };
   }
 
@@ -184,7 +190,10 @@ export class EngineService implements EngineApi {
 
   /** Opens a connection's store and starts its source; returns the store's notice, if any. */
   async #open(connection: ActiveConnection): Promise<string | null> {
-    const engine = await Engine.open({ storeDir: storeDirOf(this.#options.dataDir, connection.id) });
+    const engine = await Engine.open({
+      storeDir: storeDirOf(this.#options.dataDir, connection.id),
+      riskThreshold: this.#threshold,
+    });
     const search = new CustomerSearch();
     // Indexed a slice at a time while the source starts and the window loads: indexing a
     // 100,000-customer store in one go held the first frame up by 1.5–2 s. Search waits for it;
@@ -300,7 +309,10 @@ export class EngineService implements EngineApi {
 
   #tick(): void {
     const run = this.#run;
-    if (!run) return;
+    if (!run) {
+      if (this.#glance) this.#emit('snapshot', this.#snapshot());
+      return;
+    }
     const now = Date.now();
     const t = run.live.totals;
     const events = t.listens + t.clicks + t.predictions;
@@ -327,50 +339,48 @@ export class EngineService implements EngineApi {
   }
 
   /**
-   * The snapshot's counts over every profile (at risk, listening by bucket), read in slices in the
-   * background and pushed with the next snapshot: a snapshot goes out every 200 ms, and reading a
-   * million profiles each time would take a tenth of the engine's thread. Below SMALL_STORE
-   * customers, or on another connection or threshold, they are counted there and then.
+   * The snapshot a store's saved figures make, while its profiles are read: nothing live yet,
+   * the base as the last checkpoint left it.
    */
-  #counts: { run: Running; threshold: number; value: SnapshotCounts } | null = null;
-  #countsReading = false;
-  #countsNextAt = 0;
-  #snapshotCounts(run: Running): SnapshotCounts {
-    const threshold = this.#threshold;
-    const profiles = run.engine.state.profiles;
-    const have = this.#counts;
-    if (
-      profiles.size < (this.#options.snapshotInlineBelow ?? SMALL_STORE) ||
-      !have ||
-      have.run !== run ||
-      have.threshold !== threshold
-    ) {
-      const value = scanAll(profiles.values(), snapshotCountsAcc(threshold));
-      this.#counts = { run, threshold, value };
-      return value;
-    }
-    if (!this.#countsReading && Date.now() >= this.#countsNextAt) {
-      this.#countsReading = true;
-      const started = performance.now();
-      const acc = snapshotCountsAcc(threshold);
-      void scanInSlices(profiles, [acc])
-        .then(() => {
-          if (this.#run === run && this.#threshold === threshold)
-            this.#counts = { run, threshold, value: acc.result() };
-          // A read that takes long is not started again at once: at most a tenth of the time.
-          this.#countsNextAt = Date.now() + 9 * (performance.now() - started);
-        })
-        .finally(() => {
-          this.#countsReading = false;
-        });
-    }
-    return have.value;
+  #glanceSnapshot({
+    connection,
+    glance,
+  }: {
+    connection: ActiveConnection;
+    glance: StoreGlance;
+  }): DashboardSnapshot {
+    const { summary, windows } = glance;
+    const now = windows.nowFor(Date.now());
+    const day = windows.counts('24h', now || undefined);
+    return {
+      at: new Date().toISOString(),
+      source: connection.kind,
+      clock: { now: now > 0 ? new Date(now).toISOString() : null, simulated: false, speed: 1 },
+      last24h: { events: day.listens + day.clicks + day.predictions, listens: day.listens },
+      events: { total: 0, perSecond: 0, listens: 0, clicks: 0, predictions: 0 },
+      customers: summary.customers,
+      // Counted at another threshold: none shown rather than a wrong count, until the store is read.
+      atRisk: summary.threshold === this.#threshold ? summary.atRisk : 0,
+      flow: { web: 0, mobile: 0, desktop: 0, predictions: 0 },
+      buckets: summary.buckets,
+      latest: [],
+      crossings: [],
+    };
+  }
+
+  /** The running totals, counted again first if the churn threshold changed since. */
+  #totals(run: Running): ProfileTotals {
+    const totals = run.engine.state.totals;
+    if (totals.threshold !== this.#threshold)
+      totals.recount(run.engine.state.profiles.values(), this.#threshold);
+    return totals;
   }
 
   #snapshot(): DashboardSnapshot {
+    if (!this.#run && this.#glance) return this.#glanceSnapshot(this.#glance);
     const run = this.#running();
     const profiles = run.engine.state.profiles;
-    const { atRisk, buckets } = this.#snapshotCounts(run);
+    const totals = this.#totals(run);
     const t = run.live.totals;
     const clock = this.#clock(run);
     const day = run.engine.state.windows.counts('24h', clock.now ? Date.parse(clock.now) : undefined);
@@ -381,9 +391,9 @@ export class EngineService implements EngineApi {
       last24h: { events: day.listens + day.clicks + day.predictions, listens: day.listens },
       events: { total: t.listens + t.clicks + t.predictions, perSecond: Math.round(this.#perSecond), ...t },
       customers: profiles.size,
-      atRisk,
+      atRisk: totals.atRisk,
       flow: run.live.flow(),
-      buckets,
+      buckets: totals.buckets,
       latest: run.live.latest(),
       crossings: run.live.crossings(),
     };

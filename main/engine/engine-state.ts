@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Dict, dict } from '../../shared/dict.js';
 import { emptyQuarantine, type QuarantineState } from './ingest/quarantine.js';
 import type { ProfileMap } from './profile/profile-aggregator.js';
+import { ProfileTotals } from './read/profile-totals.js';
 import { WindowedCounts } from './read/windows.js';
 
 /** How far each source has been read; saved in the same checkpoint as the profiles. */
@@ -44,13 +45,15 @@ export interface EngineState {
    * so on opening the timeline drops what later batches wrote (see timeline-store.ts).
    */
   timelineBatch: number;
+  /** At risk and listens by bucket over every profile, kept current with each batch. */
+  totals: ProfileTotals;
 }
 
 export function newStoreId(): string {
   return randomBytes(4).toString('hex');
 }
 
-export function emptyEngineState(): EngineState {
+export function emptyEngineState(riskThreshold?: number): EngineState {
   return {
     storeId: newStoreId(),
     origin: null,
@@ -59,5 +62,6 @@ export function emptyEngineState(): EngineState {
     quarantine: emptyQuarantine(),
     windows: new WindowedCounts(),
     timelineBatch: 0,
+    totals: new ProfileTotals(riskThreshold),
   };
 }

@@ -24,6 +24,8 @@ export interface EngineOptions {
    * benchmark turns it off, to measure what the timeline costs ingest.
    */
   writeTimeline?: boolean;
+  /** What the running totals count as at risk (the settings' churn threshold in `serve`). */
+  riskThreshold?: number;
 }
 
 export interface RunHooks {
@@ -56,7 +58,7 @@ export class Engine {
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
-    const { store, state, notice, readMs } = await ProfileStore.open(options.storeDir);
+    const { store, state, notice, readMs } = await ProfileStore.open(options.storeDir, options.riskThreshold);
     // Opened after the store: it keeps only what the store's last checkpoint holds.
     const { timeline, notice: timelineNotice } = await TimelineStore.open(
       options.storeDir,

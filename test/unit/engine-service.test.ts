@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineService } from '../../main/engine/engine-service.js';
 import { type DecodedRecord, IngestSession } from '../../main/engine/ingest/ingest-session.js';
+import { isAtRisk } from '../../main/engine/profile/profile.js';
 import { storeDirOf } from '../../main/engine/settings/connections.js';
 import { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { dispatch } from '../../main/server/api-dispatch.js';
@@ -62,17 +63,15 @@ describe('the engine service', () => {
     expect(b / a).toBeLessThan(1.5);
   });
 
-  it('keeps the snapshot counts of a large store current, read in the background', async () => {
-    // As a store past the inline size would: every customer counts in slices between snapshots.
+  it('keeps the snapshot counts current batch by batch, as a count of every profile has them', async () => {
     const engine = new EngineService({
       dataDir: await mkdtemp(join(tmpdir(), 'c360-engine-')),
       demo: { rate: 1, customers: 300, seed: 4, history: 6000 },
-      snapshotInlineBelow: 0,
     });
     running.push(engine);
     await engine.start();
     const first = await engine.snapshot();
-    // The history comes in after the first snapshot; the background reads must follow it.
+    // The history comes in after the first snapshot; the totals must follow it.
     await expect
       .poll(
         async () => {
@@ -91,6 +90,44 @@ describe('the engine service', () => {
         { timeout: 20_000 },
       )
       .toBe(true);
+  });
+
+  it("shows a reopened store's saved figures while its profiles are read, as counted after", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'c360-engine-'));
+    const demo = { rate: 1, customers: 300, seed: 6, history: 3000 };
+    const first = new EngineService({ dataDir, demo });
+    await first.start();
+    await expect.poll(async () => (await first.snapshot()).customers, { timeout: 20_000 }).toBe(300);
+    await first.stop(); // the last checkpoint
+
+    // What the saved store holds, counted profile by profile.
+    const { state } = await ProfileStore.open(storeDirOf(dataDir, 'demo'));
+    const counted = { atRisk: 0, buckets: { morning: 0, afternoon: 0, evening: 0, night: 0 } };
+    for (const p of state.profiles.values()) {
+      if (isAtRisk(p, 0.2)) counted.atRisk += 1;
+      for (const b of ['morning', 'afternoon', 'evening', 'night'] as const) counted.buckets[b] += p[b];
+    }
+    expect(counted.atRisk).toBeGreaterThan(0);
+
+    const again = new EngineService({ dataDir, demo });
+    running.push(again);
+    const early: Array<{ snapshot: DashboardSnapshot }> = [];
+    let started = false;
+    again.on('snapshot', (snapshot) => {
+      if (!started) early.push({ snapshot });
+    });
+    const statuses: Array<string | null> = [];
+    again.on('status', (s) => statuses.push(s.detail));
+    await again.start();
+    started = true;
+    // A frame before the profiles were read, while the status said so, with the saved figures.
+    expect(early.length).toBeGreaterThan(0);
+    expect(statuses).toContain('reading the store');
+    const shown = early[0]?.snapshot as DashboardSnapshot;
+    expect(shown.customers).toBe(300);
+    expect(shown.atRisk).toBe(counted.atRisk);
+    expect(shown.buckets).toEqual(counted.buckets);
+    expect(shown.last24h.events).toBeGreaterThan(0);
   });
 
   it('searches by id, name, email, phone and zip, the exact id first', async () => {

@@ -4,6 +4,7 @@ import { emptyEngineState } from '../../main/engine/engine-state.js';
 import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
 import { addToCell, churnLabel, type Profile } from '../../main/engine/profile/profile.js';
 import { applyEvent, type ProfileMap } from '../../main/engine/profile/profile-aggregator.js';
+import { snapshotCountsAcc } from '../../main/engine/read/customer-views.js';
 import type { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { decodeProfile, encodeProfile } from '../../main/engine/store/store-codec.js';
 import type { StoreSnapshot } from '../../main/engine/store/store-snapshot.js';
@@ -223,6 +224,66 @@ describe('batching', () => {
           expect(plain(session.state.profiles)).toEqual(plain(oneByOne));
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the running totals (at risk, listens by bucket) equal to a count of every profile', () => {
+    const counted = (profiles: ProfileMap, threshold: number) => {
+      const acc = snapshotCountsAcc(threshold);
+      for (const p of profiles.values()) acc.add(p);
+      return acc.result();
+    };
+    const totals = (session: IngestSession) => ({
+      atRisk: session.state.totals.atRisk,
+      buckets: session.state.totals.buckets,
+    });
+    // Whole profiles from a profiles topic: another customer's events, or a tombstone.
+    const replacement = fc.record({
+      id: ids,
+      events: fc.array(anyEvent, { maxLength: 8 }),
+      removed: fc.boolean(),
+    });
+    const step = fc.oneof(
+      { weight: 4, arbitrary: fc.array(anyEvent, { maxLength: 30 }).map((events) => ({ events })) },
+      { weight: 1, arbitrary: fc.array(replacement, { maxLength: 3 }).map((replaced) => ({ replaced })) },
+      {
+        weight: 1,
+        arbitrary: fc.double({ min: 0, max: 1, noNaN: true }).map((threshold) => ({ threshold })),
+      },
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
+        const session = new IngestSession(nullStore, emptyEngineState(0.3), {
+          everyMs: 1e9,
+          everyRecords: 1e9,
+        });
+        const profiles = session.state.profiles;
+        for (const s of steps) {
+          if ('threshold' in s) session.state.totals.recount(profiles.values(), s.threshold);
+          else if ('events' in s)
+            session.apply(
+              s.events.map((event) => ({
+                origin: { demo: true, seq: 0 },
+                raw: '',
+                result: { ok: true, event },
+              })),
+              () => {},
+            );
+          else
+            session.apply(
+              s.replaced.map((r) => ({
+                origin: { demo: true, seq: 0 } as const,
+                customerId: r.id,
+                profile: r.removed
+                  ? null
+                  : (profilesOf(r.events.map((e) => ({ ...e, customerId: r.id }))).get(r.id) ?? null),
+              })),
+              () => {},
+            );
+          expect(totals(session)).toEqual(counted(profiles, session.state.totals.threshold));
+        }
+      }),
       { numRuns: 300 },
     );
   });

@@ -158,6 +158,47 @@ describe('the store', () => {
   });
 });
 
+describe("a store's saved figures", () => {
+  it('glances at the figures of the last checkpoint without reading the profiles, and at nothing doubtful', async () => {
+    const dir = await tempDir();
+    expect(await ProfileStore.glance(dir)).toBeNull(); // no store yet
+    const { store, state } = await ProfileStore.open(dir, 0.5);
+    const session = new IngestSession(store, state);
+    session.apply(
+      [
+        listen('1', '2026-03-02 07:10:00'),
+        listen('1', '2026-03-02 14:10:00'),
+        listen('2', '2026-03-02 23:10:00'),
+        prediction('1', 0.7),
+        prediction('2', 0.4),
+        prediction('3', 0.9),
+        prediction('3', 0.2), // the latest counts: not at risk
+      ].map((e) => ({ origin: { demo: true, seq: 0 }, raw: '', result: { ok: true, event: e } })),
+      () => {},
+    );
+    await session.checkpoint();
+    const glance = await ProfileStore.glance(dir);
+    expect(glance?.summary).toEqual({
+      customers: 3,
+      threshold: 0.5,
+      atRisk: 1,
+      buckets: { morning: 1, afternoon: 1, evening: 0, night: 1 },
+    });
+    expect(glance?.windows.counts('7d', Date.parse('2026-03-03T00:00:00Z')).listens).toBe(3);
+    // Read in full at another threshold, the totals are counted at that one.
+    expect((await ProfileStore.open(dir, 0.1)).state.totals.atRisk).toBe(3);
+
+    // A store written before the figures were saved, and a first line that is not a header.
+    const file = join(dir, 'store.json');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace(/"summary":\{[^}]*\{[^}]*\}\},?/, ''));
+    expect((await ProfileStore.open(dir)).state.profiles.size).toBe(3);
+    expect(await ProfileStore.glance(dir)).toBeNull();
+    await writeFile(file, `{"format":"customer360-store","summary":{"customers":-1}}\n${text}`);
+    expect(await ProfileStore.glance(dir)).toBeNull();
+  });
+});
+
 describe('the store at scale', () => {
   /** 20,000 customers with a few listens each: enough for a checkpoint to take many slices. */
   const populated = async (dir: string) => {

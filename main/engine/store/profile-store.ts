@@ -1,15 +1,16 @@
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open as openFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
-import { dict } from '../../../shared/dict.js';
+import { type Dict, dict } from '../../../shared/dict.js';
 import { type EngineState, emptyEngineState, newStoreId, type SourceProgress } from '../engine-state.js';
 import type { Profile } from '../profile/profile.js';
+import { ProfileTotals, type StoreSummary } from '../read/profile-totals.js';
 import { WindowedCounts } from '../read/windows.js';
 import { UserError } from '../user-error.js';
 import { decodeProfile, STORE_FORMAT, STORE_VERSION } from './store-codec.js';
 import { StoreDamage } from './store-damage.js';
-import { StoreFileAdapter, type StoreImage } from './store-file.js';
+import { headerOfFirstLine, StoreFileAdapter, type StoreImage } from './store-file.js';
 import type { StoreSnapshot } from './store-snapshot.js';
 
 /**
@@ -88,6 +89,22 @@ const headerShape = z.object({
     .nonnegative()
     .max(2 ** 48 - 1)
     .optional(),
+  summary: z
+    .object({
+      customers: z.number().int().nonnegative(),
+      threshold: z.number().min(0).max(1),
+      atRisk: z.number().int().nonnegative(),
+      buckets: z
+        .object({
+          morning: z.number().int().nonnegative(),
+          afternoon: z.number().int().nonnegative(),
+          evening: z.number().int().nonnegative(),
+          night: z.number().int().nonnegative(),
+        })
+        .strict(),
+    })
+    .strict()
+    .optional(),
   quarantine: z.object({
     total: z.number().int().nonnegative(),
     byReason: z.record(z.string(), z.number().int().nonnegative()),
@@ -129,6 +146,19 @@ export interface CheckpointStats {
   sources: SourceProgress;
 }
 
+/**
+ * What a store's first line says of it, read without its profiles: what a window can show while
+ * the rest is read (a million profiles take many seconds).
+ */
+export interface StoreGlance {
+  summary: StoreSummary;
+  windows: WindowedCounts;
+  quarantine: { total: number; byReason: Dict<number> };
+}
+
+/** The header is the file's first line; a longer one is not a header this program wrote. */
+const GLANCE_LIMIT = 64 << 20;
+
 export class ProfileStore {
   readonly path: string;
   readonly #db: Low<StoreImage | null>;
@@ -138,7 +168,8 @@ export class ProfileStore {
     this.#db = new Low<StoreImage | null>(new StoreFileAdapter(this.path), null);
   }
 
-  static async open(dataDir: string): Promise<OpenedStore> {
+  /** `riskThreshold`: what the totals count as at risk (else the last checkpoint's, else the default). */
+  static async open(dataDir: string, riskThreshold?: number): Promise<OpenedStore> {
     try {
       await mkdir(dataDir, { recursive: true });
     } catch (error) {
@@ -149,9 +180,9 @@ export class ProfileStore {
     let problem: string;
     const started = performance.now();
     try {
-      const state = await store.#read();
+      const state = await store.#read(riskThreshold);
       const readMs = performance.now() - started;
-      return { store, state: state ?? emptyEngineState(), notice: null, readMs };
+      return { store, state: state ?? emptyEngineState(riskThreshold), notice: null, readMs };
     } catch (error) {
       if (!(error instanceof StoreDamage) && !(error instanceof SyntaxError)) throw error;
       problem = error.message;
@@ -162,14 +193,50 @@ export class ProfileStore {
     store.#db.data = null;
     return {
       store,
-      state: emptyEngineState(),
+      state: emptyEngineState(riskThreshold),
       notice: `The store ${store.path} could not be read (${problem}); it was moved to ${aside} and a new, empty store was started.`,
       readMs: 0,
     };
   }
 
+  /**
+   * The header's figures, or null: no store, no summary (older stores, or a checkpoint of lent
+   * profiles), or anything amiss, which the full read will find and report. Never trusted beyond
+   * the first frames: the full read replaces them.
+   */
+  static async glance(dataDir: string): Promise<StoreGlance | null> {
+    let file: FileHandle | null = null;
+    try {
+      file = await openFile(join(dataDir, STORE_FILE), 'r');
+      const chunks: Buffer[] = [];
+      let length = 0;
+      for (;;) {
+        const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(1 << 20) });
+        if (bytesRead === 0 || length + bytesRead > GLANCE_LIMIT) return null;
+        const nl = buffer.subarray(0, bytesRead).indexOf(10);
+        chunks.push(buffer.subarray(0, nl === -1 ? bytesRead : nl));
+        length += bytesRead;
+        if (nl !== -1) break;
+      }
+      const text = headerOfFirstLine(Buffer.concat(chunks).toString('utf8'));
+      if (text === null) return null;
+      const header = headerShape.safeParse(JSON.parse(text));
+      if (!header.success || !header.data.summary) return null;
+      const { summary, windows, quarantine } = header.data;
+      return {
+        summary,
+        windows: windows ? WindowedCounts.fromJSON(windows) : new WindowedCounts(),
+        quarantine: { total: quarantine.total, byReason: dict(quarantine.byReason) },
+      };
+    } catch {
+      return null;
+    } finally {
+      await file?.close();
+    }
+  }
+
   /** The state the file holds; null when there is no file. Throws StoreDamage for anything else. */
-  async #read(): Promise<EngineState | null> {
+  async #read(riskThreshold: number | undefined): Promise<EngineState | null> {
     const size = await stat(this.path).then(
       (s) => s.size,
       () => null,
@@ -191,13 +258,16 @@ export class ProfileStore {
       );
     }
     const profiles = new Map<string, Profile>();
+    const { storeId, origin, sources, quarantine, windows, timelineBatch, summary } = header.data;
+    // Counted with the threshold the last checkpoint used (the settings' threshold, in `serve`).
+    const totals = new ProfileTotals(riskThreshold ?? summary?.threshold);
     for await (const lines of image.profiles)
       for (const line of lines) {
         const p = decodeProfile(JSON.parse(line));
         if (profiles.has(p.customerId)) throw new StoreDamage(`customer ${p.customerId} has two profiles`);
         profiles.set(p.customerId, p);
+        totals.add(p);
       }
-    const { storeId, origin, sources, quarantine, windows, timelineBatch } = header.data;
     return {
       windows: windows ? WindowedCounts.fromJSON(windows) : new WindowedCounts(),
       storeId: storeId ?? newStoreId(),
@@ -206,6 +276,7 @@ export class ProfileStore {
       sources: { files: dict(sources.files), kafka: dict(sources.kafka) },
       quarantine: { total: quarantine.total, byReason: dict(quarantine.byReason), recent: quarantine.recent },
       timelineBatch: timelineBatch ?? 0,
+      totals,
     };
   }
 

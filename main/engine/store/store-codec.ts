@@ -14,6 +14,7 @@ import {
   type SeenAt,
 } from '../profile/profile.js';
 import { internTrackId } from '../profile/track-ids.js';
+import type { StoreSummary } from '../read/profile-totals.js';
 import type { SavedWindows } from '../read/windows.js';
 import { StoreDamage } from './store-damage.js';
 
@@ -59,6 +60,11 @@ export interface StoreData {
   windows?: SavedWindows;
   /** The last batch this checkpoint holds (the timeline keeps what batches up to it wrote). */
   timelineBatch?: number;
+  /**
+   * The snapshot's figures over the profiles this checkpoint holds, so a reopened store shows them
+   * before its profiles are read; absent in older stores and in checkpoints of lent profiles.
+   */
+  summary?: StoreSummary;
 }
 
 /** Just the text and instant: in memory a profile may hold the event's whole WrittenTime. */
@@ -337,7 +343,8 @@ function crm(v: unknown, bad: Bad): Dict<CrmValue> | null {
 /** Everything in the store but the profiles. */
 export type StoreHeader = Omit<StoreData, 'profiles'>;
 
-export function storeHeader(state: EngineState): StoreHeader {
+/** `withSummary`: false while the state's own profiles (and so its totals) are not current. */
+export function storeHeader(state: EngineState, withSummary = true): StoreHeader {
   return {
     format: STORE_FORMAT,
     version: STORE_VERSION,
@@ -348,5 +355,6 @@ export function storeHeader(state: EngineState): StoreHeader {
     quarantine: state.quarantine,
     windows: state.windows.toJSON(),
     timelineBatch: state.timelineBatch,
+    ...(withSummary ? { summary: state.totals.summary(state.profiles.size) } : {}),
   };
 }

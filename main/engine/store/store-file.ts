@@ -26,6 +26,16 @@ export interface StoreImage {
 }
 
 const PROFILES_OPEN = '"profiles":[';
+
+/**
+ * The header of a store's first line, `{…,"profiles":[` → `{…}` (the writer puts profiles last,
+ * so the rest is the header); null for a line that does not open the profiles.
+ */
+export function headerOfFirstLine(line: string): string | null {
+  if (!line.endsWith(PROFILES_OPEN)) return null;
+  const rest = line.slice(0, -PROFILES_OPEN.length);
+  return rest.endsWith(',') ? `${rest.slice(0, -1)}}` : `${rest}}`;
+}
 /** Writes are gathered to about this size, so a million profiles are not a million writes. */
 const WRITE_CHUNK = 1 << 20;
 
@@ -38,10 +48,8 @@ export class StoreFileAdapter implements Adapter<StoreImage | null> {
     const first = await lines.next();
     if (first.done) return null; // no file yet
     const [line, ...more] = first.value as [string, ...string[]];
-    if (!line.endsWith(PROFILES_OPEN)) return wholeDocument([line, ...more], lines);
-    // `{…,"profiles":[` → `{…}`: the writer puts profiles last, so the rest is the header.
-    const rest = line.slice(0, -PROFILES_OPEN.length);
-    const header = rest.endsWith(',') ? `${rest.slice(0, -1)}}` : `${rest}}`;
+    const header = headerOfFirstLine(line);
+    if (header === null) return wholeDocument([line, ...more], lines);
     return { header, profiles: profileLines(more, lines) };
   }
 

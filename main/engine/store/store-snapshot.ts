@@ -46,7 +46,7 @@ export class StoreSnapshot {
     readonly lent: readonly LentLines[] | null = null,
   ) {
     // Encoded now, as they must not move under the writer; the offsets are also kept as a copy.
-    this.header = JSON.stringify(storeHeader(state));
+    this.header = JSON.stringify(storeHeader(state, lent === null));
     this.sources = structuredClone(state.sources);
     this.timelineBatch = state.timelineBatch;
     this.#order = lent ? [] : Array.from(state.profiles.values());
