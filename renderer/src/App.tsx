@@ -5,6 +5,7 @@ import { preloadBridge } from './api/engine-client';
 import { useEngine, useEngineEvent, useLiveState, useStaleSince } from './api/use-engine';
 import { BoothScreen } from './booth/BoothScreen';
 import { boothConfig } from './booth/booth-config';
+import { loadBokeh } from './charts/bokeh';
 import { ExportButton } from './components/ExportButton';
 import { StatusBar } from './components/StatusBar';
 import { markFirstSnapshot } from './first-frame-mark';
@@ -149,6 +150,15 @@ export function App() {
     if (live.snapshot)
       markFirstSnapshot({ customers: live.snapshot.customers, events: live.snapshot.events.total });
   }, [live.snapshot]);
+
+  // The charts library, fetched once the first frame is up and the page is idle: the Time of day
+  // view then opens at once, and the first frame does not wait for 1.5 MB of script it does not show.
+  const shown = live.snapshot !== null;
+  useEffect(() => {
+    if (!shown) return;
+    const idle = requestIdleCallback(() => void loadBokeh().catch(() => {}), { timeout: 3000 });
+    return () => cancelIdleCallback(idle);
+  }, [shown]);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;

@@ -5,8 +5,8 @@ import {
   type BokehColorMapper,
   type BokehColumnDataSource,
   type BokehFigure,
+  type BokehModule,
   type BokehRange1d,
-  bokeh,
   showFigures,
 } from './bokeh';
 
@@ -143,7 +143,16 @@ interface Built {
   mapper: BokehColorMapper;
 }
 
-export function TimeOfDayCharts({ data, height }: { data: TimeOfDayData; height?: number }) {
+/** `bokeh`: the loaded module (see useBokeh); the charts are made only once it is. */
+export function TimeOfDayCharts({
+  data,
+  height,
+  bokeh,
+}: {
+  data: TimeOfDayData;
+  height?: number;
+  bokeh: BokehModule;
+}) {
   const barsEl = useRef<HTMLDivElement>(null);
   const heatEl = useRef<HTMLDivElement>(null);
   const built = useRef<Built | null>(null);

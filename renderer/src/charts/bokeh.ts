@@ -1,4 +1,6 @@
-// BokehJS from its standalone scripts (index.html loads them; see vite.config.ts): window.Bokeh.
+// BokehJS from its standalone scripts (see vite.config.ts), loaded when a chart first needs it:
+// window.Bokeh. In the page's head they were 1.5 MB of script run before the app could start.
+import { useEffect, useState } from 'react';
 
 /** The small part of BokehJS's API the dashboard uses, typed. */
 export interface BokehColumnDataSource {
@@ -55,7 +57,7 @@ interface BokehDocument {
   add_root(model: BokehFigure): void;
   clear(): void;
 }
-interface BokehModule {
+export interface BokehModule {
   Plotting: {
     figure(args: Record<string, unknown>): BokehFigure;
     show(document: BokehDocument, element: HTMLElement): Promise<BokehView[]>;
@@ -71,7 +73,68 @@ interface BokehModule {
   HoverTool: new (args: { tooltips: Array<[string, string]> }) => unknown;
 }
 
-export const bokeh = (window as unknown as { Bokeh: BokehModule }).Bokeh;
+let loaded: BokehModule | null = null;
+let loading: Promise<BokehModule> | null = null;
+
+function addScript(src: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const el = document.createElement('script');
+    el.src = src;
+    el.async = false;
+    el.onload = () => resolve();
+    el.onerror = () => reject(new Error(`the charts library (${src}) could not be loaded`));
+    document.head.append(el);
+  });
+}
+
+/** BokehJS, loaded once (its API script needs the main one first); a failed load is tried again. */
+export function loadBokeh(): Promise<BokehModule> {
+  loading ??= addScript('./vendor/bokeh.min.js')
+    .then(() => addScript('./vendor/bokeh-api.min.js'))
+    .then(() => {
+      loaded = (window as unknown as { Bokeh: BokehModule }).Bokeh;
+      return loaded;
+    })
+    .catch((error: unknown) => {
+      loading = null;
+      throw error;
+    });
+  return loading;
+}
+
+/** BokehJS once loaded (null until then; what went wrong if it could not be); starts the load. */
+export function useBokeh(): { bokeh: BokehModule | null; error: string | null; retry: () => void } {
+  const [state, setState] = useState<{ bokeh: BokehModule | null; error: string | null }>({
+    bokeh: loaded,
+    error: null,
+  });
+  const [attempt, setAttempt] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a retry is a new attempt
+  useEffect(() => {
+    if (loaded) return;
+    let live = true;
+    loadBokeh().then(
+      (bokeh) => live && setState({ bokeh, error: null }),
+      (error: Error) => live && setState({ bokeh: null, error: error.message }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [attempt]);
+  return {
+    ...state,
+    retry: () => {
+      setState({ bokeh: null, error: null });
+      setAttempt((n) => n + 1);
+    },
+  };
+}
+
+/** The loaded module, for code that runs only once it is (the charts, under useBokeh). */
+function bokehModule(): BokehModule {
+  if (!loaded) throw new Error('BokehJS is not loaded yet');
+  return loaded;
+}
 
 /**
  * Shows figures in elements and returns what releases them. BokehJS keeps every Document it
@@ -82,6 +145,7 @@ export const bokeh = (window as unknown as { Bokeh: BokehModule }).Bokeh;
  * out of that list.
  */
 export function showFigures(pairs: Array<[BokehFigure, HTMLElement]>): () => void {
+  const bokeh = bokehModule();
   const documents: BokehDocument[] = [];
   const views: BokehView[] = [];
   let released = false;

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { WindowName } from '../../../shared/engine-api';
 import { DAYS_OF_WEEK } from '../../../shared/time-of-day';
 import { useEngine, usePolling } from '../api/use-engine';
+import { useBokeh } from '../charts/bokeh';
 import { TimeOfDayCharts, type TimeOfDayData } from '../charts/TimeOfDayCharts';
 import { CallError } from '../components/CallError';
 import { clockNote, WINDOW_LABELS, WindowPicker } from '../components/WindowPicker';
@@ -28,6 +29,7 @@ export function TimeOfDayView({
   active?: boolean;
 }) {
   const engine = useEngine();
+  const charts = useBokeh();
   const [deskWindow, setDeskWindow] = useState<WindowName>('all');
   const window = booth ? BOOTH_TOD_WINDOW : deskWindow;
   const polled = usePolling(() => engine.api.windowStats({ window }), 3000, `tod:${window}`, active);
@@ -88,7 +90,12 @@ export function TimeOfDayView({
         </p>
       )}
       {polled.error && <CallError what="The statistics" error={polled.error} onRetry={polled.refresh} />}
-      {data ? <TimeOfDayCharts data={data} /> : !polled.error && <p className="empty">Loading…</p>}
+      {charts.error && <CallError what="The charts" error={charts.error} onRetry={charts.retry} />}
+      {data && charts.bokeh ? (
+        <TimeOfDayCharts data={data} bokeh={charts.bokeh} />
+      ) : (
+        !polled.error && !charts.error && <p className="empty">Loading…</p>
+      )}
     </section>
   );
 }
