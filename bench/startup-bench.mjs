@@ -1,13 +1,16 @@
 // Group 7, start-up: from spawning the engine to the first dashboard frame painted with data,
-// with an empty store and with a 100,000-customer store.
+// with an empty store, a 100,000-customer store and a 1,000,000-customer store.
 // Electron's binary is not on the bench machine, so the "process" is `c360 serve` (the same engine
 // the app runs) and the window is a Chromium page, launched beforehand and told to navigate as soon
 // as the URL is printed. The page marks the frame (renderer/src/first-frame-mark.ts).
 // Run alone after `npm run build`: node bench/startup-bench.mjs (prints JSON). The 100k store is
-// built once into bench/.data/store-100k (a few minutes) and copied afresh for every run.
+// built once into bench/.data/store-100k (a minute or two), the 1M store into bench/.data/store-1m
+// (`bench/scale-child.mjs`: 1,000,000 customers × 20 listens, a few minutes; C360_BENCH_STARTUP_1M=0
+// leaves that case out), and each is copied afresh for every run. A cached store whose first line
+// has no saved figures (written before they were) is built again.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,10 +20,25 @@ const here = dirname(fileURLToPath(import.meta.url));
 const cache = join(here, '.data');
 const BIG = { customers: 100_000, events: 2_000_000 };
 
+/** True when the cached store exists and its first line carries the figures a first frame shows. */
+async function usable(store) {
+  const file = join(store, 'store.json');
+  if (!existsSync(file)) return false;
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read({ buffer: Buffer.alloc(1 << 20) });
+    const first = buffer.subarray(0, bytesRead).toString('utf8').split('\n')[0];
+    return first.includes('"summary":');
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The 100k-customer store, from the seeded demo generator through `c360 ingest`; built once. */
 async function bigStore(log) {
   const store = join(cache, `store-${BIG.customers / 1000}k`);
-  if (existsSync(join(store, 'store.json'))) return store;
+  if (await usable(store)) return store;
+  await rm(store, { recursive: true, force: true });
   const raw = join(cache, 'raw-startup');
   const part = `${store}.part`;
   await rm(raw, { recursive: true, force: true });
@@ -42,6 +60,22 @@ async function bigStore(log) {
   const files = ['customers.csv', 'tracks.csv', 'clicks.jsonl', 'predictions.jsonl'].map((f) => join(raw, f));
   run(['ingest', '--data-dir', part, ...files]);
   await rm(raw, { recursive: true, force: true });
+  await rename(part, store);
+  return store;
+}
+
+/** The 1M-customer store: the scale group's (20 listens each, ids c0…c999999); built once. */
+async function millionStore(log) {
+  const store = join(cache, 'store-1m');
+  if (await usable(store)) return store;
+  const part = `${store}.part`;
+  await rm(store, { recursive: true, force: true });
+  log('building the 1,000,000-customer store (once; a few minutes)');
+  execFileSync(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=8192', join(here, 'scale-child.mjs'), part, '1000000'],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   await rename(part, store);
   return store;
 }
@@ -79,6 +113,15 @@ async function startOnce(browser, { store, args }) {
         firstFrame: performance.getEntriesByName('c360:first-frame')[0].startTime,
       };
     });
+    // The store read and the stream running: the status bar says "connected" (until then, with a
+    // stored base, the first frames show the figures its last checkpoint saved).
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="status-connection"]')?.classList.contains('state-connected'),
+      null,
+      { timeout: 600_000, polling: 50 },
+    );
+    const liveAt = await page.evaluate(() => performance.now());
     // Node's and the page's clocks both count from an epoch origin; put everything on the spawn's.
     const spawn = performance.timeOrigin + serve.spawnedAt;
     const fromSpawn = (pageMs) => round(p.timeOrigin + pageMs - spawn, 0);
@@ -90,6 +133,7 @@ async function startOnce(browser, { store, args }) {
       firstContentfulPaintMs: p.firstContentfulPaint === null ? null : fromSpawn(p.firstContentfulPaint),
       firstSnapshotMs: fromSpawn(p.firstSnapshot),
       firstFrameMs: fromSpawn(p.firstFrame),
+      liveMs: fromSpawn(liveAt),
       firstFrame: p.detail,
     };
   } finally {
@@ -108,6 +152,7 @@ function summarise(runs) {
       pageLoaded: m('pageLoadedMs'),
       firstSnapshot: m('firstSnapshotMs'),
       firstFrame: m('firstFrameMs'),
+      live: m('liveMs'),
     },
     // As stages: engine up and listening; page and app code in (DOMContentLoaded: the module
     // script has run); first snapshot painted.
@@ -131,6 +176,7 @@ export async function startupBench({
   checkBuilt();
   await mkdir(cache, { recursive: true });
   const store = await bigStore(log);
+  const million = process.env.C360_BENCH_STARTUP_1M === '0' ? null : await millionStore(log);
   const cases = [
     {
       name: 'emptyStore',
@@ -148,6 +194,17 @@ export async function startupBench({
       store,
       args: ['--customers', String(BIG.customers)],
     },
+    ...(million
+      ? [
+          {
+            name: 'store1m',
+            about:
+              "copy of a 1,000,000-customer store (20 listens each; the scale group's), the demo adding its 5,000 customers",
+            store: million,
+            args: [],
+          },
+        ]
+      : []),
   ];
   const browser = await launchChromium();
   const results = {

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { DEFAULT_CHURN_THRESHOLD } from '../../shared/profile-columns.js';
 import { Engine } from '../engine/engine.js';
@@ -21,12 +20,6 @@ export interface IngestFlags {
   checkpointEvery: number;
   threads: number;
 }
-
-/**
- * One partition per core, up to two: the main thread still finds lines, keeps the windows and
- * writes the timeline, so more partitions than cores only take turns.
- */
-export const DEFAULT_INGEST_THREADS = Math.min(2, availableParallelism());
 
 export async function runIngest(files: string[], flags: IngestFlags): Promise<void> {
   if (files.length === 0 && flags.demo === undefined) {

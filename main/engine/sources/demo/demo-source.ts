@@ -6,7 +6,7 @@ import {
   demoLiveRecords,
   localWallClock,
 } from '../../demo/demo-live.js';
-import { DemoWorld } from '../../demo/demo-world.js';
+import type { DemoWorld } from '../../demo/demo-world.js';
 import type { DecodedRecord } from '../../ingest/ingest-session.js';
 import { UserError } from '../../user-error.js';
 import { type Source, type SourceClock, type SourceContext, sourceStatus } from '../source.js';
@@ -56,6 +56,9 @@ export class DemoSource implements Source {
 
   async run(ctx: SourceContext): Promise<void> {
     const options = this.options;
+    // Loaded here, not with the engine: faker's locales take a third of a second to load, which
+    // `serve` spends listening and reading the store instead.
+    const { DemoWorld } = await import('../../demo/demo-world.js');
     const world = new DemoWorld({ seed: options.seed, customers: options.customers });
     this.#world = world;
     let seq = 0;
