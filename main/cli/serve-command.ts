@@ -43,7 +43,8 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     },
   });
   // The server listens before the store is read, so the page loads while a large store opens
-  // (seconds at 100,000 customers); its API calls wait for the engine.
+  // (seconds at 100,000 customers); its API calls wait until the engine can take them, which is
+  // before the profiles are read (see EngineService.start).
   let engineStarted: (ok: boolean) => void = () => {};
   const server = new DashboardServer(engine, {
     host: flags.host,
@@ -77,13 +78,13 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       process.stdout.write(`Customer 360 dashboard on ${from}: ${address.url}\n`);
       if (token)
         process.stdout.write(`The page and API need the token ${token} (already in the URL above).\n`);
+      engineStarted(true);
     }));
   } catch (error) {
     engineStarted(false);
     await server.close();
     throw error;
   }
-  engineStarted(true);
   if (notice) process.stderr.write(`${notice}\n`);
   const shouldStop = stopOnInterrupt();
   await new Promise<void>((done) => {

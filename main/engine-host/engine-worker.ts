@@ -65,30 +65,38 @@ const vault = data.vault ? new RemoteVault(data.vault.description, port) : undef
 const engine = new EngineService(data.options, vault);
 for (const event of ENGINE_EVENTS) engine.on(event, (payload) => port.postMessage({ event, payload }));
 
-// A start that fails is reported, not left pending: the app shows it instead of waiting forever.
-const started = engine.start().then(
-  ({ notice }) => {
-    port.postMessage({ ready: true, notice, exportsDir: engine.exportsDir });
-    return true;
-  },
-  (error: Error) => {
-    port.postMessage({ ready: false, error: error.message });
-    return false;
-  },
-);
+// Calls are taken once the engine can answer them, before a large store's profiles are read
+// (see EngineService.start); `ready` goes out when it is read. A start that fails is reported,
+// not left pending: the app shows it instead of waiting forever.
+let answer: (ok: boolean) => void = () => {};
+const answering = new Promise<boolean>((resolve) => {
+  answer = resolve;
+});
+const started = engine
+  .start(() => answer(true))
+  .then(
+    ({ notice }) => {
+      port.postMessage({ ready: true, notice, exportsDir: engine.exportsDir });
+      return true;
+    },
+    (error: Error) => {
+      answer(false);
+      port.postMessage({ ready: false, error: error.message });
+      return false;
+    },
+  );
 
 port.on('message', async (message: unknown) => {
   if (typeof (message as VaultReply).vaultReply === 'number') {
     vault?.answer(message as VaultReply);
     return;
   }
-  const ok = await started;
   if ((message as { stop?: boolean }).stop) {
-    if (ok) await engine.stop();
+    if (await started) await engine.stop();
     port.postMessage({ stopped: true });
     return;
   }
-  if (!ok) return;
+  if (!(await answering)) return;
   const response = await dispatch(engine, message);
   if (response) port.postMessage(response);
 });

@@ -24,7 +24,7 @@ import type { SourceStatus } from '../../shared/source-status.js';
 import { DEFAULT_DEMO_RATE } from './demo/demo-live.js';
 import { Engine } from './engine.js';
 import { exportAggTable, exportLiveTable, writeCsvAtomically } from './export/csv-export.js';
-import { describeOrigin, reasonKey } from './ingest/quarantine.js';
+import { describeOrigin, type QuarantineState, reasonKey } from './ingest/quarantine.js';
 import { testKafkaConnection } from './kafka/connection-test.js';
 import { resolveKafkaSettings } from './kafka/kafka-settings.js';
 import { isAtRisk, type Profile } from './profile/profile.js';
@@ -126,6 +126,10 @@ export class EngineService implements EngineApi {
   readonly #vault: SecretVault;
   #settings: SettingsFile | null = null;
   #run: Running | null = null;
+  /** The connection being opened at start, until its store is read. */
+  #starting: ActiveConnection | null = null;
+  /** Settles when the starting connection's store is read (or could not be). */
+  #opening: Promise<void> | null = null;
   /** A store's saved figures, from its first line, until its profiles are read. */
   #glance: { connection: ActiveConnection; glance: StoreGlance } | null = null;
   readonly #listeners = new Map<EngineEventName, Set<Listener<EngineEventName>>>();
@@ -156,28 +160,36 @@ export class EngineService implements EngineApi {
   }
 
   /**
-   * Opens the settings and the starting connection's store, and starts its source. `chosen` hears
-   * which connection it is before its store is read (a large store takes seconds), so `serve` can
-   * name it and let the window load meanwhile.
+   * Opens the settings and the starting connection's store, and starts its source. `answering`
+   * hears which connection it is once the service can take calls, before its store is read (a
+   * large store takes seconds), so `serve` can name it and let the window load meanwhile: the
+   * snapshot, status and quarantine are those the store's last checkpoint saved until then, and
+   * calls that need the profiles wait for them.
    */
-  async start(chosen?: (connection: ActiveConnection) => void): Promise<{ notice: string | null }> {
+  async start(answering?: (connection: ActiveConnection) => void): Promise<{ notice: string | null }> {
     const { settings, notice: settingsNotice } = await SettingsFile.open(this.#options.dataDir);
     this.#settings = settings;
     const connection = await startingConnection(settings, this.#vault, this.#options.outside ?? {});
-    chosen?.(connection);
-    // What a window that loaded meanwhile shows until the source starts: the figures the last
-    // checkpoint saved in the store's first line, while the profiles are read.
     this.#setStatus({ source: connection.kind, state: 'connecting', detail: 'reading the store' });
     const glance = await ProfileStore.glance(storeDirOf(this.#options.dataDir, connection.id));
     if (glance) this.#glance = { connection, glance };
+    this.#starting = connection;
     const every = Math.max(100, this.#options.snapshotEveryMs ?? 200);
     this.#timer = setInterval(() => this.#tick(), every);
-    if (glance) this.#emit('snapshot', this.#snapshot());
     let storeNotice: string | null;
+    const opening = this.#open(connection);
+    this.#opening = opening.then(
+      () => {},
+      () => {},
+    );
+    answering?.(connection);
+    if (glance) this.#emit('snapshot', this.#snapshot());
     try {
-      storeNotice = await this.#open(connection);
+      storeNotice = await opening;
     } finally {
       this.#glance = null;
+      this.#opening = null;
+      this.#starting = null;
     }
     return { notice: [settingsNotice, storeNotice].filter(Boolean).join(' ') || null };
   }
@@ -292,6 +304,15 @@ export class EngineService implements EngineApi {
 
   #emit<E extends EngineEventName>(event: E, payload: EngineEvents[E]): void {
     for (const listener of this.#listeners.get(event) ?? []) listener(payload);
+  }
+
+  /**
+   * The running connection, once its store is read: calls that need the profiles (search, a
+   * customer, statistics) made while a large store is being read wait for it rather than fail.
+   */
+  async #ready(): Promise<Running> {
+    if (!this.#run && this.#opening) await this.#opening;
+    return this.#running();
   }
 
   #running(): Running {
@@ -435,8 +456,14 @@ export class EngineService implements EngineApi {
     return { from: windowStart(window, to), to };
   }
 
+  /** The running store's quarantine; while a store is read, the one its last checkpoint saved. */
+  #quarantineState(): QuarantineState {
+    if (!this.#run && this.#glance) return this.#glance.glance.quarantine;
+    return this.#running().engine.state.quarantine;
+  }
+
   #quarantineSummary(): QuarantineSummary {
-    const q = this.#running().engine.state.quarantine;
+    const q = this.#quarantineState();
     const byReason = Object.entries(q.byReason)
       .map(([reason, count]) => ({ reason, count }))
       .sort((a, b) => b.count - a.count)
@@ -448,7 +475,7 @@ export class EngineService implements EngineApi {
     query,
     limit = 20,
   }: ApiParams<'searchCustomers'>): Promise<EngineResults['searchCustomers']> {
-    const run = this.#running();
+    const run = await this.#ready();
     await run.searchReady;
     const profiles = run.engine.state.profiles;
     const { ids, matches, total, didYouMean } = run.search.search(query, limit);
@@ -460,7 +487,7 @@ export class EngineService implements EngineApi {
   }
 
   async customer360({ customerId }: ApiParams<'customer360'>): Promise<EngineResults['customer360']> {
-    const run = this.#running();
+    const run = await this.#ready();
     const p = run.engine.state.profiles.get(customerId);
     if (!p) return null;
     const now = this.#nowOf(run);
@@ -475,7 +502,7 @@ export class EngineService implements EngineApi {
     before,
     limit = 50,
   }: ApiParams<'customerTimeline'>): Promise<EngineResults['customerTimeline']> {
-    return this.#running().engine.timeline.query({
+    return (await this.#ready()).engine.timeline.query({
       customerId,
       kinds,
       from: from === undefined ? undefined : Date.parse(from),
@@ -486,6 +513,7 @@ export class EngineService implements EngineApi {
   }
 
   async baseStatistics(): Promise<EngineResults['baseStatistics']> {
+    await this.#ready();
     return this.#read('base', baseStatsAcc);
   }
 
@@ -514,7 +542,7 @@ export class EngineService implements EngineApi {
     window = 'all',
     booth,
   }: ApiParams<'churnOverview'>): Promise<EngineResults['churnOverview']> {
-    const run = this.#running();
+    const run = await this.#ready();
     const threshold = this.#threshold;
     const range = this.#range(run, window);
     const overview = await this.#read(`churn:${window}:${threshold}:${top}`, () =>
@@ -542,7 +570,7 @@ export class EngineService implements EngineApi {
   }
 
   async windowStats({ window }: ApiParams<'windowStats'>): Promise<EngineResults['windowStats']> {
-    const run = this.#running();
+    const run = await this.#ready();
     const range = this.#range(run, window);
     const clock = this.#clock(run);
     if (window === 'all' || !range) {
@@ -577,7 +605,7 @@ export class EngineService implements EngineApi {
 
   #quarantined(filter: QuarantineFilter): QuarantinedRecord[] {
     const text = filter.text?.toLowerCase();
-    return this.#running().engine.state.quarantine.recent.filter(
+    return this.#quarantineState().recent.filter(
       (r) =>
         (filter.reason === undefined || reasonKey(r.reason) === filter.reason) &&
         (filter.origin === undefined || filter.origin in r.origin) &&
@@ -608,7 +636,7 @@ export class EngineService implements EngineApi {
   async #view(): Promise<SettingsView> {
     const settings = this.#settingsFile();
     const dataDir = this.#options.dataDir;
-    const active = this.#running().connection;
+    const active = this.#run?.connection ?? this.#starting ?? this.#running().connection;
     const connections: SettingsView['connections'] = [
       {
         id: DEMO_CONNECTION_ID,
@@ -659,6 +687,7 @@ export class EngineService implements EngineApi {
     connection,
     password,
   }: ApiParams<'saveConnection'>): Promise<EngineResults['saveConnection']> {
+    await this.#ready(); // the running connection may be the one saved
     const settings = this.#settingsFile();
     const saved = await settings.saveConnection(connection);
     if (!saved.sasl) await this.#vault.delete(passwordKey(saved.id));
@@ -669,6 +698,7 @@ export class EngineService implements EngineApi {
   }
 
   async deleteConnection({ id }: ApiParams<'deleteConnection'>): Promise<SettingsView> {
+    await this.#ready();
     const settings = this.#settingsFile();
     if (!settings.connection(id)) throw new UserError(`no saved connection "${id}"`);
     if (this.#run?.connection.id === id) await this.#switchTo(DEMO_CONNECTION_ID, false);
@@ -715,6 +745,7 @@ export class EngineService implements EngineApi {
   }
 
   async switchConnection({ id }: ApiParams<'switchConnection'>): Promise<EngineResults['switchConnection']> {
+    await this.#ready();
     const notice = await this.#switchTo(id, false);
     return { notice, settings: await this.#settingsChanged() };
   }
@@ -754,7 +785,7 @@ export class EngineService implements EngineApi {
   }
 
   async kafkaOperations(): Promise<KafkaOperations> {
-    const run = this.#running();
+    const run = await this.#ready();
     const source = run.source;
     if (!(source instanceof KafkaSource))
       return { kafka: false, brokers: null, group: null, partitions: [], samples: [], history: [] };
@@ -815,8 +846,8 @@ export class EngineService implements EngineApi {
   // --- exports ---
 
   async startExport({ scope }: ApiParams<'startExport'>): Promise<EngineResults['startExport']> {
+    const run = await this.#ready();
     const exportId = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-    const run = this.#running();
     const profiles = run.engine.state.profiles;
     const dir = join(this.exportsDir, exportId);
     const threshold = this.#threshold;

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
@@ -10,6 +10,7 @@ import type { EngineService } from '../engine/engine-service.js';
 import { dispatch } from './api-dispatch.js';
 import { contentSecurityPolicy } from './content-security.js';
 import { contentTypeOf } from './content-types.js';
+import { StaticAssets } from './static-assets.js';
 
 /**
  * `c360 serve`: the built dashboard over HTTP and the engine API over a WebSocket (/api).
@@ -80,6 +81,7 @@ export class DashboardServer {
   readonly #http: Server;
   readonly #wss: WebSocketServer;
   readonly #unsubscribe: Array<() => void> = [];
+  readonly #assets = new StaticAssets();
   /** Host names this server answers to (besides the machine's own when bound to all addresses). */
   readonly #names = new Set<string>();
   #port = 0;
@@ -205,25 +207,31 @@ export class DashboardServer {
         this.#engine.exportsDir,
         url.pathname.slice('/exports/'.length),
         security,
-        true,
+        'download',
       );
       return;
     }
     const path = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
-    const sent = await this.#sendFile(res, this.#options.rendererDir, path, security, false);
+    const gzipOk = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const asset = { gzipOk };
+    const sent = await this.#sendFile(res, this.#options.rendererDir, path, security, asset);
     // Client-side routes fall back to the app.
-    if (!sent) await this.#sendFile(res, this.#options.rendererDir, 'index.html', security, false, true);
+    if (!sent) await this.#sendFile(res, this.#options.rendererDir, 'index.html', security, asset, true);
   }
 
-  /** Sends a file from inside `root` only; false when there is none. */
+  /**
+   * Sends a file from inside `root` only; false when there is none. `download`: an export,
+   * streamed from disk as an attachment; else one of the app's own files, from memory.
+   */
   async #sendFile(
     res: ServerResponse,
     root: string,
     relative: string,
     headers: Record<string, string>,
-    download: boolean,
+    how: 'download' | { gzipOk: boolean },
     mustExist = false,
   ): Promise<boolean> {
+    const download = how === 'download';
     const base = resolve(root);
     let decoded: string;
     try {
@@ -242,17 +250,52 @@ export class DashboardServer {
       if (mustExist || download) res.writeHead(404, headers).end('Not found');
       return mustExist || download;
     }
+    if (how === 'download') {
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': contentTypeOf(full),
+        'Content-Length': info.size,
+        'Content-Disposition': `attachment; filename="${join(full).split(sep).pop()}"`,
+        'Cache-Control': 'no-cache',
+      });
+      createReadStream(full).pipe(res);
+      return true;
+    }
+    const asset = await this.#assets.get(full, info);
+    const body = how.gzipOk && asset.gzipped ? asset.gzipped : asset.body;
     res.writeHead(200, {
       ...headers,
       'Content-Type': contentTypeOf(full),
-      'Content-Length': info.size,
-      ...(download ? { 'Content-Disposition': `attachment; filename="${join(full).split(sep).pop()}"` } : {}),
+      'Content-Length': body.length,
+      ...(body === asset.gzipped ? { 'Content-Encoding': 'gzip' } : {}),
+      Vary: 'Accept-Encoding',
       'Cache-Control': full.includes(`${sep}assets${sep}`)
         ? 'public, max-age=31536000, immutable'
         : 'no-cache',
     });
-    createReadStream(full).pipe(res);
+    res.end(body);
     return true;
+  }
+
+  /**
+   * The app's files read and gzipped now, on the thread pool, while the engine opens its store:
+   * the window asks for them within a few tens of milliseconds.
+   */
+  async #warmAssets(): Promise<void> {
+    const dir = resolve(this.#options.rendererDir);
+    const inside = async (sub: string) =>
+      (await readdir(join(dir, sub)).catch(() => [] as string[]))
+        .filter((n) => !n.endsWith('.map'))
+        .map((n) => join(sub, n));
+    // The page, its icon and scripts first; the charts library (vendor/) is asked for after the first frame.
+    const files = [...(await inside('.')), ...(await inside('assets')), ...(await inside('vendor'))];
+    await Promise.all(
+      files.map(async (file) => {
+        const full = join(dir, file);
+        const info = await stat(full).catch(() => null);
+        if (info?.isFile()) await this.#assets.get(full, info).catch(() => {});
+      }),
+    );
   }
 
   async listen(): Promise<{ url: string; port: number }> {
@@ -262,6 +305,7 @@ export class DashboardServer {
     });
     const { port } = this.#http.address() as AddressInfo;
     this.#port = port;
+    void this.#warmAssets();
     // Bound to every address, the URL to print is one another machine can use: a LAN address.
     const lan = WILDCARDS.has(this.#options.host)
       ? Object.values(networkInterfaces())

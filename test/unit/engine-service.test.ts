@@ -24,10 +24,11 @@ async function demoEngine(customers: number, history: number): Promise<EngineSer
   });
   running.push(engine);
   await engine.start();
-  // History is in once every customer has a profile and the final predictions arrived.
+  // History is in once the live stream runs: its simulated clock is the source's from then on.
+  // (Every customer scored is not enough: the history scores them at mid-window and again at its end.)
   for (let i = 0; i < 300; i++) {
     const s = await engine.snapshot();
-    if (s.customers === customers && s.events.predictions >= customers && s.latest.length === 12) break;
+    if (s.customers === customers && s.clock.simulated && s.latest.length === 12) break;
     await sleep(50);
   }
   return engine;
@@ -118,8 +119,19 @@ describe('the engine service', () => {
     });
     const statuses: Array<string | null> = [];
     again.on('status', (s) => statuses.push(s.detail));
-    await again.start();
+    // Calls made as soon as it answers, before the profiles are read: the quarantine is the saved
+    // one at once; a search waits for the profiles and then finds the customer.
+    let early360: Promise<unknown> | null = null;
+    let earlyQuarantine: Promise<unknown> | null = null;
+    await again.start(() => {
+      early360 = again
+        .searchCustomers({ query: '7' })
+        .then((r) => ({ read: started, ids: r.results.map((c) => c.customerId) }));
+      earlyQuarantine = again.quarantine({}).then((q) => ({ read: started, total: q.summary.total }));
+    });
     started = true;
+    expect(await earlyQuarantine).toEqual({ read: false, total: 0 });
+    expect(await early360).toMatchObject({ read: true, ids: expect.arrayContaining(['7']) });
     // A frame before the profiles were read, while the status said so, with the saved figures.
     expect(early.length).toBeGreaterThan(0);
     expect(statuses).toContain('reading the store');

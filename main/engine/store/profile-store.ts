@@ -2,8 +2,9 @@ import { type FileHandle, mkdir, open as openFile, rename, stat } from 'node:fs/
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
-import { type Dict, dict } from '../../../shared/dict.js';
+import { dict } from '../../../shared/dict.js';
 import { type EngineState, emptyEngineState, newStoreId, type SourceProgress } from '../engine-state.js';
+import type { QuarantineState } from '../ingest/quarantine.js';
 import type { Profile } from '../profile/profile.js';
 import { ProfileTotals, type StoreSummary } from '../read/profile-totals.js';
 import { WindowedCounts } from '../read/windows.js';
@@ -153,7 +154,7 @@ export interface CheckpointStats {
 export interface StoreGlance {
   summary: StoreSummary;
   windows: WindowedCounts;
-  quarantine: { total: number; byReason: Dict<number> };
+  quarantine: QuarantineState;
 }
 
 /** The header is the file's first line; a longer one is not a header this program wrote. */
@@ -226,7 +227,11 @@ export class ProfileStore {
       return {
         summary,
         windows: windows ? WindowedCounts.fromJSON(windows) : new WindowedCounts(),
-        quarantine: { total: quarantine.total, byReason: dict(quarantine.byReason) },
+        quarantine: {
+          total: quarantine.total,
+          byReason: dict(quarantine.byReason),
+          recent: quarantine.recent,
+        },
       };
     } catch {
       return null;
