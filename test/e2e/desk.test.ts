@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,12 @@ describe.skipIf(!chromiumAvailable())('the support desk by keyboard', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'c360-desk-'));
     engine = new EngineService({ dataDir, demo: { rate: 20, customers: 400, seed: 11, history: 8000 } });
     await engine.start();
+    // The demo writes its CRM records and history after the start: wait for the live stream.
+    for (let i = 0; i < 600; i++) {
+      const s = await engine.snapshot();
+      if (s.customers === 400 && s.clock.simulated) break;
+      await sleep(50);
+    }
     server = new DashboardServer(engine, { host: '127.0.0.1', port: 0, rendererDir: RENDERER, token: null });
     ({ port } = await server.listen());
     url = `http://127.0.0.1:${port}`;
@@ -79,6 +86,8 @@ describe.skipIf(!chromiumAvailable())('the support desk by keyboard', () => {
 
   it('Enter opens the best match at once, even before its answer came; arrows choose another; Esc clears', async () => {
     const page = await open('/?view=flow');
+    // As a person would: Ctrl+K once the page shows something (its keys are the app's from then).
+    await page.getByTestId('customers').waitFor();
     const [a, b] = named as [{ id: string; name: string }, { id: string; name: string }];
     await page.keyboard.press('Control+K');
     await page.keyboard.type(a.name, { delay: 0 });
