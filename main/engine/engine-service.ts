@@ -545,9 +545,11 @@ export class EngineService implements EngineApi {
     const run = await this.#ready();
     const threshold = this.#threshold;
     const range = this.#range(run, window);
-    const overview = await this.#read(`churn:${window}:${threshold}:${top}`, () =>
-      churnOverviewAcc(threshold, top, range),
-    );
+    // All time is kept current batch by batch; a window's latest predictions are read from every
+    // profile (in slices, shared by the calls of the same second).
+    const overview = range
+      ? await this.#read(`churn:${window}:${threshold}:${top}`, () => churnOverviewAcc(threshold, top, range))
+      : this.#totals(run).churnFigures(top);
     const masked = this.#masks(booth);
     return {
       ...overview,

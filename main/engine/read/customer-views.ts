@@ -123,21 +123,26 @@ export function baseStats(profiles: Iterable<Profile>): BaseStats {
 }
 
 /** Customers with a prediction and those at risk, by the value of one CRM field ("unknown" when absent). */
-class GroupRiskCounter {
+/** Customers with a prediction, and those at risk, by a CRM field; `remove` undoes an `add`. */
+export class GroupRiskCounter {
   readonly #groups = new Map<string, GroupRisk>();
   constructor(readonly field: string) {}
-  add(p: Profile, atRisk: boolean): void {
+  add(p: Profile, atRisk: boolean, by = 1): void {
     const key = text(own(p.crm, this.field)) ?? 'unknown';
     let g = this.#groups.get(key);
     if (!g) {
       g = { key, customers: 0, atRisk: 0 };
       this.#groups.set(key, g);
     }
-    g.customers += 1;
-    if (atRisk) g.atRisk += 1;
+    g.customers += by;
+    if (atRisk) g.atRisk += by;
+    if (g.customers === 0) this.#groups.delete(key); // as a count from scratch would not list it
+  }
+  remove(p: Profile, atRisk: boolean): void {
+    this.add(p, atRisk, -1);
   }
   result(): GroupRisk[] {
-    return [...this.#groups.values()].sort((a, b) => a.key.localeCompare(b.key));
+    return [...this.#groups.values()].map((g) => ({ ...g })).sort((a, b) => a.key.localeCompare(b.key));
   }
 }
 
@@ -201,13 +206,22 @@ export function churnCrossing(p: Profile, threshold: number): ChurnCrossing | nu
   };
 }
 
-interface Scored {
+export interface Scored {
   p: Profile;
   point: ChurnPoint;
 }
 
 /** Highest risk first; a label-only prediction (no score) after every score; then by id. */
-function byRisk(a: Scored, b: Scored): number {
+/** A customer at risk as the churn view lists them: the prediction that put them there. */
+export function scoredSummary({ p, point }: Scored, threshold: number): CustomerSummary {
+  return {
+    ...customerSummary(p, threshold),
+    churnRisk: point.risk,
+    churnLabel: pointLabel(point, threshold),
+  };
+}
+
+export function byRisk(a: Scored, b: Scored): number {
   const ra = a.point.risk ?? -1;
   const rb = b.point.risk ?? -1;
   return rb - ra || a.p.customerId.localeCompare(b.p.customerId);
@@ -246,11 +260,7 @@ export function churnOverviewAcc(
       byCampaign.add(p, atRisk);
     },
     result() {
-      const summary = ({ p, point }: Scored): CustomerSummary => ({
-        ...customerSummary(p, threshold),
-        churnRisk: point.risk,
-        churnLabel: pointLabel(point, threshold),
-      });
+      const summary = (s: Scored) => scoredSummary(s, threshold);
       return {
         threshold,
         predicted,
