@@ -1,6 +1,7 @@
 import type { ChurnFigures } from '../../../shared/engine-api.js';
 import { DEFAULT_CHURN_THRESHOLD } from '../../../shared/profile-columns.js';
-import { isAtRisk, type Profile, pointLabel } from '../profile/profile.js';
+import { bucketOfHour } from '../../../shared/time-of-day.js';
+import { type Profile, pointLabel } from '../profile/profile.js';
 import {
   addBuckets,
   type BucketCounts,
@@ -55,19 +56,36 @@ export class ProfileTotals {
     return { ...this.#buckets };
   }
 
+  /** A whole profile counted in. */
   add(p: Profile): void {
-    if (isAtRisk(p, this.#threshold)) this.#atRisk += 1;
     addBuckets(this.#buckets, p);
     this.#churn(p, 1);
   }
 
+  /** A whole profile counted out (before it changes or goes). */
   remove(p: Profile): void {
-    if (isAtRisk(p, this.#threshold)) this.#atRisk -= 1;
     const b = this.#buckets;
     b.morning -= p.morning;
     b.afternoon -= p.afternoon;
     b.evening -= p.evening;
     b.night -= p.night;
+    this.#churn(p, -1);
+  }
+
+  /**
+   * One listen at this hour, as countListen counts it into its profile: the only change a listen
+   * makes to these figures, so a batch of listens costs a switch each, not a profile out and in.
+   */
+  listenAt(hour: number): void {
+    this.#buckets[bucketOfHour(hour)] += 1;
+  }
+
+  /** What a prediction or a CRM record changes (at risk, the churn view): counted in, or out. */
+  addChurn(p: Profile): void {
+    this.#churn(p, 1);
+  }
+
+  removeChurn(p: Profile): void {
     this.#churn(p, -1);
   }
 
@@ -77,6 +95,7 @@ export class ProfileTotals {
     if (!point) return;
     this.#predicted += by;
     const atRisk = pointLabel(point, this.#threshold) === 1;
+    if (atRisk) this.#atRisk += by;
     if (point.risk !== null) {
       this.#scored += by;
       const tenth = Math.min(9, Math.floor(point.risk * 10));
