@@ -50,6 +50,10 @@ describe.skipIf(!chromiumAvailable())('the window while the engine starts', () =
     await page.waitForTimeout(500);
     for (const id of ['customers', 'at-risk', 'events-per-second', 'events-total'])
       expect(await page.getByTestId(id).innerText(), id).toBe('—');
+    // A view whose figures are not in yet says it is loading, not that there are none.
+    const churn = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await churn.goto(`${url}?view=churn`);
+    await expect.poll(() => churn.locator('.churn-view .empty').innerText()).toBe('Loading…');
 
     await engine.start();
     ready(true);

@@ -225,7 +225,8 @@ export function ChurnView({
       )}
       {polled.error && <CallError what="The churn overview" error={polled.error} onRetry={polled.refresh} />}
       {!overview || !options ? (
-        !polled.error && <p className="empty">Waiting for predictions…</p>
+        // Not "waiting for predictions": a large store's are there, being read.
+        !polled.error && <p className="empty">Loading…</p>
       ) : (
         <div className="grid churn-grid">
           <figure className="panel wide histogram-panel">
