@@ -172,7 +172,8 @@ export class EngineService implements EngineApi {
     const connection = await startingConnection(settings, this.#vault, this.#options.outside ?? {});
     this.#setStatus({ source: connection.kind, state: 'connecting', detail: 'reading the store' });
     const glance = await ProfileStore.glance(storeDirOf(this.#options.dataDir, connection.id));
-    if (glance) this.#glance = { connection, glance };
+    // Counted at another threshold (changed since the last checkpoint): no figures beat wrong ones.
+    if (glance && glance.summary.threshold === this.#threshold) this.#glance = { connection, glance };
     this.#starting = connection;
     const every = Math.max(100, this.#options.snapshotEveryMs ?? 200);
     this.#timer = setInterval(() => this.#tick(), every);
@@ -183,7 +184,7 @@ export class EngineService implements EngineApi {
       () => {},
     );
     answering?.(connection);
-    if (glance) this.#emit('snapshot', this.#snapshot());
+    if (this.#glance) this.#emit('snapshot', this.#snapshot());
     try {
       storeNotice = await opening;
     } finally {
@@ -380,8 +381,7 @@ export class EngineService implements EngineApi {
       last24h: { events: day.listens + day.clicks + day.predictions, listens: day.listens },
       events: { total: 0, perSecond: 0, listens: 0, clicks: 0, predictions: 0 },
       customers: summary.customers,
-      // Counted at another threshold: none shown rather than a wrong count, until the store is read.
-      atRisk: summary.threshold === this.#threshold ? summary.atRisk : 0,
+      atRisk: summary.atRisk,
       flow: { web: 0, mobile: 0, desktop: 0, predictions: 0 },
       buckets: summary.buckets,
       latest: [],
@@ -598,6 +598,8 @@ export class EngineService implements EngineApi {
   }
 
   async snapshot(): Promise<DashboardSnapshot> {
+    // With no saved figures to show (a new or older store), it waits for the store like the rest.
+    if (!this.#glance) await this.#ready();
     return this.#snapshot();
   }
 
@@ -620,6 +622,7 @@ export class EngineService implements EngineApi {
     limit = 200,
     ...filter
   }: ApiParams<'quarantine'>): Promise<EngineResults['quarantine']> {
+    if (!this.#glance) await this.#ready();
     const matching = this.#quarantined(filter);
     return {
       summary: this.#quarantineSummary(),

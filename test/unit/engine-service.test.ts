@@ -142,6 +142,21 @@ describe('the engine service', () => {
     expect(shown.last24h.events).toBeGreaterThan(0);
   });
 
+  it('answers calls made before a store without saved figures is open once it is, not with an error', async () => {
+    const fresh = new EngineService({
+      dataDir: await mkdtemp(join(tmpdir(), 'c360-engine-')),
+      demo: { rate: 1, customers: 50, seed: 3, history: 0 },
+    });
+    running.push(fresh);
+    let early: Promise<[DashboardSnapshot, number]> | null = null;
+    await fresh.start(() => {
+      early = Promise.all([fresh.snapshot(), fresh.quarantine({}).then((q) => q.summary.total)]);
+    });
+    const [snapshot, quarantined] = await (early as unknown as Promise<[DashboardSnapshot, number]>);
+    expect(snapshot.source).toBe('demo');
+    expect(quarantined).toBe(0);
+  });
+
   it('searches by id, name, email, phone and zip, the exact id first', async () => {
     const engine = await demoEngine(300, 3000);
     // A customer with a phone (about one in ten has none).

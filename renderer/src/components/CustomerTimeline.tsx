@@ -157,18 +157,27 @@ function dayBound(date: string, end: boolean): string | undefined {
 /**
  * "Now" for relative times: the stream's clock (the demo's simulated time) from the pushed
  * snapshots, else the wall clock; re-read every 10 s, not with every snapshot (ten a second), so a
- * long timeline is not drawn again for nothing.
+ * long timeline is not drawn again for nothing; and at once when the clock jumps (the first
+ * snapshots of a reopened store carry its latest event's time until the demo's clock starts).
  */
+const JUMP_MS = 60_000;
+
 function useStreamNow(): number {
   const engine = useEngine();
-  const clock = useRef<{ stream: number; at: number } | null>(null);
+  const clock = useRef<{ stream: number; at: number; speed: number } | null>(null);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    const read = () => (clock.current ? clock.current.stream + (Date.now() - clock.current.at) : Date.now());
+    // The stream's clock runs `speed` times the wall clock (the demo's simulated time).
+    const read = () => {
+      const c = clock.current;
+      return c ? c.stream + (Date.now() - c.at) * c.speed : Date.now();
+    };
     const off = engine.on('snapshot', (s) => {
-      const first = clock.current === null;
-      if (s.clock.now) clock.current = { stream: Date.parse(s.clock.now), at: Date.now() };
-      if (first && clock.current) setNow(read());
+      if (!s.clock.now) return;
+      const stream = Date.parse(s.clock.now);
+      const jumped = clock.current === null || Math.abs(stream - read()) > JUMP_MS;
+      clock.current = { stream, at: Date.now(), speed: s.clock.speed };
+      if (jumped) setNow(read());
     });
     const timer = setInterval(() => setNow(read()), 10_000);
     return () => {
