@@ -130,8 +130,8 @@ export class EngineService implements EngineApi {
   #starting: ActiveConnection | null = null;
   /** Settles when the starting connection's store is read (or could not be). */
   #opening: Promise<void> | null = null;
-  /** A store's saved figures, from its first line, until its profiles are read. */
-  #glance: { connection: ActiveConnection; glance: StoreGlance } | null = null;
+  /** The starting store's saved figures, from its first line, until its profiles are read. */
+  #glance: StoreGlance | null = null;
   readonly #listeners = new Map<EngineEventName, Set<Listener<EngineEventName>>>();
   #status: SourceStatus;
   #timer: NodeJS.Timeout | null = null;
@@ -173,7 +173,7 @@ export class EngineService implements EngineApi {
     this.#setStatus({ source: connection.kind, state: 'connecting', detail: 'reading the store' });
     const glance = await ProfileStore.glance(storeDirOf(this.#options.dataDir, connection.id));
     // Counted at another threshold (changed since the last checkpoint): no figures beat wrong ones.
-    if (glance && glance.summary.threshold === this.#threshold) this.#glance = { connection, glance };
+    if (glance && glance.summary.threshold === this.#threshold) this.#glance = glance;
     this.#starting = connection;
     const every = Math.max(100, this.#options.snapshotEveryMs ?? 200);
     this.#timer = setInterval(() => this.#tick(), every);
@@ -364,14 +364,7 @@ export class EngineService implements EngineApi {
    * The snapshot a store's saved figures make, while its profiles are read: nothing live yet,
    * the base as the last checkpoint left it.
    */
-  #glanceSnapshot({
-    connection,
-    glance,
-  }: {
-    connection: ActiveConnection;
-    glance: StoreGlance;
-  }): DashboardSnapshot {
-    const { summary, windows } = glance;
+  #glanceSnapshot(connection: ActiveConnection, { summary, windows }: StoreGlance): DashboardSnapshot {
     const now = windows.nowFor(Date.now());
     const day = windows.counts('24h', now || undefined);
     return {
@@ -398,7 +391,8 @@ export class EngineService implements EngineApi {
   }
 
   #snapshot(): DashboardSnapshot {
-    if (!this.#run && this.#glance) return this.#glanceSnapshot(this.#glance);
+    if (!this.#run && this.#glance && this.#starting)
+      return this.#glanceSnapshot(this.#starting, this.#glance);
     const run = this.#running();
     const profiles = run.engine.state.profiles;
     const totals = this.#totals(run);
@@ -458,7 +452,7 @@ export class EngineService implements EngineApi {
 
   /** The running store's quarantine; while a store is read, the one its last checkpoint saved. */
   #quarantineState(): QuarantineState {
-    if (!this.#run && this.#glance) return this.#glance.glance.quarantine;
+    if (!this.#run && this.#glance) return this.#glance.quarantine;
     return this.#running().engine.state.quarantine;
   }
 

@@ -212,6 +212,11 @@ export interface Scored {
 }
 
 /** Highest risk first; a label-only prediction (no score) after every score; then by id. */
+/** The churn histogram's bar for a risk: tenths, 1.0 in the last. */
+export function riskTenth(risk: number): number {
+  return Math.min(9, Math.floor(risk * 10));
+}
+
 /** A customer at risk as the churn view lists them: the prediction that put them there. */
 export function scoredSummary({ p, point }: Scored, threshold: number): CustomerSummary {
   return {
@@ -251,7 +256,7 @@ export function churnOverviewAcc(
       predicted += 1;
       if (point.risk !== null) {
         scored += 1;
-        const bin = Math.min(9, Math.floor(point.risk * 10));
+        const bin = riskTenth(point.risk);
         histogram[bin] = (histogram[bin] ?? 0) + 1;
       }
       const atRisk = pointLabel(point, threshold) === 1;

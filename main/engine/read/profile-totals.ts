@@ -8,6 +8,7 @@ import {
   byRisk,
   emptyBuckets,
   GroupRiskCounter,
+  riskTenth,
   type Scored,
   scoredSummary,
 } from './customer-views.js';
@@ -98,7 +99,7 @@ export class ProfileTotals {
     if (atRisk) this.#atRisk += by;
     if (point.risk !== null) {
       this.#scored += by;
-      const tenth = Math.min(9, Math.floor(point.risk * 10));
+      const tenth = riskTenth(point.risk);
       this.#histogram[tenth] = (this.#histogram[tenth] ?? 0) + by;
     }
     if (by === 1) {
