@@ -231,7 +231,6 @@ export class DashboardServer {
     how: 'download' | { gzipOk: boolean },
     mustExist = false,
   ): Promise<boolean> {
-    const download = how === 'download';
     const base = resolve(root);
     let decoded: string;
     try {
@@ -247,8 +246,8 @@ export class DashboardServer {
     }
     const info = await stat(full).catch(() => null);
     if (!info?.isFile()) {
-      if (mustExist || download) res.writeHead(404, headers).end('Not found');
-      return mustExist || download;
+      if (mustExist || how === 'download') res.writeHead(404, headers).end('Not found');
+      return mustExist || how === 'download';
     }
     if (how === 'download') {
       res.writeHead(200, {

@@ -157,6 +157,17 @@ export interface StoreGlance {
   quarantine: QuarantineState;
 }
 
+/** The header's windows and quarantine as the engine holds them: for the full read and the glance alike. */
+function windowsAndQuarantine({
+  windows,
+  quarantine,
+}: z.infer<typeof headerShape>): Pick<EngineState, 'windows' | 'quarantine'> {
+  return {
+    windows: windows ? WindowedCounts.fromJSON(windows) : new WindowedCounts(),
+    quarantine: { total: quarantine.total, byReason: dict(quarantine.byReason), recent: quarantine.recent },
+  };
+}
+
 /** The header is the file's first line; a longer one is not a header this program wrote. */
 const GLANCE_LIMIT = 64 << 20;
 
@@ -223,16 +234,7 @@ export class ProfileStore {
       if (text === null) return null;
       const header = headerShape.safeParse(JSON.parse(text));
       if (!header.success || !header.data.summary) return null;
-      const { summary, windows, quarantine } = header.data;
-      return {
-        summary,
-        windows: windows ? WindowedCounts.fromJSON(windows) : new WindowedCounts(),
-        quarantine: {
-          total: quarantine.total,
-          byReason: dict(quarantine.byReason),
-          recent: quarantine.recent,
-        },
-      };
+      return { summary: header.data.summary, ...windowsAndQuarantine(header.data) };
     } catch {
       return null;
     } finally {
@@ -263,7 +265,7 @@ export class ProfileStore {
       );
     }
     const profiles = new Map<string, Profile>();
-    const { storeId, origin, sources, quarantine, windows, timelineBatch, summary } = header.data;
+    const { storeId, origin, sources, timelineBatch, summary } = header.data;
     // Counted with the threshold the last checkpoint used (the settings' threshold, in `serve`).
     const totals = new ProfileTotals(riskThreshold ?? summary?.threshold);
     for await (const lines of image.profiles)
@@ -274,12 +276,11 @@ export class ProfileStore {
         totals.add(p);
       }
     return {
-      windows: windows ? WindowedCounts.fromJSON(windows) : new WindowedCounts(),
+      ...windowsAndQuarantine(header.data),
       storeId: storeId ?? newStoreId(),
       origin: origin ?? null,
       profiles,
       sources: { files: dict(sources.files), kafka: dict(sources.kafka) },
-      quarantine: { total: quarantine.total, byReason: dict(quarantine.byReason), recent: quarantine.recent },
       timelineBatch: timelineBatch ?? 0,
       totals,
     };
