@@ -35,7 +35,13 @@ export type SearchMatch = 'id' | 'word' | 'prefix' | 'inside' | 'typo';
 
 export interface SearchResults {
   results: Array<CustomerSummary & { match?: SearchMatch }>;
+  /** Matches counted: all of them, unless `more`. */
   total: number;
+  /**
+   * Set when more customers match than a search counts (a short or common query): `total` is
+   * how many were counted, and `results` are the best of those.
+   */
+  more?: true;
   /**
    * Set when nothing matched exactly and the results are matches with typos forgiven: the query
    * spelled as the best of them matches it exactly.

@@ -472,12 +472,17 @@ export class EngineService implements EngineApi {
     const run = await this.#ready();
     await run.searchReady;
     const profiles = run.engine.state.profiles;
-    const { ids, matches, total, didYouMean } = run.search.search(query, limit);
+    const { ids, matches, total, more, didYouMean } = run.search.search(query, limit);
     const results = ids.flatMap((id, i) => {
       const p = profiles.get(id);
       return p ? [{ ...customerSummary(p, this.#threshold), match: matches[i] }] : [];
     });
-    return didYouMean === null ? { results, total } : { results, total, didYouMean };
+    return {
+      results,
+      total,
+      ...(more ? { more: true as const } : {}),
+      ...(didYouMean === null ? {} : { didYouMean }),
+    };
   }
 
   async customer360({ customerId }: ApiParams<'customer360'>): Promise<EngineResults['customer360']> {

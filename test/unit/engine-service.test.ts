@@ -352,5 +352,10 @@ describe('a large store opening', () => {
     // The last customer the store holds: indexed last, in the final slice.
     const found = await engine.searchCustomers({ query: `number${N - 1}`, limit: 5 });
     expect(found.results.map((r) => r.customerId)).toEqual([`c${N - 1}`]);
+    // A query every customer matches counts a thousand and says there are more.
+    const common = await engine.searchCustomers({ query: 'person', limit: 25 });
+    expect(common).toMatchObject({ total: 1000, more: true });
+    expect(common.results).toHaveLength(25);
+    expect(found).not.toHaveProperty('more');
   }, 60_000);
 });

@@ -28,6 +28,11 @@ import {
  * word is in its haystack or one typo away from one of its words (ranked by how many words needed
  * a typo), and "did you mean" gives the query as the best of them would match it exactly.
  *
+ * A search counts at most `countUpTo` matches (1,000; or its limit, if more) and then stops,
+ * saying there are more: the results are the best of those it counted, with the customers whose
+ * id is the query always first. Ranking and counting every match of a short or common query
+ * (`ma`: 726,169 of a million customers) took 50-70 ms; a thousand is all an agent can use.
+ *
  * Why an index of our own rather than a search library: MiniSearch (the well-kept one; fuse.js
  * scans every document) was measured on the same 100,000 demo customers and queries
  * (`node --expose-gc bench/search-scale-child.mjs 100000 minisearch`, prefix and fuzzy search,
@@ -37,16 +42,17 @@ import {
  * code, or the middle of a word (the last digits of a phone number, part of an email), is not
  * found at all. This index keeps the cheap paths it had and adds the typo step beside them:
  *
- * - a query of three characters or more first asks which blocks of customers hold all its
- *   trigrams (TrigramBlocks) and reads only those customers: most queries (a name, a phone
- *   number, an email) leave a few hundred;
+ * - a query of three characters or more (or two Japanese or Chinese ones) first asks which
+ *   customers' trigram signatures hold all its rarer trigrams (TrigramSignatures) and reads
+ *   only those customers: most queries (a name, a phone number, an email) leave a few hundred;
  * - a shorter or a common one (`a`, `gmail`) scans one string of all haystacks joined, with a
- *   native indexOf per matching customer; an offsets table maps a match back to its customer.
+ *   native indexOf per matching customer, until it has counted enough; an offsets table maps a
+ *   match back to its customer.
  *   Customers added or changed since it was built are scanned one by one, and the string is
  *   rebuilt once they are an eighth of all: updates stay cheap, queries never rebuild;
  * - typos: every distinct word of three letters or more is kept in a sorted dictionary
  *   (TermDictionary); the words one typo away from a query word are found from two ranges of
- *   it, and the blocks holding any of them are read as above.
+ *   it, and the customers whose signatures may hold any of them are read as above.
  */
 
 function haystack(p: Profile): string {
@@ -67,32 +73,60 @@ function haystack(p: Profile): string {
   return hay === '' ? '\u0001' : hay;
 }
 
-/** Matches in rank order, keeping at most `cap` per rank (the rest are only counted). */
+/**
+ * Matches by rank, keeping at most `cap` per rank (the rest are only counted) and counting at most
+ * `bound`: a match after those sets `more`, and the scan stops. Customers whose folded id is the
+ * query are added first (`pinned`), so the exact id leads even when the scan stops before it.
+ */
 class Ranked {
   readonly lists: number[][];
   total = 0;
+  more = false;
 
   constructor(
     ranks: number,
     readonly cap: number,
+    readonly bound: number,
+    readonly pinned: ReadonlySet<number> = new Set(),
   ) {
     this.lists = Array.from({ length: ranks }, () => []);
   }
 
+  /** Counts the customers whose folded id is the query first (ascending), as exact-id matches. */
+  pin(): void {
+    for (const o of [...this.pinned].sort((a, b) => a - b)) {
+      if (this.total >= this.bound) this.more = true;
+      else {
+        this.total += 1;
+        const list = this.lists[ID] as number[];
+        if (list.length < this.cap) list.push(o);
+      }
+    }
+  }
+
+  /** A Ranked for another part of the customers, counting what this one has room left for. */
+  part(): Ranked {
+    return new Ranked(this.lists.length, this.cap, this.bound - this.total, this.pinned);
+  }
+
   add(ordinal: number, rank: number): void {
+    if (rank === ID && this.pinned.has(ordinal)) return; // counted once, when pinned
+    if (this.total >= this.bound) {
+      this.more = true;
+      return;
+    }
     this.total += 1;
     const list = this.lists[rank] as number[];
     if (list.length < this.cap) list.push(ordinal);
   }
 
-  /** Both scanned disjoint customers; each rank is kept in ordinal order. */
-  static merge(a: Ranked, b: Ranked): Ranked {
-    const merged = new Ranked(a.lists.length, a.cap);
-    a.lists.forEach((list, rank) => {
-      merged.lists[rank] = list.concat(b.lists[rank] as number[]).sort((i, j) => i - j);
+  /** Adds what `part` counted: both scanned disjoint customers. Each rank is kept in ordinal order. */
+  absorb(part: Ranked): void {
+    this.lists.forEach((list, rank) => {
+      this.lists[rank] = list.concat(part.lists[rank] as number[]).sort((i, j) => i - j);
     });
-    merged.total = a.total + b.total;
-    return merged;
+    this.total += part.total;
+    this.more ||= part.more;
   }
 
   /** The first `limit` (negative: all but the last -limit) as [ordinal, rank] pairs. */
@@ -101,14 +135,40 @@ class Ranked {
   }
 }
 
-const BLOCK_SHIFT = 3; // blocks of 8 customers
-const BLOCK = 1 << BLOCK_SHIFT;
-const BUCKET_SHIFT = 12; // trigrams hashed into 4096 buckets
+const BUCKET_SHIFT = 10; // a customer's grams set bits of a 1024-bit signature
 const BUCKETS = 1 << BUCKET_SHIFT;
+const CHUNK_SHIFT = 13; // signatures kept per chunk of 8192 customers
+const CHUNK_GROUPS = 1 << (CHUNK_SHIFT - 5); // 256 groups of 32 customers a chunk
+const CHUNK_WORDS = BUCKETS * CHUNK_GROUPS; // 1 MB a chunk
+const COUNT_SHIFT = 20; // grams counted in a table of 2^20 (collisions only count more)
 
-function bucket(text: string, i: number): number {
-  const code = text.charCodeAt(i) * 961 + text.charCodeAt(i + 1) * 31 + text.charCodeAt(i + 2);
-  return Math.imul(code, 0x9e3779b1) >>> (32 - BUCKET_SHIFT);
+/**
+ * Two characters, one of them past Latin-1: Japanese and Chinese names are words of two
+ * characters, which trigrams alone would leave to a scan of every customer.
+ */
+function isWidePair(text: string, i: number): boolean {
+  return text.charCodeAt(i) > 0xff || text.charCodeAt(i + 1) > 0xff;
+}
+
+/** A trigram's code; a wide pair's is apart from every trigram's (a char code is below 2^16). */
+function gramCode(text: string, i: number, pair: boolean): number {
+  return pair
+    ? text.charCodeAt(i) * 65599 + text.charCodeAt(i + 1) + 0x7fffffff
+    : text.charCodeAt(i) * 961 + text.charCodeAt(i + 1) * 31 + text.charCodeAt(i + 2);
+}
+
+/** The three bits a gram sets, and its slot in the table of counts. */
+function firstBit(code: number): number {
+  return Math.imul(code | 0, 0x9e3779b1) >>> (32 - BUCKET_SHIFT);
+}
+function secondBit(code: number): number {
+  return Math.imul((code | 0) ^ 0x5bd1e995, 0x85ebca6b) >>> (32 - BUCKET_SHIFT);
+}
+function thirdBit(code: number): number {
+  return Math.imul((code | 0) ^ 0x27d4eb2f, 0xc2b2ae35) >>> (32 - BUCKET_SHIFT);
+}
+function countSlot(code: number): number {
+  return Math.imul((code | 0) ^ 0x165667b1, 0x9e3779b1) >>> (32 - COUNT_SHIFT);
 }
 
 function bitCount(word: number): number {
@@ -118,55 +178,144 @@ function bitCount(word: number): number {
 }
 
 /**
- * Which blocks of customers have which trigrams: a block without all of a needle's trigrams cannot
- * hold it; one with all of them may (trigrams share buckets), so its customers are read.
- * Per group of 32 blocks, one 32-bit word per bucket, a bit per block; a group's words are
- * together, so one customer's trigrams land in 16 KB. 64 bytes per customer.
+ * Each customer's trigrams (and wide pairs) as a signature of 1024 bits, three set per gram: a
+ * customer without all of a needle's bits cannot hold it; one with all of them may (grams share
+ * bits), so its haystack is read. 128 bytes a customer.
+ *
+ * Common grams are left out: once a gram has been counted in more than a sixteenth of the
+ * customers (and `commonAfter`), later signatures do not set its bits and queries do not ask for
+ * them (a gram never stops being common, so every gram a query asks for is in every signature).
+ * In the demo's customers, 40 trigrams (".co", "gma", "str") are each in more than a tenth of
+ * them; their bits, set in nearly every signature, had let a needle of one rare trigram read 5%
+ * of a million customers.
+ * (Signatures per block of 8 customers, as this was first, let one customer's trigrams stand in
+ * for another's: "santo" read 5% of a million customers to find 589.)
+ *
+ * Stored sliced, a bit per customer: per chunk of 8192 customers, each signature bit is a row of
+ * 256 words, one per group of 32. A query reads a few rows of each chunk from end to end; a
+ * customer's bits are all in its chunk's 1 MB.
  */
-class TrigramBlocks {
-  #bits = new Int32Array(BUCKETS);
+class TrigramSignatures {
+  #bits = new Int32Array(CHUNK_WORDS);
+  readonly #counts = new Uint32Array(1 << COUNT_SHIFT);
+  readonly #common = new Uint8Array(1 << COUNT_SHIFT);
+  #customers = 0;
+
+  constructor(readonly commonAfter: number) {}
+
+  /** The word of signature bit `bucket` for the group of 32 customers holding `ordinal`. */
+  static #word(ordinal: number, bucket: number): number {
+    return (
+      ((ordinal >> CHUNK_SHIFT) * CHUNK_WORDS) |
+      (bucket << (CHUNK_SHIFT - 5)) |
+      ((ordinal >> 5) & (CHUNK_GROUPS - 1))
+    );
+  }
 
   add(ordinal: number, hay: string): void {
-    const block = ordinal >> BLOCK_SHIFT;
-    const group = (block >> 5) << BUCKET_SHIFT;
-    if (group >= this.#bits.length) {
-      const grown = new Int32Array(this.#bits.length * 2);
+    const end = ((ordinal >> CHUNK_SHIFT) + 1) * CHUNK_WORDS;
+    if (end > this.#bits.length) {
+      const grown = new Int32Array(Math.max(end, this.#bits.length * 2));
       grown.set(this.#bits);
       this.#bits = grown;
     }
-    const bits = this.#bits;
-    const bit = 1 << (block & 31);
-    for (let i = 0; i + 2 < hay.length; i++) {
-      const at = group + bucket(hay, i);
-      bits[at] = (bits[at] as number) | bit;
+    this.#customers = Math.max(this.#customers, ordinal + 1);
+    const limit = Math.max(this.commonAfter, this.#customers >> 4);
+    const bit = 1 << (ordinal & 31);
+    for (let i = 0; i + 1 < hay.length; i++) {
+      // No query holds the field separator, so no gram across one is ever asked for.
+      if (hay.charCodeAt(i) === 1 || hay.charCodeAt(i + 1) === 1) continue;
+      if (isWidePair(hay, i)) this.#set(ordinal, gramCode(hay, i, true), bit, limit);
+      if (i + 2 < hay.length && hay.charCodeAt(i + 2) !== 1)
+        this.#set(ordinal, gramCode(hay, i, false), bit, limit);
     }
   }
 
-  /** After a customer changed: its old trigrams may be gone, so the block is worked out again. */
-  reset(block: number, hays: readonly string[]): void {
+  #set(ordinal: number, code: number, bit: number, limit: number): void {
+    const slot = countSlot(code);
+    if (this.#common[slot] === 1) return;
+    const count = (this.#counts[slot] as number) + 1;
+    this.#counts[slot] = count;
+    if (count > limit) this.#common[slot] = 1;
     const bits = this.#bits;
-    const group = (block >> 5) << BUCKET_SHIFT;
-    const keep = ~(1 << (block & 31));
-    for (let at = group; at < group + BUCKETS; at++) bits[at] = (bits[at] as number) & keep;
-    const from = block << BLOCK_SHIFT;
-    for (let o = from; o < Math.min(from + BLOCK, hays.length); o++) this.add(o, hays[o] as string);
+    const a = TrigramSignatures.#word(ordinal, firstBit(code));
+    const b = TrigramSignatures.#word(ordinal, secondBit(code));
+    const c = TrigramSignatures.#word(ordinal, thirdBit(code));
+    bits[a] = (bits[a] as number) | bit;
+    bits[b] = (bits[b] as number) | bit;
+    bits[c] = (bits[c] as number) | bit;
+  }
+
+  /** After a customer changed: its old grams may be gone, so its signature is made again. */
+  reset(ordinal: number, hay: string): void {
+    const bits = this.#bits;
+    const keep = ~(1 << (ordinal & 31));
+    for (let b = 0; b < BUCKETS; b++) {
+      const at = TrigramSignatures.#word(ordinal, b);
+      bits[at] = (bits[at] as number) & keep;
+    }
+    this.add(ordinal, hay);
   }
 
   /**
-   * Adds to `into` (a bit per block, a word per group) the blocks that may hold `needle` (3
-   * characters or more). Up to 8 trigrams spread over the needle narrow it enough.
+   * The codes of up to `grams` of `text`'s grams that are not common, spread over it: none when
+   * the signatures cannot narrow a search for it (under three characters and not two wide ones,
+   * or every gram common).
    */
-  orInto(needle: string, into: Int32Array): void {
-    const last = needle.length - 3;
-    const taken = Math.min(last + 1, 8);
-    const buckets = Array.from({ length: taken }, (_, j) =>
-      bucket(needle, Math.round((j * last) / (taken - 1 || 1))),
-    );
-    for (let g = 0; g < into.length; g++) {
-      let bits = -1;
-      for (const b of buckets) bits &= this.#bits[(g << BUCKET_SHIFT) + b] as number;
-      into[g] = (into[g] as number) | bits;
+  codes(text: string, grams: number): number[] {
+    if (text.length < 3) {
+      const pair = text.length === 2 && isWidePair(text, 0) ? gramCode(text, 0, true) : null;
+      return pair !== null && this.#common[countSlot(pair)] === 0 ? [pair] : [];
     }
+    const rare: number[] = [];
+    for (let i = 0; i + 2 < text.length; i++) {
+      const code = gramCode(text, i, false);
+      if (this.#common[countSlot(code)] === 0) rare.push(code);
+    }
+    if (rare.length <= grams) return rare;
+    const last = rare.length - 1;
+    return Array.from({ length: grams }, (_, j) => rare[Math.round((j * last) / (grams - 1 || 1))] as number);
+  }
+
+  /**
+   * The customers (a bit each, a word per group of 32 of `groups`) that may hold, for every term,
+   * one of its texts, given by their `codes`: each gram is 3 rows to read, and each after the
+   * first leaves about 1 in 250 of the customers that passed. One pass over the groups: a group
+   * no text of a term can be in is not read further.
+   */
+  likely(terms: readonly (readonly number[][])[], groups: number): Int32Array {
+    // Per term, per text, its rows' offsets in a chunk.
+    const plan = terms.map((texts) =>
+      texts.map((codes) =>
+        Int32Array.from(
+          new Set(codes.flatMap((c) => [firstBit(c), secondBit(c), thirdBit(c)])),
+          (b) => b << (CHUNK_SHIFT - 5),
+        ),
+      ),
+    );
+    const likely = new Int32Array(groups);
+    const words = this.#bits;
+    for (let from = 0; from < groups; from += CHUNK_GROUPS) {
+      const chunk = (from >> (CHUNK_SHIFT - 5)) * CHUNK_WORDS;
+      const to = Math.min(from + CHUNK_GROUPS, groups);
+      for (let g = from; g < to; g++) {
+        const at = chunk + (g - from);
+        let alive = -1;
+        for (let t = 0; t < plan.length && alive !== 0; t++) {
+          let any = 0;
+          for (const rows of plan[t] as Int32Array[]) {
+            let bits = alive;
+            for (let k = 0; k < rows.length && bits !== 0; k++)
+              bits &= words[at + (rows[k] as number)] as number;
+            any |= bits;
+            if (any === alive) break;
+          }
+          alive = any;
+        }
+        likely[g] = alive;
+      }
+    }
+    return likely;
   }
 }
 
@@ -203,11 +352,13 @@ class TermDictionary {
   near(word: string): string[] {
     const found = new Set<string>();
     const half = word.length >> 1;
-    for (const w of startingWith(this.#sorted, word.slice(0, half))) if (oneTypoApart(word, w)) found.add(w);
-    for (const b of startingWith(this.#backwards, backwards(word.slice(half)))) {
-      const w = backwards(b);
-      if (oneTypoApart(word, w)) found.add(w);
-    }
+    const sorted = this.#sorted;
+    for (let [i, end] = startingWith(sorted, word.slice(0, half)); i < end; i++)
+      if (oneTypoApart(word, sorted[i] as string)) found.add(sorted[i] as string);
+    const back = backwards(word);
+    const reversed = this.#backwards;
+    for (let [i, end] = startingWith(reversed, back.slice(0, word.length - half)); i < end; i++)
+      if (oneTypoApart(back, reversed[i] as string)) found.add(backwards(reversed[i] as string));
     const swapped = word.slice(0, half - 1) + word[half] + word[half - 1] + word.slice(half + 1);
     if (this.#all.has(swapped)) found.add(swapped);
     for (const w of this.#pending) if (oneTypoApart(word, w)) found.add(w);
@@ -239,32 +390,46 @@ function mergeSorted(a: string[], b: string[]): string[] {
   return out;
 }
 
-function* startingWith(sorted: readonly string[], prefix: string): Generator<string> {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as string) < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(prefix); i++)
-    yield sorted[i] as string;
+/** The range [from, to) of `sorted` that starts with `prefix`. */
+function startingWith(sorted: readonly string[], prefix: string): [number, number] {
+  const firstAtOrAfter = (text: string) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid] as string) < text) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  // Every string that starts with the prefix sorts before the prefix followed by U+FFFF.
+  return [firstAtOrAfter(prefix), firstAtOrAfter(`${prefix}\uffff`)];
 }
 
 export interface CustomerSearchOptions {
   /** Added or changed customers that may wait before the joined string is rebuilt. */
   minPending?: number;
-  /** Read likely blocks one by one only while they hold less than this share of customers. */
-  blockShare?: number;
+  /** Read likely customers one by one only while they are less than this share of all. */
+  likelyShare?: number;
   /** New words that may wait before they are sorted into the dictionary. */
   minPendingWords?: number;
+  /**
+   * Matches counted at most (or `limit`, if more): past them a search stops and says there are
+   * more. A short or common query would otherwise read every customer to rank and count them.
+   */
+  countUpTo?: number;
+  /** A gram is common, and left out of the signatures, past this many customers (and 1 in 16). */
+  commonAfter?: number;
 }
 
 export interface SearchResult {
   ids: string[];
   /** How each of `ids` matched. */
   matches: MatchQuality[];
+  /** Matches counted: all of them, unless `more`. */
   total: number;
+  /** More customers match than were counted; `ids` are the best of those counted. */
+  more: boolean;
   /** When nothing matched exactly and typos were forgiven: the query as the best match spells it. */
   didYouMean: string | null;
 }
@@ -277,11 +442,12 @@ function isLatin1(text: string): boolean {
 
 /** Haystacks joined: haystack k starts at starts[k] and is customer ordinals[k]'s (ascending). */
 interface Segment {
+  latin1: boolean;
   joined: string;
   starts: Int32Array;
   ordinals: Int32Array;
 }
-const NOTHING: SearchResult = { ids: [], matches: [], total: 0, didYouMean: null };
+const NOTHING: SearchResult = { ids: [], matches: [], total: 0, more: false, didYouMean: null };
 
 /** A typo term: its exact texts and the known words one typo away. */
 interface TypoTerm {
@@ -294,6 +460,8 @@ export class CustomerSearch {
   readonly #ordinals = new Map<string, number>();
   readonly #ids: string[] = [];
   readonly #foldedIds: string[] = [];
+  // Customers by folded id, for the few ids that folding changes (others are found by #ordinals).
+  readonly #byFoldedId = new Map<string, number[]>();
   readonly #hays: string[] = [];
   // The haystacks of ordinals below #built, joined: those of Latin-1 text only in one string,
   // the others (Greek, Cyrillic, Japanese…) in a second. V8 keeps a string of Latin-1 text a byte
@@ -304,16 +472,25 @@ export class CustomerSearch {
   #stale = new Uint8Array(0);
   #changed: number[] = [];
   #changedSorted = true;
-  readonly #trigrams = new TrigramBlocks();
+  readonly #trigrams: TrigramSignatures;
   readonly #words: TermDictionary;
   readonly #minPending: number;
-  readonly #blockShare: number;
+  readonly #likelyShare: number;
+  readonly #countUpTo: number;
 
-  /** The defaults suit 100k customers; tests choose other values to take every path. */
-  constructor({ minPending = 1024, blockShare = 0.4, minPendingWords = 256 }: CustomerSearchOptions = {}) {
+  /** The defaults suit 100k to 1M customers; tests choose other values to take every path. */
+  constructor({
+    minPending = 1024,
+    likelyShare = 0.4,
+    minPendingWords = 256,
+    countUpTo = 1000,
+    commonAfter = 512,
+  }: CustomerSearchOptions = {}) {
+    this.#trigrams = new TrigramSignatures(commonAfter);
     this.#words = new TermDictionary(minPendingWords);
     this.#minPending = minPending;
-    this.#blockShare = blockShare;
+    this.#likelyShare = likelyShare;
+    this.#countUpTo = countUpTo;
   }
 
   /** Refreshes one customer's entry (after new CRM fields or a first event). */
@@ -321,15 +498,22 @@ export class CustomerSearch {
     const hay = haystack(p);
     const ordinal = this.#ordinals.get(p.customerId);
     if (ordinal === undefined) {
-      this.#ordinals.set(p.customerId, this.#ids.length);
+      const ordinal = this.#ids.length;
+      const foldedId = fold(p.customerId);
+      this.#ordinals.set(p.customerId, ordinal);
       this.#ids.push(p.customerId);
-      this.#foldedIds.push(fold(p.customerId));
+      this.#foldedIds.push(foldedId);
+      if (foldedId !== p.customerId) {
+        const same = this.#byFoldedId.get(foldedId);
+        if (same) same.push(ordinal);
+        else this.#byFoldedId.set(foldedId, [ordinal]);
+      }
       this.#hays.push(hay);
       this.#trigrams.add(this.#ids.length - 1, hay);
     } else {
       if (this.#hays[ordinal] === hay) return;
       this.#hays[ordinal] = hay;
-      this.#trigrams.reset(ordinal >> BLOCK_SHIFT, this.#hays);
+      this.#trigrams.reset(ordinal, hay);
       if (ordinal < this.#built && this.#stale[ordinal] === 0) {
         this.#stale[ordinal] = 1;
         this.#changed.push(ordinal);
@@ -358,15 +542,19 @@ export class CustomerSearch {
   search(query: string, limit: number): SearchResult {
     const terms = parseQuery(query);
     if (terms.length === 0) return NOTHING;
-    // At least one per rank is kept, for "did you mean".
+    // At least one per rank is kept, for "did you mean". A negative limit counts everything.
     const cap = limit < 0 ? Number.POSITIVE_INFINITY : Math.max(1, limit);
-    const exact = this.#exact(terms, cap);
+    const bound = limit < 0 ? Number.POSITIVE_INFINITY : Math.max(cap, this.#countUpTo);
+    const exact = new Ranked(EXACT_RANKS, cap, bound, this.#withFoldedId(terms));
+    exact.pin();
+    this.#exact(terms, exact);
     if (exact.total > 0 || terms.every((t) => t.typo === null)) {
       const top = exact.top(limit);
       return {
         ids: top.map(([o]) => this.#ids[o] as string),
         matches: top.map(([, rank]) => (['id', 'word', 'prefix', 'inside'] as const)[rank] as MatchQuality),
         total: exact.total,
+        more: exact.more,
         didYouMean: null,
       };
     }
@@ -374,50 +562,78 @@ export class CustomerSearch {
       alts: t.alts,
       near: t.typo === null ? [] : this.#words.near(t.typo),
     }));
-    const typos = this.#withTypos(typoTerms, cap);
+    // Without a known word one typo from a query word, only exact matches could be found: none.
+    if (typoTerms.every((t) => t.near.length === 0)) return NOTHING;
+    const typos = this.#withTypos(typoTerms, cap, bound);
     const top = typos.top(limit);
     const best = typos.top(1)[0];
     return {
       ids: top.map(([o]) => this.#ids[o] as string),
       matches: top.map(() => 'typo'),
       total: typos.total,
+      more: typos.more,
       didYouMean: best === undefined ? null : this.#spelled(terms, typoTerms, this.#hays[best[0]] as string),
     };
   }
 
-  /** Exact matches: the likely blocks when few enough, or else the joined string. */
-  #exact(terms: QueryTerm[], cap: number): Ranked {
-    const likely = this.#likelyBlocks(terms.map((t) => t.alts));
-    if (!likely) return this.#scanJoined(terms, cap);
-    const ranked = new Ranked(EXACT_RANKS, cap);
+  /** The customers whose folded id is one of a one-word query's texts: exact-id matches. */
+  #withFoldedId(terms: QueryTerm[]): Set<number> {
+    const found = new Set<number>();
+    if (terms.length !== 1) return found;
+    for (const alt of (terms[0] as QueryTerm).alts) {
+      const o = this.#ordinals.get(alt);
+      if (o !== undefined && this.#foldedIds[o] === alt) found.add(o);
+      for (const same of this.#byFoldedId.get(alt) ?? []) found.add(same);
+    }
+    return found;
+  }
+
+  /** Exact matches: the likely customers when few enough, or else the joined string. */
+  #exact(terms: QueryTerm[], ranked: Ranked): void {
+    const likely = this.#likely(
+      terms.map((t) => t.alts),
+      4,
+    );
+    if (!likely) {
+      this.#scanJoined(terms, ranked);
+      return;
+    }
     const only =
       terms.length === 1 && (terms[0] as QueryTerm).alts.length === 1
         ? (terms[0] as QueryTerm).alts[0]
         : null;
-    if (only === undefined || only === null) this.#eachIn(likely, (o) => this.#rankExact(ranked, terms, o));
+    if (only === undefined || only === null)
+      this.#eachIn(likely, (o) => this.#rankExact(ranked, terms, o), ranked);
     else {
       // One text (most queries): its first place in each haystack, read directly.
       const hays = this.#hays;
-      this.#eachIn(likely, (o) => {
-        const hay = hays[o] as string;
-        const at = hay.indexOf(only);
-        if (at === -1) return;
-        ranked.add(o, at === 1 && this.#foldedIds[o] === only ? ID : placeAt(hay, at, only.length));
-      });
+      this.#eachIn(
+        likely,
+        (o) => {
+          const hay = hays[o] as string;
+          const at = hay.indexOf(only);
+          if (at === -1) return;
+          ranked.add(o, at === 1 && this.#foldedIds[o] === only ? ID : placeAt(hay, at, only.length));
+        },
+        ranked,
+      );
     }
-    return ranked;
   }
 
   /** Matches with typos, each word exact or one typo from one of the customer's words. */
-  #withTypos(terms: TypoTerm[], cap: number): Ranked {
-    const ranked = new Ranked(terms.length, cap);
+  #withTypos(terms: TypoTerm[], cap: number, bound: number): Ranked {
+    const ranked = new Ranked(terms.length, cap, bound);
     const rank = (o: number) => {
       const typos = typoCount(terms, this.#hays[o] as string);
       if (typos > 0) ranked.add(o, typos - 1);
     };
-    const likely = this.#likelyBlocks(terms.map((t) => [...t.alts, ...t.near]));
-    if (likely) this.#eachIn(likely, rank);
-    else for (let o = 0; o < this.#ids.length; o++) rank(o);
+    // Many texts a term: three trigrams each (its start, middle and end) narrow enough.
+    const likely = this.#likely(
+      terms.map((t) => [...t.alts, ...t.near]),
+      3,
+    );
+    if (likely) this.#eachIn(likely, rank, ranked);
+    else for (let o = 0; o < this.#ids.length && !ranked.more; o++) rank(o);
     return ranked;
   }
 
@@ -433,35 +649,33 @@ export class CustomerSearch {
   }
 
   /**
-   * Blocks that may hold a match: for every term, a block with all the trigrams of one of its
-   * texts (a term with a text under 3 characters narrows nothing). Null when they are too many
-   * to read one by one.
+   * Customers that may hold a match: for every term, those with the signature of one of its
+   * texts (a term with a text the signatures cannot narrow narrows nothing), a bit each. Null when
+   * they are too many to read one by one.
    */
-  #likelyBlocks(terms: string[][]): Int32Array | null {
+  #likely(terms: string[][], grams: number): Int32Array | null {
     const size = this.#ids.length;
-    const groups = (((size + BLOCK - 1) >> BLOCK_SHIFT) + 31) >> 5;
-    let likely: Int32Array | null = null;
-    for (const texts of terms) {
-      if (texts.some((t) => t.length < 3)) continue;
-      const any = new Int32Array(groups);
-      for (const t of texts) this.#trigrams.orInto(t, any);
-      if (likely === null) likely = any;
-      else for (let g = 0; g < groups; g++) likely[g] = (likely[g] as number) & (any[g] as number);
-    }
-    if (likely === null) return null;
+    const groups = (size + 31) >> 5;
+    const narrowing = terms
+      .map((texts) => texts.map((t) => this.#trigrams.codes(t, grams)))
+      .filter((texts) => texts.every((codes) => codes.length > 0));
+    if (narrowing.length === 0) return null;
+    // The term with the fewest texts first: most groups are ruled out before the others are read.
+    narrowing.sort((a, b) => a.length - b.length);
+    const likely = this.#trigrams.likely(narrowing, groups);
     let count = 0;
     for (let g = 0; g < groups; g++) count += bitCount(likely[g] as number);
-    return count * BLOCK >= size * this.#blockShare ? null : likely;
+    return count >= size * this.#likelyShare ? null : likely;
   }
 
-  /** Calls `visit` for each customer of the blocks set in `blocks`, in order. */
-  #eachIn(blocks: Int32Array, visit: (ordinal: number) => void): void {
+  /** Calls `visit` for each customer set in `likely`, in order, until `into` has more. */
+  #eachIn(likely: Int32Array, visit: (ordinal: number) => void, into: Ranked): void {
     const size = this.#ids.length;
-    for (let g = 0; g < blocks.length; g++) {
-      for (let bits = blocks[g] as number; bits !== 0; bits &= bits - 1) {
-        const block = (g << 5) + 31 - Math.clz32(bits & -bits); // the lowest bit set
-        const end = Math.min((block + 1) << BLOCK_SHIFT, size);
-        for (let o = block << BLOCK_SHIFT; o < end; o++) visit(o);
+    for (let g = 0; g < likely.length; g++) {
+      for (let bits = likely[g] as number; bits !== 0; bits &= bits - 1) {
+        const o = (g << 5) + 31 - Math.clz32(bits & -bits); // the lowest bit set
+        if (o >= size || into.more) return;
+        visit(o);
       }
     }
   }
@@ -471,46 +685,53 @@ export class CustomerSearch {
     if (rank !== -1) ranked.add(ordinal, rank);
   }
 
-  /** The joined strings, then the customers added or changed since they were built. */
-  #scanJoined(terms: QueryTerm[], cap: number): Ranked {
+  /**
+   * The joined strings, then the customers added or changed since they were built. Every match
+   * of the lead term is a customer to rank by all terms, until `ranked` has more than it counts.
+   */
+  #scanJoined(terms: QueryTerm[], ranked: Ranked): void {
     // The term with the longest shortest text finds the fewest customers to check.
     const lead = terms.reduce((a, b) =>
       Math.min(...b.alts.map((x) => x.length)) > Math.min(...a.alts.map((x) => x.length)) ? b : a,
     );
     const single = terms.length === 1 && lead.alts.length === 1;
-    const seen = single ? null : new Uint8Array(this.#built);
-    let ranked = new Ranked(EXACT_RANKS, cap);
-    for (const { joined, starts, ordinals } of this.#segments) {
-      const part = new Ranked(EXACT_RANKS, cap);
+    // With several texts for the lead term, a customer may be found by more than one of them.
+    const seen = lead.alts.length > 1 ? new Uint8Array(this.#built) : null;
+    for (const { latin1, joined, starts, ordinals } of this.#segments) {
+      const part = ranked.part();
       for (const needle of lead.alts) {
+        // V8 would look for it in every character of a one-byte string that cannot hold it.
+        if (latin1 && !isLatin1(needle)) continue;
         let k = 0; // the haystack's place in this string
-        for (let at = joined.indexOf(needle); at !== -1; ) {
+        for (let at = joined.indexOf(needle); at !== -1 && !part.more; ) {
           while ((starts[k + 1] as number) <= at) k += 1;
           const ordinal = ordinals[k] as number;
           if (this.#stale[ordinal] === 0) {
-            if (seen) seen[ordinal] = 1;
-            else {
+            if (single) {
               // The id is the first field: an exact id is matched right after the leading \u0001.
               const exactId = at - (starts[k] as number) === 1 && this.#foldedIds[ordinal] === needle;
               part.add(ordinal, exactId ? ID : placeAt(joined, at, needle.length));
+            } else if (seen === null || seen[ordinal] === 0) {
+              if (seen) seen[ordinal] = 1;
+              this.#rankExact(part, terms, ordinal);
             }
           }
           // Only a customer's first match counts: go on from the next customer.
           at = joined.indexOf(needle, starts[k + 1]);
         }
       }
-      ranked = Ranked.merge(ranked, part);
+      ranked.absorb(part);
+      if (ranked.more) return;
     }
-    if (seen) for (let o = 0; o < seen.length; o++) if (seen[o] === 1) this.#rankExact(ranked, terms, o);
-    if (this.#changed.length === 0 && this.#built === this.#ids.length) return ranked;
+    if (this.#changed.length === 0 && this.#built === this.#ids.length) return;
     if (!this.#changedSorted) {
       this.#changed.sort((a, b) => a - b);
       this.#changedSorted = true;
     }
-    const fresh = new Ranked(EXACT_RANKS, cap);
-    for (const ordinal of this.#changed) this.#rankExact(fresh, terms, ordinal);
-    for (let o = this.#built; o < this.#ids.length; o++) this.#rankExact(fresh, terms, o);
-    return Ranked.merge(ranked, fresh);
+    const fresh = ranked.part();
+    for (const ordinal of this.#changed) if (!fresh.more) this.#rankExact(fresh, terms, ordinal);
+    for (let o = this.#built; o < this.#ids.length && !fresh.more; o++) this.#rankExact(fresh, terms, o);
+    ranked.absorb(fresh);
   }
 
   #join(): void {
@@ -526,6 +747,7 @@ export class CustomerSearch {
           starts[k + 1] = (starts[k] as number) + (this.#hays[o] as string).length;
         });
         return {
+          latin1: ordinals === latin1,
           joined: ordinals.map((o) => this.#hays[o] as string).join(''),
           starts,
           ordinals: Int32Array.from(ordinals),

@@ -401,8 +401,12 @@ export const CustomerView = forwardRef<
           {results && search.query.trim() !== '' && (
             <>
               <p className="result-count" aria-live="polite" aria-busy={search.waiting}>
-                {fmt(results.total)} match{results.total === 1 ? '' : 'es'}
-                {results.total > results.results.length ? `, first ${results.results.length} shown` : ''}
+                {results.more
+                  ? `${fmt(results.total)}+ matches, best ${results.results.length} shown`
+                  : `${fmt(results.total)} match${results.total === 1 ? '' : 'es'}`}
+                {!results.more && results.total > results.results.length
+                  ? `, first ${results.results.length} shown`
+                  : ''}
                 {list.length > 0 && ' · ↑↓ to choose, Enter to open, Esc to clear'}
               </p>
               {results.didYouMean && (
