@@ -2,8 +2,7 @@
 // call did before issue 14) against the engine's running totals (kept batch by batch), each
 // timed as the median of several calls. Prints JSON.
 // Usage (after `npm run build`): node bench/read-models-child.mjs STORE_DIR
-import { baseStatistics } from '../dist/main/engine/read/base-statistics.js';
-import { churnOverview, snapshotCountsAcc } from '../dist/main/engine/read/customer-views.js';
+import { baseStats, churnOverview, snapshotCountsAcc } from '../dist/main/engine/read/customer-views.js';
 import { scanAll } from '../dist/main/engine/read/profile-scan.js';
 import { ProfileStore } from '../dist/main/engine/store/profile-store.js';
 
@@ -29,8 +28,26 @@ const scannedChurn = median(() => churnOverview(profiles.values(), THRESHOLD, TO
 const keptChurn = median(() => state.totals.churnFigures(TOP));
 const scannedCounts = median(() => scanAll(profiles.values(), snapshotCountsAcc(THRESHOLD)));
 const keptCounts = median(() => ({ atRisk: state.totals.atRisk, buckets: state.totals.buckets }));
-const scannedBase = median(() => baseStatistics(profiles.values()));
+const scannedBase = median(() => baseStats(profiles.values()));
+const keptBase = median(() => state.totals.base.statistics(profiles, state.totals.buckets));
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+// Kept sums against a one-pass mean: equal to rounding (a billionth), the rest exactly.
+const near = (a, b) =>
+  a === null || b === null ? a === b : Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+const sameStats = (a, b) => {
+  const exact = (s) => ({
+    ...s,
+    columns: Object.fromEntries(
+      Object.entries(s.columns).map(([c, { mean, variance, ...rest }]) => [c, rest]),
+    ),
+  });
+  return (
+    same(exact(a), exact(b)) &&
+    Object.entries(a.columns).every(
+      ([c, x]) => near(x.mean, b.columns[c].mean) && near(x.variance, b.columns[c].variance),
+    )
+  );
+};
 process.stdout.write(
   JSON.stringify({
     customers: profiles.size,
@@ -45,6 +62,10 @@ process.stdout.write(
       keptMs: keptCounts.ms,
       same: same(scannedCounts.value, keptCounts.value),
     },
-    baseStatistics: { scannedMs: scannedBase.ms },
+    baseStatistics: {
+      scannedMs: scannedBase.ms,
+      keptMs: keptBase.ms,
+      same: sameStats(scannedBase.value, keptBase.value),
+    },
   }),
 );

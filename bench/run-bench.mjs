@@ -484,10 +484,10 @@ if (wanted('startup')) {
         verdict(r.snapshotCounts.same && r.snapshotCounts.keptMs < r.snapshotCounts.scannedMs / 10),
       ],
       [
-        `   ${label}: base statistics, from every profile (not kept yet)`,
-        `${r.baseStatistics.scannedMs} ms`,
+        `   ${label}: base statistics: from every profile → kept`,
+        `${r.baseStatistics.scannedMs} → ${r.baseStatistics.keptMs} ms${r.baseStatistics.same ? '' : ' (DIFFERENT)'}`,
         'incremental',
-        'MISSED',
+        verdict(r.baseStatistics.same && r.baseStatistics.keptMs < r.baseStatistics.scannedMs / 10),
       ],
     );
   }

@@ -33,7 +33,6 @@ import { CustomerSearch } from './read/customer-search.js';
 import {
   activeInAcc,
   allTimeAcc,
-  baseStatsAcc,
   churnCrossing,
   churnOverviewAcc,
   customer360,
@@ -511,9 +510,11 @@ export class EngineService implements EngineApi {
     });
   }
 
+  /** Kept current batch by batch (read/base-totals.ts): nothing is read per call. */
   async baseStatistics(): Promise<EngineResults['baseStatistics']> {
-    await this.#ready();
-    return this.#read('base', baseStatsAcc);
+    const run = await this.#ready();
+    const totals = this.#totals(run);
+    return totals.base.statistics(run.engine.state.profiles, totals.buckets);
   }
 
   /**

@@ -2,12 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emptyEngineState } from '../../main/engine/engine-state.js';
 import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
-import { addToCell, churnLabel, type Profile } from '../../main/engine/profile/profile.js';
+import { addToCell, churnLabel, emptyProfile, type Profile } from '../../main/engine/profile/profile.js';
 import { applyEvent, type ProfileMap } from '../../main/engine/profile/profile-aggregator.js';
-import { churnOverview, snapshotCountsAcc } from '../../main/engine/read/customer-views.js';
+import { BaseTotals } from '../../main/engine/read/base-totals.js';
+import { baseStats, churnOverview, snapshotCountsAcc } from '../../main/engine/read/customer-views.js';
 import type { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { decodeProfile, encodeProfile } from '../../main/engine/store/store-codec.js';
 import type { StoreSnapshot } from '../../main/engine/store/store-snapshot.js';
+import type { BaseStats } from '../../shared/engine-api.js';
 import type { C360Event } from '../../shared/events.js';
 import { click, event, listen, prediction } from '../support/events.js';
 import { profilesOf } from '../support/profiles.js';
@@ -143,6 +145,24 @@ describe('CRM records', () => {
   });
 });
 
+/** Base statistics kept running equal those counted from scratch (mean and variance to rounding). */
+function expectSameStatistics(kept: BaseStats, counted: BaseStats): void {
+  const near = (a: number | null, b: number | null) =>
+    a === null || b === null ? a === b : Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+  const exact = (stats: BaseStats) => ({
+    ...stats,
+    columns: Object.fromEntries(
+      Object.entries(stats.columns).map(([c, { mean: _, variance: __, ...rest }]) => [c, rest]),
+    ),
+  });
+  expect(exact(kept)).toEqual(exact(counted));
+  for (const [c, k] of Object.entries(kept.columns)) {
+    const want = counted.columns[c as keyof BaseStats['columns']];
+    expect(near(k.mean, want.mean), `${c} mean ${k.mean} ≠ ${want.mean}`).toBe(true);
+    expect(near(k.variance, want.variance), `${c} variance ${k.variance} ≠ ${want.variance}`).toBe(true);
+  }
+}
+
 describe('batching', () => {
   const ids = fc.constantFrom('1', '2', '3', '10');
   const time = fc
@@ -228,7 +248,7 @@ describe('batching', () => {
     );
   });
 
-  it('keeps the running totals (at risk, listens by bucket, the all-time churn view) equal to a count of every profile', () => {
+  it('keeps the running totals (at risk, listens by bucket, the all-time churn view, base statistics) equal to a count of every profile', () => {
     const counted = (profiles: ProfileMap, threshold: number) => {
       const acc = snapshotCountsAcc(threshold);
       for (const p of profiles.values()) acc.add(p);
@@ -292,9 +312,48 @@ describe('batching', () => {
           expect(session.state.totals.churnFigures(3)).toEqual(
             churnOverview(profiles.values(), threshold, 3),
           );
+          // The base statistics: counts, min and max exactly; mean and variance to rounding.
+          expectSameStatistics(
+            session.state.totals.base.statistics(profiles, session.state.totals.buckets),
+            baseStats(profiles.values()),
+          );
         }
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('base statistics kept running', () => {
+  it('finds the next min and max when the customer holding one goes, past 65,535 listens too', () => {
+    const totals = new BaseTotals();
+    const customers = [3, 70_000, 5, 100_000, 3, 200_000].map((listens, i) => {
+      const p = emptyProfile(String(i));
+      p.listens = listens;
+      p.clicks = 1;
+      return p;
+    });
+    for (const p of customers) totals.enter(p);
+    const listens = () => {
+      const profiles = new Map(customers.map((p) => [p.customerId, p]));
+      const { min, max, count } = totals.statistics(profiles, {
+        morning: 0,
+        afternoon: 0,
+        evening: 0,
+        night: 0,
+      }).columns.listens;
+      return { min, max, count };
+    };
+    expect(listens()).toEqual({ min: 3, max: 200_000, count: 6 });
+    totals.leave(customers.pop() as Profile); // 200,000
+    expect(listens()).toEqual({ min: 3, max: 100_000, count: 5 });
+    totals.leave(customers.splice(3, 1)[0] as Profile); // 100,000
+    expect(listens()).toEqual({ min: 3, max: 70_000, count: 4 });
+    totals.leave(customers.splice(1, 1)[0] as Profile); // 70,000
+    expect(listens()).toEqual({ min: 3, max: 5, count: 3 });
+    totals.leave(customers.shift() as Profile); // one of the two at 3: still the min
+    expect(listens()).toEqual({ min: 3, max: 5, count: 2 });
+    totals.leave(customers.pop() as Profile);
+    expect(listens()).toEqual({ min: 5, max: 5, count: 1 });
   });
 });

@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { C360Event, DeadLetterPlace, RecordOrigin } from '../../../shared/events.js';
+import { dayHourIndex } from '../../../shared/time-of-day.js';
 import type { DecodeResult } from '../decode/record-decoder.js';
 import type { EngineState } from '../engine-state.js';
 import type { Profile } from '../profile/profile.js';
@@ -140,6 +141,7 @@ export class IngestSession {
     // prediction or CRM record changes are counted out of the churn figures now and back in after
     // the events; replaced profiles are swapped whole (below).
     const totals = this.state.totals;
+    const base = totals.base;
     const churnTouched = new Set<string>();
     for (const event of events)
       if (event.kind === 'prediction' || event.kind === 'customer') churnTouched.add(event.customerId);
@@ -170,6 +172,10 @@ export class IngestSession {
           if (changes) items.push([event.customerId, [3, stamp(), changes]]);
         } else if (event.kind !== 'prediction') items.push([event.customerId, timelineItem(event)]);
       }
+      // The base statistics read the profile's columns before and after (a CRM record moves none).
+      // The profile is changed in place, so after the event it is the same object, if it was one.
+      const was = event.kind === 'customer' ? undefined : profiles.get(event.customerId);
+      if (event.kind !== 'customer') base.before(was);
       switch (event.kind) {
         case 'listen':
           totals.listenAt(event.at.hour);
@@ -193,10 +199,16 @@ export class IngestSession {
           if (timeline)
             items.push([event.customerId, [2, at || stamp(), event.churnRisk, event.label, event.model]]);
           applyEvent(profiles, event, at);
+          if (was) base.predicted(was); // a customer the event made has no listen or click yet
           continue;
         }
       }
       applyEvent(profiles, event);
+      const p = was ?? profiles.get(event.customerId);
+      if (!p) continue;
+      if (event.kind === 'listen')
+        base.listened(p, event.at.hour, event.mobile, dayHourIndex(event.at.dayOfWeek, event.at.hour));
+      else if (event.kind === 'click') base.clicked(p);
     }
     for (const id of churnTouched) {
       const p = profiles.get(id);

@@ -2,6 +2,7 @@ import type { ChurnFigures } from '../../../shared/engine-api.js';
 import { DEFAULT_CHURN_THRESHOLD } from '../../../shared/profile-columns.js';
 import { bucketOfHour } from '../../../shared/time-of-day.js';
 import { type Profile, pointLabel } from '../profile/profile.js';
+import { BaseTotals } from './base-totals.js';
 import {
   addBuckets,
   type BucketCounts,
@@ -23,6 +24,8 @@ const RISK_BINS = 1000;
  * every profile for each snapshot took 120 ms at 100,000 customers, and the snapshot goes out five
  * times a second; the churn view, polled by every booth and desk, took as long (issue 14).
  *
+ * The base statistics are kept here too (`base`).
+ *
  * The store saves these figures in its header with each checkpoint (`StoreSummary`), so a
  * reopened store's first frame can show them before its profiles are read.
  */
@@ -39,6 +42,8 @@ export class ProfileTotals {
   /** Scored customers at risk by bin of risk; those at risk by a label alone (no score), apart. */
   readonly #riskBins = new Map<number, Set<Profile>>();
   readonly #labelOnly = new Set<Profile>();
+  /** The base statistics, which the session updates around each event it applies. */
+  base = new BaseTotals();
 
   constructor(threshold = DEFAULT_CHURN_THRESHOLD) {
     this.#threshold = threshold;
@@ -61,6 +66,7 @@ export class ProfileTotals {
   add(p: Profile): void {
     addBuckets(this.#buckets, p);
     this.#churn(p, 1);
+    this.base.enter(p);
   }
 
   /** A whole profile counted out (before it changes or goes). */
@@ -71,6 +77,7 @@ export class ProfileTotals {
     b.evening -= p.evening;
     b.night -= p.night;
     this.#churn(p, -1);
+    this.base.leave(p);
   }
 
   /**
@@ -167,6 +174,7 @@ export class ProfileTotals {
     this.#byCampaign = new GroupRiskCounter('campaign');
     this.#riskBins.clear();
     this.#labelOnly.clear();
+    this.base = new BaseTotals();
     for (const p of profiles) this.add(p);
   }
 
