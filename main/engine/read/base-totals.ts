@@ -197,19 +197,6 @@ function readColumns(p: Profile, out: Float64Array): void {
   out[7] = p.clicks;
   out[8] = p.churn?.risk ?? Number.NaN;
 }
-const ORDER: readonly StatisticColumn[] = [
-  'listens',
-  'unique_tracks',
-  'morning',
-  'afternoon',
-  'evening',
-  'night',
-  'mobile',
-  'clicks',
-  'churn_risk',
-];
-if (ORDER.join() !== STATISTIC_COLUMNS.join())
-  throw new Error('readColumns reads the columns in another order');
 
 /**
  * The base statistics (DESIGN §4: per column over the customers with a listen or a click: count,
@@ -222,22 +209,26 @@ if (ORDER.join() !== STATISTIC_COLUMNS.join())
 export class BaseTotals {
   active = 0;
   readonly #dayHour = new Float64Array(168);
-  readonly #counts = ORDER.map((_, i) => (i === RISK ? null : new CountColumn()));
+  readonly #counts = STATISTIC_COLUMNS.map((_, i) => (i === RISK ? null : new CountColumn()));
   // The count columns a listen or a click moves, by name: the hot path reads no array.
-  readonly #listens = this.#counts[0] as CountColumn;
-  readonly #tracks = this.#counts[1] as CountColumn;
-  readonly #morning = this.#counts[2] as CountColumn;
-  readonly #afternoon = this.#counts[3] as CountColumn;
-  readonly #evening = this.#counts[4] as CountColumn;
-  readonly #night = this.#counts[5] as CountColumn;
-  readonly #mobile = this.#counts[6] as CountColumn;
-  readonly #clicks = this.#counts[7] as CountColumn;
+  readonly #listens = this.#column('listens');
+  readonly #tracks = this.#column('unique_tracks');
+  readonly #morning = this.#column('morning');
+  readonly #afternoon = this.#column('afternoon');
+  readonly #evening = this.#column('evening');
+  readonly #night = this.#column('night');
+  readonly #mobile = this.#column('mobile');
+  readonly #clicks = this.#column('clicks');
   readonly #risk = new RiskColumn();
-  readonly #values = new Float64Array(ORDER.length);
+  readonly #values = new Float64Array(STATISTIC_COLUMNS.length);
   // What the profile of the event being applied held before it.
   #wasActive = false;
   #tracksBefore = 0;
   #riskBefore: number | null = null;
+
+  #column(name: StatisticColumn): CountColumn {
+    return this.#counts[STATISTIC_COLUMNS.indexOf(name)] as CountColumn;
+  }
 
   /** A whole profile counted in (when it has events). */
   enter(p: Profile): void {
@@ -329,7 +320,7 @@ export class BaseTotals {
   statistics(profiles: ReadonlyMap<string, Profile>, buckets: BaseStats['buckets']): BaseStats {
     if (this.#risk.stale) this.#risk.refind(profiles.values());
     const columns = Object.fromEntries(
-      ORDER.map((c, i) => [
+      STATISTIC_COLUMNS.map((c, i) => [
         c,
         i === RISK ? this.#risk.statistics() : (this.#counts[i] as CountColumn).statistics(),
       ]),
