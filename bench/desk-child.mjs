@@ -75,10 +75,14 @@ function fixedWork() {
   return x;
 }
 
-/** The engine's own time for a call: both methods do their work before their first await. */
-function timed(call) {
+/**
+ * A call's time until its answer: the engine's work and the microtasks between its awaits (once
+ * the store is read, nothing a call awaits waits for anything else). Timing only until the first
+ * await, as this did, measured nothing once the calls began by awaiting the store.
+ */
+async function timed(call) {
   const started = performance.now();
-  const result = call();
+  const result = await call();
   return { ms: performance.now() - started, result };
 }
 
@@ -92,18 +96,18 @@ async function measure(engine, queries, { rounds, between }) {
   const firstForgiving = queries.queries.length - queries.forgiving.length;
   for (let r = 0; r < rounds; r++) {
     for (const [i, query] of queries.queries.entries()) {
-      const s = timed(() => engine.searchCustomers({ query, limit: LIMIT }));
+      const s = await timed(() => engine.searchCustomers({ query, limit: LIMIT }));
       search.push(s.ms);
       if (i >= firstForgiving) forgiving.push(s.ms);
       const found = (await s.result).total > 0;
       if (found) matched += 1;
       if (found && i >= firstForgiving) forgivingMatched += 1;
       await between();
-      const v = timed(() => engine.customer360({ customerId: randomId() }));
+      const v = await timed(() => engine.customer360({ customerId: randomId() }));
       view.push(v.ms);
       await v.result;
       await between();
-      baseline.push(timed(fixedWork).ms);
+      baseline.push((await timed(fixedWork)).ms);
     }
   }
   return { search, forgiving, view, baseline, matched, forgivingMatched };
@@ -148,6 +152,9 @@ const busy = new EngineService({
 });
 await busy.start();
 log(`reopened in ${Math.round(performance.now() - started)} ms`);
+// The first frame comes from the store's saved figures; calls that need profiles wait for them.
+await busy.searchCustomers({ query: 'x', limit: 1 });
+log(`profiles read in ${Math.round(performance.now() - started)} ms`);
 const before = applied;
 started = performance.now();
 const loaded = await measure(busy, queries, { rounds: 2, between: () => new Promise(setImmediate) });
