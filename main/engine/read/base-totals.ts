@@ -232,24 +232,32 @@ export class BaseTotals {
 
   /** A whole profile counted in (when it has events). */
   enter(p: Profile): void {
-    if (!hasEvents(p)) return;
-    this.active += 1;
-    readColumns(p, this.#values);
-    this.#addColumns(this.#values);
-    for (let i = 0; i < 168; i++) this.#dayHour[i] = (this.#dayHour[i] as number) + (p.dayHour[i] ?? 0);
+    this.#whole(p, 1);
   }
 
   /** A whole profile counted out (before it is replaced or goes). */
   leave(p: Profile): void {
+    this.#whole(p, -1);
+  }
+
+  /** Every column and the 7×24 of a profile with events, counted in (`by` 1) or out (−1). */
+  #whole(p: Profile, by: 1 | -1): void {
     if (!hasEvents(p)) return;
-    this.active -= 1;
-    readColumns(p, this.#values);
-    this.#values.forEach((v, i) => {
-      if (i === RISK) {
-        if (!Number.isNaN(v)) this.#risk.remove(v);
-      } else this.#counts[i]?.remove(v);
-    });
-    for (let i = 0; i < 168; i++) this.#dayHour[i] = (this.#dayHour[i] as number) - (p.dayHour[i] ?? 0);
+    this.active += by;
+    const values = this.#values;
+    readColumns(p, values);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] as number;
+      if (i !== RISK) {
+        const column = this.#counts[i] as CountColumn;
+        if (by === 1) column.add(v);
+        else column.remove(v);
+      } else if (!Number.isNaN(v)) {
+        if (by === 1) this.#risk.add(v);
+        else this.#risk.remove(v);
+      }
+    }
+    for (let i = 0; i < 168; i++) this.#dayHour[i] = (this.#dayHour[i] as number) + by * (p.dayHour[i] ?? 0);
   }
 
   /** Before an event is applied to the profile it is for (none yet: undefined). */
@@ -303,14 +311,6 @@ export class BaseTotals {
     if (risk === this.#riskBefore) return;
     if (this.#riskBefore !== null) this.#risk.remove(this.#riskBefore);
     if (risk !== null) this.#risk.add(risk);
-  }
-
-  #addColumns(values: Float64Array): void {
-    values.forEach((v, i) => {
-      if (i === RISK) {
-        if (!Number.isNaN(v)) this.#risk.add(v);
-      } else this.#counts[i]?.add(v);
-    });
   }
 
   /**

@@ -94,14 +94,7 @@ class Ranked {
 
   /** Counts the customers whose folded id is the query first (ascending), as exact-id matches. */
   pin(): void {
-    for (const o of [...this.pinned].sort((a, b) => a - b)) {
-      if (this.total >= this.bound) this.more = true;
-      else {
-        this.total += 1;
-        const list = this.lists[ID] as number[];
-        if (list.length < this.cap) list.push(o);
-      }
-    }
+    for (const o of [...this.pinned].sort((a, b) => a - b)) this.#count(o, ID);
   }
 
   /** A Ranked for another part of the customers, counting what this one has room left for. */
@@ -111,6 +104,10 @@ class Ranked {
 
   add(ordinal: number, rank: number): void {
     if (rank === ID && this.pinned.has(ordinal)) return; // counted once, when pinned
+    this.#count(ordinal, rank);
+  }
+
+  #count(ordinal: number, rank: number): void {
     if (this.total >= this.bound) {
       this.more = true;
       return;
