@@ -172,8 +172,8 @@ export class IngestSession {
           if (changes) items.push([event.customerId, [3, stamp(), changes]]);
         } else if (event.kind !== 'prediction') items.push([event.customerId, timelineItem(event)]);
       }
-      // The base statistics read the profile's columns before and after (a CRM record moves none).
-      // The profile is changed in place, so after the event it is the same object, if it was one.
+      // The base statistics read the profile's columns before and after (a CRM record moves none);
+      // it is looked up once, and the event applied to it in place.
       const was = event.kind === 'customer' ? undefined : profiles.get(event.customerId);
       if (event.kind !== 'customer') base.before(was);
       switch (event.kind) {
@@ -198,14 +198,12 @@ export class IngestSession {
           windows.add({ kind: 'prediction', epochMs: at }, wall);
           if (timeline)
             items.push([event.customerId, [2, at || stamp(), event.churnRisk, event.label, event.model]]);
-          applyEvent(profiles, event, at);
+          applyEvent(profiles, event, at, was);
           if (was) base.predicted(was); // a customer the event made has no listen or click yet
           continue;
         }
       }
-      applyEvent(profiles, event);
-      const p = was ?? profiles.get(event.customerId);
-      if (!p) continue;
+      const p = applyEvent(profiles, event, null, was);
       if (event.kind === 'listen')
         base.listened(p, event.at.hour, event.mobile, dayHourIndex(event.at.dayOfWeek, event.at.hour));
       else if (event.kind === 'click') base.clicked(p);

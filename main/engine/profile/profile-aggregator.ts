@@ -99,11 +99,16 @@ export function noteListenTime(p: Profile, at: SeenAt, zip: string | null): void
 }
 
 /**
- * Applies one event to a profile map in place. `arrivedAt`: when a prediction without a readable
- * time of its own arrived, on the stream's clock (its churn point's time).
+ * Applies one event to a profile map in place, and returns the profile it changed. `arrivedAt`:
+ * when a prediction without a readable time of its own arrived, on the stream's clock (its churn
+ * point's time). `p`: the customer's profile when the caller has already looked it up.
  */
-export function applyEvent(map: ProfileMap, event: C360Event, arrivedAt: number | null = null): void {
-  const p = profileFor(map, event.customerId);
+export function applyEvent(
+  map: ProfileMap,
+  event: C360Event,
+  arrivedAt: number | null = null,
+  p: Profile = profileFor(map, event.customerId),
+): Profile {
   switch (event.kind) {
     case 'listen': {
       const at = event.at;
@@ -111,7 +116,7 @@ export function applyEvent(map: ProfileMap, event: C360Event, arrivedAt: number 
       // The event's own time is kept (never mutated), so the hot path allocates nothing; the
       // store codec writes only its text and instant.
       noteListenTime(p, at, event.zip);
-      return;
+      return p;
     }
     case 'click': {
       p.clicks += 1;
@@ -128,7 +133,7 @@ export function applyEvent(map: ProfileMap, event: C360Event, arrivedAt: number 
         }
       }
       if (event.product !== null) p.products[event.product] = (p.products[event.product] ?? 0) + 1;
-      return;
+      return p;
     }
     case 'prediction':
       pushChurn(p, [
@@ -140,10 +145,10 @@ export function applyEvent(map: ProfileMap, event: C360Event, arrivedAt: number 
           at: event.at ?? arrivedAt,
         },
       ]);
-      return;
+      return p;
     case 'customer':
       // A new object, not changed in place: a checkpoint may still be writing the old one.
       p.crm = Object.assign(dict(p.crm), event.fields);
-      return;
+      return p;
   }
 }
