@@ -79,11 +79,13 @@ describe('electron-builder.yml', () => {
         `nothing matches ${pattern}`,
       ).toBe(true);
     }
-    // What Electron loads: the main entry, the preload, the engine worker, the renderer.
+    // What Electron loads: the main entry, the preload, the engine's worker threads, the renderer.
     for (const needed of [
       pkg.main,
       'dist/main/electron/preload.cjs',
       'dist/main/engine-host/engine-worker.js',
+      'dist/main/engine/sources/kafka/consumer/consumer-worker.js',
+      'dist/main/engine/ingest/partitions/partition-worker.js',
       'dist/renderer/index.html',
       'dist/renderer/vendor/bokeh.min.js',
     ]) {

@@ -44,14 +44,7 @@ const events = async (): Promise<C360Event[]> => {
   );
   for await (const batch of readFileBatches(csv, 'customers-csv', 0)) batch.records.forEach(take);
   const value = Buffer.from(JSON.stringify(fields('3')));
-  take(
-    decodeKafkaMessage(
-      'customers',
-      0,
-      { key: null, value, offset: '0', timestamp: '0', attributes: 0, headers: {} },
-      'customers',
-    ),
-  );
+  take(decodeKafkaMessage('customers', 0, { key: null, value, offset: '0' }, 'customers'));
   for (const id of ['1', '2', '3'])
     for (const product of PROTOTYPE_NAMES)
       take({

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  packBatch,
+  plainError,
+  recordAt,
+  revivedError,
+} from '../../main/engine/sources/kafka/consumer/consumer-protocol.js';
+import {
   classify,
   explain,
   isFatal,
@@ -72,6 +78,28 @@ describe('offsets: the store is the truth', () => {
   });
 });
 
+describe('a batch from the consumer thread', () => {
+  it('carries every offset, key and value as fetched, null ones included', () => {
+    const messages = [
+      { offset: '7', key: Buffer.from('c1'), value: Buffer.from('{"a":1}') },
+      { offset: '9', key: null, value: Buffer.from('') },
+      { offset: '9007199254740993', key: Buffer.from('k\u00e9'), value: null },
+    ];
+    const packed = structuredClone(packBatch('clicks', 2, '11', '10', messages));
+    expect([packed.topic, packed.partition, packed.highWatermark, packed.lastOffset, packed.count]).toEqual([
+      'clicks',
+      2,
+      '11',
+      '10',
+      3,
+    ]);
+    const read = Array.from({ length: packed.count }, (_, i) => recordAt(packed, i));
+    expect(read.map((r) => r.offset)).toEqual(['7', '9', '9007199254740993']);
+    expect(read.map((r) => r.key?.toString())).toEqual(['c1', undefined, 'k\u00e9']);
+    expect(read.map((r) => r.value?.toString() ?? null)).toEqual(['{"a":1}', '', null]);
+  });
+});
+
 describe('reconnecting', () => {
   it('backs off from 1 s to 30 s, doubling', () => {
     const b = { initialMs: 1000, maxMs: 30_000 };
@@ -116,6 +144,23 @@ describe('Kafka errors', () => {
       false,
     ]);
     expect(isFatal(new OtherCluster('this store holds another cluster'))).toBe(true);
+  });
+
+  it('are classified the same after crossing from the consumer thread', () => {
+    const auth = wrapped(
+      Object.assign(new Error('SASL authentication failed'), { name: 'KafkaJSSASLAuthenticationError' }),
+    );
+    const acl = Object.assign(new Error('Not authorized'), { type: 'TOPIC_AUTHORIZATION_FAILED' });
+    const cert = wrapped(
+      Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }),
+    );
+    for (const error of [auth, acl, cert]) {
+      // postMessage keeps plain data only: the classes and the chain's own fields are lost without this.
+      const crossed = revivedError(structuredClone(plainError(error)));
+      expect(classify(crossed)).toBe(classify(error));
+      expect(explain(crossed)).toEqual(explain(error));
+    }
+    expect(classify(structuredClone(auth))).not.toBe('authentication');
   });
 
   it('says what went wrong and what to change, in plain words', () => {

@@ -1,22 +1,29 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type Admin,
-  type Consumer,
-  type EachBatchPayload,
-  Kafka,
-  type KafkaMessage,
-  logLevel,
-} from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 import type { SourceState, SourceStatus } from '../../../../shared/source-status.js';
 import type { RecordKind } from '../../decode/record-decoder.js';
 import { type DecodedRecord, type IngestRecord, isProfileRecord } from '../../ingest/ingest-session.js';
 import { type KafkaSettings, kafkaJsConfig } from '../../kafka/kafka-settings.js';
 import { UserError } from '../../user-error.js';
 import { type Source, type SourceContext, sourceStatus } from '../source.js';
+import {
+  type KafkaRecordBytes,
+  type Position,
+  type RawBatch,
+  recordAt,
+} from './consumer/consumer-protocol.js';
+import { type ConsumerThread, defaultConsumer, type OpenConsumer } from './consumer/consumer-thread.js';
 import { DeadLetters } from './dead-letters.js';
 import { classify, describeError, isFatal, OtherCluster, TopicMissing } from './errors.js';
 import { decodeKafkaMessage } from './message-decoder.js';
-import { commitsOf, PartitionOffsets, type PartitionRange, partitionKey } from './offsets.js';
+import {
+  commitsOf,
+  type PartitionKey,
+  PartitionOffsets,
+  type PartitionRange,
+  partitionKey,
+  splitPartitionKey,
+} from './offsets.js';
 import { KafkaMetrics } from './operations.js';
 import { type Backoff, backoffDelay, DEFAULT_BACKOFF, OutageClock } from './reconnect.js';
 
@@ -44,6 +51,8 @@ export interface KafkaSourceOptions {
   backoff?: Backoff;
   /** Messages left to read at start, once known (for a progress bar). */
   onPlan?: (messages: number) => void;
+  /** Where the consumer runs: its own thread unless given (see consumer/consumer-thread.ts). */
+  openConsumer?: OpenConsumer;
 }
 
 /**
@@ -54,7 +63,7 @@ export interface KafkaSourceOptions {
 export interface KafkaReading {
   /** The topics to read, given those the cluster has; throws TopicMissing for one that must exist. */
   topics(existing: ReadonlySet<string>): string[];
-  decode(topic: string, partition: number, message: KafkaMessage): IngestRecord;
+  decode(topic: string, partition: number, message: KafkaRecordBytes): IngestRecord;
 }
 
 /** The clickstream and predictions topics, and customers when it exists. */
@@ -199,7 +208,7 @@ export class KafkaSource implements Source<KafkaIngestResult> {
   async #attempt(ctx: SourceContext): Promise<boolean> {
     const offsets = this.#offsets as PartitionOffsets;
     const admin = this.#kafka.admin();
-    let consumer: Consumer | null = null;
+    let consumer: ConsumerThread | null = null;
     try {
       await admin.connect();
       await this.#checkCluster(ctx, admin);
@@ -210,56 +219,39 @@ export class KafkaSource implements Source<KafkaIngestResult> {
       }
       if (!this.#options.follow && offsets.caughtUp()) return true;
 
-      consumer = this.#kafka.consumer({
-        groupId: this.group,
-        retry: { initialRetryTime: 250, maxRetryTime: 2000, retries: 3, restartOnFailure: async () => false },
-        // A killed predecessor holds its partitions until its session expires: keep that short.
-        sessionTimeout: 10_000,
-        rebalanceTimeout: 10_000,
-        heartbeatInterval: 2000,
-        maxBytes: 16 << 20,
-        // Short fetch waits, so a seek or a stop never waits out a long poll.
-        maxWaitTimeInMs: 1000,
-      });
+      consumer = (this.#options.openConsumer ?? defaultConsumer)(kafkaJsConfig(this.#settings), this.group);
       const c = consumer;
       let settle: (result: boolean | Error) => void = () => {};
       const ended = new Promise<boolean | Error>((resolve) => {
         settle = resolve;
       });
-      c.on(c.events.CRASH, ({ payload }) => settle(payload.error));
-      // A transactional producer (the Kafka Streams app) ends each transaction with a commit
-      // marker, which takes an offset but is never handed to eachBatch; a fetch that holds only
-      // markers (or aborted records) never reaches it at all. Its range holds nothing to apply,
-      // so the position moves past it here, or a partition would never count as caught up.
-      c.on(c.events.START_BATCH_PROCESS, ({ payload }) => {
-        if (payload.batchSize !== 0) return;
-        const k = partitionKey(payload.topic, payload.partition);
+      const expected: Array<[string, number, string]> = [];
+      for (const k of offsets.partitions()) {
         const next = offsets.expected(k);
-        const after = BigInt(payload.lastOffset) + 1n;
-        if (next === null || next < BigInt(payload.firstOffset) || next >= after) return;
-        void ctx.apply([], (state) => {
-          state.sources.kafka[k] = String(after);
-        });
-      });
-      c.on(c.events.GROUP_JOIN, ({ payload }) => {
-        // Start every assigned partition where the store says, whatever the group committed.
-        for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
-          for (const partition of partitions) {
-            const next = offsets.expected(partitionKey(topic, partition));
-            if (next !== null) c.seek({ topic, partition, offset: String(next) });
-          }
-        }
-      });
-      await c.connect();
-      await c.subscribe({ topics, fromBeginning: this.#settings.from === 'earliest' });
-      await c.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
-        eachBatch: async (payload) => {
-          await this.#onBatch(ctx, c, payload);
+        const { topic, partition } = splitPartitionKey(k);
+        if (next !== null && topics.includes(topic)) expected.push([topic, partition, String(next)]);
+      }
+      await c.start(topics, this.#settings.from === 'earliest', expected, {
+        batches: async (batches) => {
+          const positions = await this.#onBatches(ctx, c, batches);
+          if (!this.#options.follow && offsets.caughtUp()) settle(true);
+          return positions;
+        },
+        // A transactional producer (the Kafka Streams app) ends each transaction with a commit
+        // marker, which takes an offset but is never a message; a fetch that holds only markers
+        // (or aborted records) never reaches a batch at all. Its range holds nothing to apply, so
+        // the position moves past it here, or a partition would never count as caught up.
+        markers: async (topic, partition, firstOffset, lastOffset) => {
+          const k = partitionKey(topic, partition);
+          const next = offsets.expected(k);
+          const after = BigInt(lastOffset) + 1n;
+          if (next === null || next < BigInt(firstOffset) || next >= after) return;
+          await ctx.apply([], (state) => {
+            state.sources.kafka[k] = String(after);
+          });
           if (!this.#options.follow && offsets.caughtUp()) settle(true);
         },
+        failed: (error) => settle(error),
       });
       this.#clock.healthy(Date.now());
       this.#report('connected');
@@ -274,7 +266,7 @@ export class KafkaSource implements Source<KafkaIngestResult> {
       await c.stop();
       return result;
     } finally {
-      await consumer?.disconnect().catch(() => {});
+      await consumer?.close();
       await admin.disconnect().catch(() => {});
     }
   }
@@ -314,33 +306,38 @@ export class KafkaSource implements Source<KafkaIngestResult> {
     return ranges;
   }
 
-  async #onBatch(
-    ctx: SourceContext,
-    consumer: Consumer,
-    { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,
-  ): Promise<void> {
-    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+  /**
+   * Batches fetched while the last were applied, applied together with the positions they reach
+   * (one apply, one timeline write). Each is trimmed to what the store lacks, counting the batches
+   * before it; one that starts past that is dropped and its partition sought back.
+   */
+  async #onBatches(ctx: SourceContext, consumer: ConsumerThread, batches: RawBatch[]): Promise<Position[]> {
     const offsets = this.#offsets as PartitionOffsets;
-    const k = partitionKey(batch.topic, batch.partition);
-    offsets.seenHigh(k, BigInt(batch.highWatermark));
-    const plan = offsets.plan(k, BigInt(batch.messages[0]?.offset ?? '0'));
-    if (plan.action === 'seek') {
-      consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(plan.offset) });
-      return;
-    }
     const started = performance.now();
+    const reached = new Map<PartitionKey, { topic: string; partition: number; next: bigint }>();
     const records: IngestRecord[] = [];
-    let last: string | null = null;
-    for (const message of batch.messages) {
-      if (plan.from !== null && BigInt(message.offset) < plan.from) continue;
-      records.push(this.#reading.decode(batch.topic, batch.partition, message));
-      last = message.offset;
+    for (const batch of batches) {
+      const k = partitionKey(batch.topic, batch.partition);
+      offsets.seenHigh(k, BigInt(batch.highWatermark));
+      const plan = offsets.plan(k, batch.offsets[0] ?? 0n, reached.get(k)?.next ?? offsets.expected(k));
+      if (plan.action === 'seek') {
+        consumer.seek(batch.topic, batch.partition, String(plan.offset));
+        continue;
+      }
+      let last = -1;
+      for (let i = 0; i < batch.count; i++) {
+        if (plan.from !== null && (batch.offsets[i] as bigint) < plan.from) continue;
+        records.push(this.#reading.decode(batch.topic, batch.partition, recordAt(batch, i)));
+        last = i;
+      }
+      if (last === -1) continue;
+      // Past a trailing commit marker too (see `markers` above): it is the batch's last offset.
+      const lastOffset =
+        last === batch.count - 1 ? BigInt(batch.lastOffset) : (batch.offsets[last] as bigint);
+      reached.set(k, { topic: batch.topic, partition: batch.partition, next: lastOffset + 1n });
     }
-    // Past a trailing commit marker too (see START_BATCH_PROCESS above): it is the batch's last offset.
-    if (last !== null && last === batch.messages[batch.messages.length - 1]?.offset)
-      last = batch.lastOffset();
     ctx.timings.decodeMs += performance.now() - started;
-    if (last === null) return;
+    if (reached.size === 0) return [];
     if (this.#deadLetters) {
       const rejected = records.filter((r): r is DecodedRecord => !isProfileRecord(r) && !r.result.ok);
       const where = await this.#deadLetters.send(rejected);
@@ -348,24 +345,22 @@ export class KafkaSource implements Source<KafkaIngestResult> {
         r.deadLetter = where[i];
       });
     }
-    const next = String(BigInt(last) + 1n);
     await ctx.apply(records, (state) => {
-      state.sources.kafka[k] = next;
+      for (const [k, { next }] of reached) state.sources.kafka[k] = String(next);
     });
     this.#messages += records.length;
     this.metrics.noteBatch(records.length);
-    resolveOffset(last);
     if (ctx.saved !== this.#committed) await this.#commit(ctx, consumer);
-    await heartbeat();
+    return [...reached.values()].map(({ topic, partition, next }) => [topic, partition, String(next)]);
   }
 
   /** After a checkpoint, so lag tools see what the store holds; the store stays the truth. */
-  async #commit(ctx: SourceContext, consumer: Consumer): Promise<void> {
+  async #commit(ctx: SourceContext, consumer: ConsumerThread): Promise<void> {
     const saved = ctx.saved;
     this.#committed = saved;
     if (!saved) return;
     // The offsets of the checkpoint on disk: ingest may have read further since.
-    await consumer.commitOffsets(commitsOf(saved.sources.kafka, this.#topicsRead)).catch(() => {
+    await consumer.commit(commitsOf(saved.sources.kafka, this.#topicsRead)).catch(() => {
       // A failed commit only delays what lag tools show; the next checkpoint commits again.
     });
   }

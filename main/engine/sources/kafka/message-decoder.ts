@@ -1,7 +1,8 @@
-import type { KafkaMessage } from 'kafkajs';
+import { decodeListenBytes } from '../../decode/json-listen-bytes.js';
 import { decodeJsonRecord, MAX_RECORD_BYTES, type RecordKind } from '../../decode/record-decoder.js';
 import { decodeTracksCsvLine } from '../../decode/tracks-csv.js';
 import type { DecodedRecord } from '../../ingest/ingest-session.js';
+import type { KafkaRecordBytes } from './consumer/consumer-protocol.js';
 
 /**
  * One Kafka message through the tolerant reader. The topic says what kind of record to expect;
@@ -10,7 +11,7 @@ import type { DecodedRecord } from '../../ingest/ingest-session.js';
 export function decodeKafkaMessage(
   topic: string,
   partition: number,
-  message: KafkaMessage,
+  message: KafkaRecordBytes,
   kind: RecordKind,
 ): DecodedRecord {
   const origin = { topic, partition, offset: message.offset };
@@ -25,6 +26,11 @@ export function decodeKafkaMessage(
       `record of ${message.value.length} bytes exceeds ${MAX_RECORD_BYTES}`,
       message.value.subarray(0, 200).toString('utf8'),
     );
+  }
+  // Nearly every clickstream message is a plain JSON listen: read from its bytes.
+  if (kind !== 'predictions' && kind !== 'customers') {
+    const event = decodeListenBytes(message.value);
+    if (event) return { origin, raw: '', result: { ok: true, event } };
   }
   const text = message.value.toString('utf8');
   const trimmed = text.trimStart();

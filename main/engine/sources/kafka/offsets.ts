@@ -93,9 +93,11 @@ export class PartitionOffsets {
     return true;
   }
 
-  /** The decision for a fetched batch whose first message has offset `first`. */
-  plan(k: string, first: bigint): BatchPlan {
-    const expected = this.expected(k);
+  /**
+   * The decision for a fetched batch whose first message has offset `first`; `expected`: where
+   * the partition continues (the store's offset, or where batches applied with this one reach).
+   */
+  plan(k: string, first: bigint, expected = this.expected(k)): BatchPlan {
     if (expected !== null && first > expected) return { action: 'seek', offset: expected };
     return { action: 'apply', from: expected };
   }

@@ -1,7 +1,7 @@
-import type { KafkaMessage } from 'kafkajs';
 import { isCleanId } from '../../decode/record-ids.js';
 import type { IngestRecord } from '../../ingest/ingest-session.js';
 import { DEFAULT_PROFILES_TOPIC, type KafkaSettings } from '../../kafka/kafka-settings.js';
+import type { KafkaRecordBytes } from '../kafka/consumer/consumer-protocol.js';
 import { TopicMissing } from '../kafka/errors.js';
 import { type KafkaReading, KafkaSource, type KafkaSourceOptions } from '../kafka/kafka-source.js';
 import { decodeProfileValue, MAX_PROFILE_BYTES } from './profile-format.js';
@@ -33,7 +33,11 @@ export function profilesTopic(topic: string): KafkaReading {
 }
 
 /** One message as a profile to put in place, a removal, or a rejected record with its reason. */
-export function decodeProfileMessage(topic: string, partition: number, message: KafkaMessage): IngestRecord {
+export function decodeProfileMessage(
+  topic: string,
+  partition: number,
+  message: KafkaRecordBytes,
+): IngestRecord {
   const origin = { topic, partition, offset: message.offset };
   const reject = (reason: string, raw: string): IngestRecord => ({
     origin,

@@ -1,0 +1,154 @@
+/**
+ * The messages between the Kafka source and its consumer thread. The thread runs kafkajs alone
+ * (fetching, decompressing, reading record batches, heartbeats) and hands each batch on as raw
+ * bytes, one transferred buffer per batch; the source's thread decodes and applies it. So the
+ * consumer fetches the next batch while the last one is applied, on the second core.
+ */
+
+/** A message's offset, key and value, as a reading decodes them (a subset of kafkajs's KafkaMessage). */
+export interface KafkaRecordBytes {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+/** One fetched batch of one partition, packed: every key and value side by side in `bytes`. */
+export interface RawBatch {
+  topic: string;
+  partition: number;
+  highWatermark: string;
+  /** kafkajs's `batch.lastOffset()`: past a trailing transaction marker, which is never a message. */
+  lastOffset: string;
+  count: number;
+  offsets: BigInt64Array;
+  /** Per message: key start, key end, value start, value end in `bytes`; −1, −1 for a null key or value. */
+  bounds: Int32Array;
+  bytes: Uint8Array;
+}
+
+/** An error as it crosses threads: the fields errors.ts classifies by, and its cause, kept. */
+export interface PlainError {
+  name: string;
+  message: string;
+  type?: string;
+  code?: string;
+  cause?: PlainError;
+}
+
+/** What the consumer thread is started with. */
+export interface ConsumerWorkerData {
+  /** kafkajs's client configuration (brokers, TLS, SASL), as kafkaJsConfig makes it. */
+  client: Record<string, unknown>;
+  groupId: string;
+}
+
+/** Where a partition resumes: the store's next offset. */
+export type Position = [topic: string, partition: number, offset: string];
+
+export type ConsumerRequest =
+  /** Connect, subscribe and start consuming; each partition joined is first moved to `expected`. */
+  | {
+      type: 'start';
+      id: number;
+      topics: string[];
+      fromBeginning: boolean;
+      expected: Position[];
+    }
+  | { type: 'seek'; topic: string; partition: number; offset: string }
+  /** Batches were applied: the thread may fetch further ahead, and a rejoin resumes where they reached. */
+  | { type: 'applied'; batches: number; positions: Position[] }
+  | { type: 'commit'; id: number; offsets: Array<{ topic: string; partition: number; offset: string }> }
+  /** Stop consuming and leave the group; the thread then ends. */
+  | { type: 'stop'; id: number };
+
+export type ConsumerMessage =
+  | { type: 'reply'; id: number; error: PlainError | null }
+  | { type: 'batch'; batch: RawBatch }
+  /** A fetch that held only transaction markers (or aborted records): offsets without messages. */
+  | { type: 'markers'; topic: string; partition: number; firstOffset: string; lastOffset: string }
+  | { type: 'crash'; error: PlainError };
+
+/** How many batches the consumer may fetch ahead of what is applied. */
+export const BATCHES_AHEAD = 16;
+
+/** Each message of a batch, as the source's reading decodes it (views of the batch's bytes, no copy). */
+export function recordAt(batch: RawBatch, i: number): KafkaRecordBytes {
+  const b = batch.bounds;
+  const at = i * 4;
+  return {
+    offset: String(batch.offsets[i]),
+    key: view(batch.bytes, b[at] as number, b[at + 1] as number),
+    value: view(batch.bytes, b[at + 2] as number, b[at + 3] as number),
+  };
+}
+
+function view(bytes: Uint8Array, start: number, end: number): Buffer | null {
+  return start < 0 ? null : Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+}
+
+/** Packs kafkajs's messages of one batch into a RawBatch (in the consumer thread). */
+export function packBatch(
+  topic: string,
+  partition: number,
+  highWatermark: string,
+  lastOffset: string,
+  messages: ReadonlyArray<{ offset: string; key?: Buffer | null; value: Buffer | null }>,
+): RawBatch {
+  let size = 0;
+  for (const m of messages) size += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+  const bytes = new Uint8Array(size);
+  const bounds = new Int32Array(messages.length * 4);
+  const offsets = new BigInt64Array(messages.length);
+  let at = 0;
+  const put = (data: Buffer | null | undefined, slot: number) => {
+    if (data === null || data === undefined) {
+      bounds[slot] = bounds[slot + 1] = -1;
+      return;
+    }
+    bytes.set(data, at);
+    bounds[slot] = at;
+    at += data.length;
+    bounds[slot + 1] = at;
+  };
+  messages.forEach((m, i) => {
+    offsets[i] = BigInt(m.offset);
+    put(m.key, i * 4);
+    put(m.value, i * 4 + 2);
+  });
+  return { topic, partition, highWatermark, lastOffset, count: messages.length, offsets, bounds, bytes };
+}
+
+/** The buffers a batch owns, to transfer rather than copy. */
+export function transferOf(batch: RawBatch): ArrayBuffer[] {
+  return [batch.offsets.buffer, batch.bounds.buffer, batch.bytes.buffer] as ArrayBuffer[];
+}
+
+/** An error's classifying fields and cause chain, for postMessage (class and methods do not cross). */
+export function plainError(error: unknown, depth = 0): PlainError {
+  const e = (error ?? {}) as {
+    name?: unknown;
+    message?: unknown;
+    type?: unknown;
+    code?: unknown;
+    cause?: unknown;
+    originalError?: unknown;
+  };
+  const plain: PlainError = {
+    name: typeof e.name === 'string' ? e.name : 'Error',
+    message: typeof e.message === 'string' ? e.message : String(error),
+  };
+  if (typeof e.type === 'string') plain.type = e.type;
+  if (typeof e.code === 'string') plain.code = e.code;
+  const cause = e.originalError ?? e.cause;
+  if (cause && typeof cause === 'object' && depth < 4) plain.cause = plainError(cause, depth + 1);
+  return plain;
+}
+
+/** The error again, on the source's side: an Error with the same fields, so errors.ts reads it the same. */
+export function revivedError(plain: PlainError): Error {
+  const error = new Error(plain.message, plain.cause ? { cause: revivedError(plain.cause) } : undefined);
+  error.name = plain.name;
+  Object.assign(error, plain.type === undefined ? {} : { type: plain.type });
+  Object.assign(error, plain.code === undefined ? {} : { code: plain.code });
+  return error;
+}

@@ -1,0 +1,219 @@
+import { Worker } from 'node:worker_threads';
+import type { KafkaConfig } from 'kafkajs';
+import { serveConsumer } from './consumer-loop.js';
+import {
+  type ConsumerMessage,
+  type ConsumerRequest,
+  type ConsumerWorkerData,
+  type Position,
+  type RawBatch,
+  revivedError,
+} from './consumer-protocol.js';
+
+/**
+ * The source's side of the consumer thread (consumer-worker.ts): starts it, hands its batches to
+ * the source one at a time in the order fetched, tells it when each is applied, and passes on
+ * seeks, commits and the stop. A batch that fails to apply ends the attempt, as a crash does.
+ */
+
+export interface ConsumerHandlers {
+  /**
+   * Fetched batches, in order (those that waited while the last were applied, together: one
+   * apply and one timeline write for all). Resolves, once applied, with where their partitions
+   * now resume.
+   */
+  batches(batches: RawBatch[]): Promise<Position[]>;
+  /** A fetch of transaction markers only: offsets `firstOffset`..`lastOffset` hold no messages. */
+  markers(topic: string, partition: number, firstOffset: string, lastOffset: string): Promise<void>;
+  /** kafkajs crashed, the thread died or a batch failed: this consumer is finished. */
+  failed(error: Error): void;
+}
+
+/** Opens the consumer for one connection attempt. */
+export type OpenConsumer = (client: KafkaConfig, groupId: string) => ConsumerThread;
+
+/** How the source talks to the consumer: a worker thread's port, or the same thread's. */
+export interface ConsumerLink {
+  post(request: ConsumerRequest): void;
+  onMessage(handler: (message: ConsumerMessage) => void): void;
+  /** Called once when the consumer's side is gone, with why if it failed. */
+  onEnd(handler: (error: Error | null) => void): void;
+  terminate(): Promise<void>;
+}
+
+/** The consumer in a worker thread of its own (the compiled consumer-worker.js beside this file). */
+export const workerConsumer =
+  (url = new URL('./consumer-worker.js', import.meta.url)): OpenConsumer =>
+  (client, groupId) => {
+    const data: ConsumerWorkerData = { client: client as unknown as Record<string, unknown>, groupId };
+    const worker = new Worker(url, { workerData: data });
+    return new ConsumerThread({
+      post: (request) => worker.postMessage(request),
+      onMessage: (handler) => worker.on('message', handler),
+      onEnd: (handler) => {
+        worker.on('error', (e) => handler(new Error(`the Kafka consumer's thread failed: ${e.message}`)));
+        worker.on('exit', () => handler(null));
+      },
+      terminate: async () => {
+        await worker.terminate();
+      },
+    });
+  };
+
+/**
+ * The same consumer on this thread: the same code and messages, cloned as a thread's are. For
+ * code run from its TypeScript sources (the tests), where no compiled worker file exists.
+ */
+export const inThreadConsumer: OpenConsumer = (client, groupId) => {
+  let toSource: (message: ConsumerMessage) => void = () => {};
+  let toConsumer: (request: ConsumerRequest) => void = () => {};
+  let ended: (error: Error | null) => void = () => {};
+  serveConsumer(
+    { client: client as unknown as Record<string, unknown>, groupId },
+    {
+      post: (message, transfer = []) => {
+        const copy = structuredClone(message, { transfer });
+        setImmediate(() => toSource(copy));
+      },
+      listen: (onRequest) => {
+        toConsumer = onRequest;
+      },
+      close: () => setImmediate(() => ended(null)),
+    },
+  );
+  return new ConsumerThread({
+    post: (request) => {
+      const copy = structuredClone(request);
+      setImmediate(() => toConsumer(copy));
+    },
+    onMessage: (handler) => {
+      toSource = handler;
+    },
+    onEnd: (handler) => {
+      ended = handler;
+    },
+    terminate: async () => {},
+  });
+};
+
+/** The thread when this code runs compiled; on this thread when it runs from its sources. */
+export const defaultConsumer: OpenConsumer = import.meta.url.endsWith('.ts')
+  ? inThreadConsumer
+  : workerConsumer();
+
+type Queued = Extract<ConsumerMessage, { type: 'batch' | 'markers' }>;
+
+export class ConsumerThread {
+  readonly #link: ConsumerLink;
+  #nextId = 0;
+  readonly #replies = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  #handlers: ConsumerHandlers | null = null;
+  readonly #queue: Queued[] = [];
+  #pumping = false;
+  /** Set once the consumer is finished (failed or stopped): nothing more is applied or asked. */
+  #over: Error | null = null;
+
+  constructor(link: ConsumerLink) {
+    this.#link = link;
+    link.onMessage((m) => this.#received(m));
+    link.onEnd((error) => this.#finish(error ?? new Error("the Kafka consumer's thread stopped")));
+  }
+
+  /** Connects, joins the group and starts fetching; `expected`: where each known partition resumes. */
+  start(
+    topics: string[],
+    fromBeginning: boolean,
+    expected: Position[],
+    handlers: ConsumerHandlers,
+  ): Promise<void> {
+    this.#handlers = handlers;
+    return this.#ask((id) => ({ type: 'start', id, topics, fromBeginning, expected }));
+  }
+
+  seek(topic: string, partition: number, offset: string): void {
+    if (!this.#over) this.#link.post({ type: 'seek', topic, partition, offset } satisfies ConsumerRequest);
+  }
+
+  commit(offsets: Array<{ topic: string; partition: number; offset: string }>): Promise<void> {
+    return this.#ask((id) => ({ type: 'commit', id, offsets }));
+  }
+
+  /** Stops fetching, leaves the group and ends the thread; batches not yet applied are dropped. */
+  async stop(): Promise<void> {
+    if (this.#over) return;
+    const stopped = this.#ask((id) => ({ type: 'stop', id }));
+    this.#over = new Error('the Kafka consumer was stopped');
+    this.#queue.length = 0;
+    await stopped.catch(() => {});
+  }
+
+  /** Ends the thread whatever state it is in (after stop, or when an attempt failed). */
+  async close(): Promise<void> {
+    await Promise.race([this.stop(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    await this.#link.terminate();
+  }
+
+  #ask(request: (id: number) => ConsumerRequest): Promise<void> {
+    if (this.#over) return Promise.reject(this.#over);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#replies.set(id, { resolve, reject });
+      this.#link.post(request(id));
+    });
+  }
+
+  #received(m: ConsumerMessage): void {
+    switch (m.type) {
+      case 'reply': {
+        const waiting = this.#replies.get(m.id);
+        this.#replies.delete(m.id);
+        if (m.error) waiting?.reject(revivedError(m.error));
+        else waiting?.resolve();
+        return;
+      }
+      case 'crash':
+        this.#finish(revivedError(m.error));
+        return;
+      default:
+        if (this.#over) return;
+        this.#queue.push(m);
+        void this.#pump();
+    }
+  }
+
+  /** Applies what is queued in order: markers one at a time, the batches between them together. */
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      for (let next = this.#queue.shift(); next && !this.#over; next = this.#queue.shift()) {
+        const handlers = this.#handlers as ConsumerHandlers;
+        if (next.type === 'markers') {
+          await handlers.markers(next.topic, next.partition, next.firstOffset, next.lastOffset);
+          continue;
+        }
+        const batches = [next.batch];
+        for (let more = this.#queue[0]; more?.type === 'batch'; more = this.#queue[0]) {
+          batches.push(more.batch);
+          this.#queue.shift();
+        }
+        const positions = await handlers.batches(batches);
+        const applied: ConsumerRequest = { type: 'applied', batches: batches.length, positions };
+        if (!this.#over) this.#link.post(applied);
+      }
+    } catch (error) {
+      this.#finish(error as Error);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #finish(error: Error): void {
+    const first = this.#over === null;
+    this.#over ??= error;
+    this.#queue.length = 0;
+    for (const waiting of this.#replies.values()) waiting.reject(error);
+    this.#replies.clear();
+    if (first) this.#handlers?.failed(error);
+  }
+}
