@@ -1,5 +1,6 @@
 import type { CrmChange, TimelineEvent, TimelineKind } from '../../../shared/engine-api.js';
 import type { CrmValue } from '../../../shared/events.js';
+import type { MessagePackWriter, PackedValue } from './msgpack-writer.js';
 
 /**
  * How one customer's events of one batch are stored: a chunk, one LMDB value (msgpack),
@@ -29,16 +30,22 @@ export const TIMELINE_CAP = 1000;
 
 export const KIND_CODES: Record<TimelineKind, number> = { listen: 0, click: 1, prediction: 2, crm: 3 };
 
-/** The chunk for `items`; they are made relative to its base in place (they are not used again). */
-export function encodeChunk(items: TimelineItem[]): unknown[] {
+/**
+ * The chunk for `items`, packed: `[base, item, …]` with each item's instant made relative to the
+ * base (the earliest), as MessagePack bytes for lmdb-js to store as they are.
+ */
+export function packChunk(writer: MessagePackWriter, items: readonly TimelineItem[]): Uint8Array {
   let base = Number.POSITIVE_INFINITY;
   for (const item of items) if (item[1] < base) base = item[1];
-  const chunk: unknown[] = [base];
+  writer.array(items.length + 1);
+  writer.write(base);
   for (const item of items) {
-    item[1] -= base;
-    chunk.push(item);
+    writer.array(item.length);
+    writer.write(item[0]);
+    writer.write(item[1] - base);
+    for (let i = 2; i < item.length; i++) writer.write(item[i] as PackedValue);
   }
-  return chunk;
+  return writer.take();
 }
 
 /** Items in a chunk as read back, instants restored; null for a value that is not a chunk. */

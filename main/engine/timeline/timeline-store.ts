@@ -2,10 +2,11 @@ import { open as openFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asBinary, type Database, open, type RootDatabase } from 'lmdb';
 import type { CustomerTimeline, TimelineKind } from '../../../shared/engine-api.js';
+import { MessagePackWriter } from './msgpack-writer.js';
 import {
   chunkItems,
-  encodeChunk,
   KIND_CODES,
+  packChunk,
   TIMELINE_CAP,
   type TimelineItem,
   timelineEvent,
@@ -147,6 +148,7 @@ export class TimelineStore {
   damaged = 0;
   #pending: Promise<unknown> = Promise.resolve();
   #failure: Error | null = null;
+  readonly #writer = new MessagePackWriter();
 
   private constructor(
     readonly path: string,
@@ -252,7 +254,7 @@ export class TimelineStore {
       batch,
       Array.from(byCustomer, ([customerId, items]) => {
         const kept = items.length > TIMELINE_CAP ? items.slice(-TIMELINE_CAP) : items;
-        return [customerId, kept.length, encodeChunk(kept)] as const;
+        return [customerId, kept.length, asBinary(packChunk(this.#writer, kept))] as const;
       }),
     );
   }

@@ -1,3 +1,12 @@
+import {
+  arrayHeaderSize,
+  intSize,
+  stringSize,
+  writeArrayHeader,
+  writeFloat,
+  writeInt,
+  writeStringHeader,
+} from '../../timeline/msgpack-writer.js';
 import { TIMELINE_CAP } from '../../timeline/timeline-codec.js';
 import type { ByteTable } from './byte-table.js';
 
@@ -145,98 +154,10 @@ export class TimelineChunks {
   }
 }
 
-function arrayHeaderSize(n: number): number {
-  return n < 16 ? 1 : n < 0x10000 ? 3 : 5;
-}
-
-/** Bytes writeInt takes for `v`. */
-function intSize(v: number): number {
-  if (v >= 0) return v < 0x80 ? 1 : v < 0x10000 ? 3 : v < 0x100000000 ? 5 : 9;
-  return v >= -32 ? 1 : v >= -0x80000000 ? 5 : 9;
-}
-
-function stringSize(length: number): number {
-  return length + (length < 32 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : 5);
-}
-
-function writeU32(out: Uint8Array, p: number, v: number): number {
-  out[p] = v >>> 24;
-  out[p + 1] = (v >>> 16) & 0xff;
-  out[p + 2] = (v >>> 8) & 0xff;
-  out[p + 3] = v & 0xff;
-  return p + 4;
-}
-
-function writeArrayHeader(out: Uint8Array, p: number, n: number): number {
-  if (n < 16) {
-    out[p] = 0x90 | n;
-    return p + 1;
-  }
-  if (n < 0x10000) {
-    out[p] = 0xdc;
-    out[p + 1] = n >>> 8;
-    out[p + 2] = n & 0xff;
-    return p + 3;
-  }
-  out[p] = 0xdd;
-  return writeU32(out, p + 1, n);
-}
-
-const scratch = new DataView(new ArrayBuffer(8));
-
-function writeFloat(out: Uint8Array, p: number, v: number): number {
-  out[p] = 0xcb;
-  scratch.setFloat64(0, v);
-  for (let i = 0; i < 8; i++) out[p + 1 + i] = scratch.getUint8(i);
-  return p + 9;
-}
-
-/** A whole number in the smallest form; past 32 bits as a float64 (msgpackr reads back either). */
-function writeInt(out: Uint8Array, p: number, v: number): number {
-  if (v >= 0) {
-    if (v < 0x80) {
-      out[p] = v;
-      return p + 1;
-    }
-    if (v < 0x10000) {
-      out[p] = 0xcd;
-      out[p + 1] = v >>> 8;
-      out[p + 2] = v & 0xff;
-      return p + 3;
-    }
-    if (v < 0x100000000) {
-      out[p] = 0xce;
-      return writeU32(out, p + 1, v);
-    }
-    return writeFloat(out, p, v);
-  }
-  if (v >= -32) {
-    out[p] = v & 0xff;
-    return p + 1;
-  }
-  if (v >= -0x80000000) {
-    out[p] = 0xd2;
-    return writeU32(out, p + 1, v >>> 0);
-  }
-  return writeFloat(out, p, v);
-}
-
 /** Number `n` of `table` (its UTF-8 bytes) as a MessagePack string. */
 function writeString(out: Uint8Array, p: number, table: ByteTable, n: number): number {
   const length = table.lengthOf(n);
-  let q = p;
-  if (length < 32) out[q++] = 0xa0 | length;
-  else if (length < 0x100) {
-    out[q++] = 0xd9;
-    out[q++] = length;
-  } else if (length < 0x10000) {
-    out[q++] = 0xda;
-    out[q++] = length >>> 8;
-    out[q++] = length & 0xff;
-  } else {
-    out[q++] = 0xdb;
-    q = writeU32(out, q, length);
-  }
+  const q = writeStringHeader(out, p, length);
   table.copyTo(n, out, q);
   return q + length;
 }

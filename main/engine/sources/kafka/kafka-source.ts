@@ -8,6 +8,7 @@ import { UserError } from '../../user-error.js';
 import { type Source, type SourceContext, sourceStatus } from '../source.js';
 import {
   type KafkaRecordBytes,
+  listenAt,
   type Position,
   type RawBatch,
   recordAt,
@@ -64,6 +65,11 @@ export interface KafkaReading {
   /** The topics to read, given those the cluster has; throws TopicMissing for one that must exist. */
   topics(existing: ReadonlySet<string>): string[];
   decode(topic: string, partition: number, message: KafkaRecordBytes): IngestRecord;
+  /**
+   * Topics (of those `topics` returned) where a plain JSON listen decodes as `plainListen` reads
+   * it: the consumer thread reads those itself.
+   */
+  listenTopics(): string[];
 }
 
 /** The clickstream and predictions topics, and customers when it exists. */
@@ -83,6 +89,7 @@ export function eventTopics(settings: KafkaSettings): KafkaReading {
     },
     decode: (topic, partition, message) =>
       decodeKafkaMessage(topic, partition, message, kinds.get(topic) ?? 'any'),
+    listenTopics: () => [settings.topics.clickstream],
   };
 }
 
@@ -231,7 +238,7 @@ export class KafkaSource implements Source<KafkaIngestResult> {
         const { topic, partition } = splitPartitionKey(k);
         if (next !== null && topics.includes(topic)) expected.push([topic, partition, String(next)]);
       }
-      await c.start(topics, this.#settings.from === 'earliest', expected, {
+      await c.start(topics, this.#settings.from === 'earliest', expected, this.#reading.listenTopics(), {
         batches: async (batches) => {
           const positions = await this.#onBatches(ctx, c, batches);
           if (!this.#options.follow && offsets.caughtUp()) settle(true);
@@ -326,8 +333,18 @@ export class KafkaSource implements Source<KafkaIngestResult> {
       }
       let last = -1;
       for (let i = 0; i < batch.count; i++) {
-        if (plan.from !== null && (batch.offsets[i] as bigint) < plan.from) continue;
-        records.push(this.#reading.decode(batch.topic, batch.partition, recordAt(batch, i)));
+        const offset = batch.offsets[i] as bigint;
+        if (plan.from !== null && offset < plan.from) continue;
+        const listen = batch.listen[i] as number;
+        records.push(
+          listen === 0
+            ? this.#reading.decode(batch.topic, batch.partition, recordAt(batch, i))
+            : {
+                origin: { topic: batch.topic, partition: batch.partition, offset: String(offset) },
+                raw: '',
+                result: { ok: true, event: listenAt(batch, listen - 1) },
+              },
+        );
         last = i;
       }
       if (last === -1) continue;

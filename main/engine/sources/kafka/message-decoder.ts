@@ -1,8 +1,17 @@
+import type { ListenEvent } from '../../../../shared/events.js';
 import { decodeListenBytes } from '../../decode/json-listen-bytes.js';
 import { decodeJsonRecord, MAX_RECORD_BYTES, type RecordKind } from '../../decode/record-decoder.js';
 import { decodeTracksCsvLine } from '../../decode/tracks-csv.js';
 import type { DecodedRecord } from '../../ingest/ingest-session.js';
 import type { KafkaRecordBytes } from './consumer/consumer-protocol.js';
+
+/**
+ * Nearly every clickstream message is a plain JSON listen, read from its bytes (on a clickstream
+ * topic the consumer thread does this, see consumer/); null when the message needs decoding below.
+ */
+export function plainListen(value: Buffer | null): ListenEvent | null {
+  return value === null || value.length > MAX_RECORD_BYTES ? null : decodeListenBytes(value);
+}
 
 /**
  * One Kafka message through the tolerant reader. The topic says what kind of record to expect;
@@ -27,9 +36,8 @@ export function decodeKafkaMessage(
       message.value.subarray(0, 200).toString('utf8'),
     );
   }
-  // Nearly every clickstream message is a plain JSON listen: read from its bytes.
   if (kind !== 'predictions' && kind !== 'customers') {
-    const event = decodeListenBytes(message.value);
+    const event = plainListen(message.value);
     if (event) return { origin, raw: '', result: { ok: true, event } };
   }
   const text = message.value.toString('utf8');

@@ -29,6 +29,7 @@ export function profilesTopic(topic: string): KafkaReading {
       return [topic];
     },
     decode: decodeProfileMessage,
+    listenTopics: () => [],
   };
 }
 

@@ -1,4 +1,5 @@
 import { type Consumer, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { plainListen } from '../message-decoder.js';
 import {
   BATCHES_AHEAD,
   type ConsumerMessage,
@@ -72,6 +73,9 @@ export function serveConsumer({ client, groupId }: ConsumerWorkerData, port: Con
     }
   });
 
+  /** Topics whose plain JSON listens this thread reads, so the source's thread does not. */
+  const listenTopics = new Set<string>();
+
   async function start(topics: string[], fromBeginning: boolean): Promise<void> {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning });
@@ -87,6 +91,7 @@ export function serveConsumer({ client, groupId }: ConsumerWorkerData, port: Con
           batch.highWatermark,
           batch.lastOffset(),
           batch.messages,
+          listenTopics.has(batch.topic) ? plainListen : null,
         );
         post({ type: 'batch', batch: raw }, transferOf(raw));
         waiting += 1;
@@ -115,6 +120,7 @@ export function serveConsumer({ client, groupId }: ConsumerWorkerData, port: Con
       case 'start':
         for (const [topic, partition, offset] of request.expected)
           expected.set(key(topic, partition), offset);
+        for (const topic of request.listenTopics) listenTopics.add(topic);
         void reply(request.id, start(request.topics, request.fromBeginning));
         break;
       case 'seek':

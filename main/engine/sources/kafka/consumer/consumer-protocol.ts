@@ -1,3 +1,4 @@
+import type { ListenEvent } from '../../../../../shared/events.js';
 /**
  * The messages between the Kafka source and its consumer thread. The thread runs kafkajs alone
  * (fetching, decompressing, reading record batches, heartbeats) and hands each batch on as raw
@@ -21,9 +22,21 @@ export interface RawBatch {
   lastOffset: string;
   count: number;
   offsets: BigInt64Array;
-  /** Per message: key start, key end, value start, value end in `bytes`; −1, −1 for a null key or value. */
+  /**
+   * Per message: key start, key end, value start, value end in `bytes`; −1, −1 for a null key or
+   * value, and for the value of a listen read already.
+   */
   bounds: Int32Array;
   bytes: Uint8Array;
+  /**
+   * The plain JSON listens the consumer thread read already (on a clickstream topic): per message
+   * its listen's number + 1, or 0 for a message whose bytes the source decodes.
+   */
+  listen: Int32Array;
+  /** Per listen read: customer id, track id, time as written, event id, zip. */
+  listenTexts: Array<string | null>;
+  /** Per listen read: instant, hour, day of week, mobile (1 or 0). */
+  listenNumbers: Float64Array;
 }
 
 /** An error as it crosses threads: the fields errors.ts classifies by, and its cause, kept. */
@@ -53,6 +66,8 @@ export type ConsumerRequest =
       topics: string[];
       fromBeginning: boolean;
       expected: Position[];
+      /** Topics of listens: their plain JSON listens are read in the consumer thread. */
+      listenTopics: string[];
     }
   | { type: 'seek'; topic: string; partition: number; offset: string }
   /** Batches were applied: the thread may fetch further ahead, and a rejoin resumes where they reached. */
@@ -71,6 +86,27 @@ export type ConsumerMessage =
 /** How many batches the consumer may fetch ahead of what is applied. */
 export const BATCHES_AHEAD = 16;
 
+/** Listen `j` of those the consumer thread read, as the tolerant reader would have made it. */
+export function listenAt(batch: RawBatch, j: number): ListenEvent {
+  const t = batch.listenTexts;
+  const n = batch.listenNumbers;
+  const at = j * 4;
+  return {
+    kind: 'listen',
+    eventId: t[j * 5 + 3] as string | null,
+    customerId: t[j * 5] as string,
+    trackId: t[j * 5 + 1] as string,
+    at: {
+      text: t[j * 5 + 2] as string,
+      hour: n[at + 1] as number,
+      dayOfWeek: n[at + 2] as number,
+      epochMs: n[at] as number,
+    },
+    mobile: n[at + 3] === 1,
+    zip: t[j * 5 + 4] as string | null,
+  };
+}
+
 /** Each message of a batch, as the source's reading decodes it (views of the batch's bytes, no copy). */
 export function recordAt(batch: RawBatch, i: number): KafkaRecordBytes {
   const b = batch.bounds;
@@ -86,16 +122,31 @@ function view(bytes: Uint8Array, start: number, end: number): Buffer | null {
   return start < 0 ? null : Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
 }
 
-/** Packs kafkajs's messages of one batch into a RawBatch (in the consumer thread). */
+/**
+ * Packs kafkajs's messages of one batch into a RawBatch (in the consumer thread). `readListen`:
+ * for a topic of listens, the reader of plain ones (null when it is not sure).
+ */
 export function packBatch(
   topic: string,
   partition: number,
   highWatermark: string,
   lastOffset: string,
   messages: ReadonlyArray<{ offset: string; key?: Buffer | null; value: Buffer | null }>,
+  readListen: ((value: Buffer | null) => ListenEvent | null) | null = null,
 ): RawBatch {
+  const listen = new Int32Array(messages.length);
+  const listenTexts: Array<string | null> = [];
+  const numbers: number[] = [];
   let size = 0;
-  for (const m of messages) size += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+  messages.forEach((m, i) => {
+    const event = readListen?.(m.value) ?? null;
+    if (event) {
+      listen[i] = listenTexts.length / 5 + 1;
+      listenTexts.push(event.customerId, event.trackId, event.at.text, event.eventId, event.zip);
+      numbers.push(event.at.epochMs, event.at.hour, event.at.dayOfWeek, event.mobile ? 1 : 0);
+    } else size += m.value?.length ?? 0;
+    size += m.key?.length ?? 0;
+  });
   const bytes = new Uint8Array(size);
   const bounds = new Int32Array(messages.length * 4);
   const offsets = new BigInt64Array(messages.length);
@@ -113,14 +164,27 @@ export function packBatch(
   messages.forEach((m, i) => {
     offsets[i] = BigInt(m.offset);
     put(m.key, i * 4);
-    put(m.value, i * 4 + 2);
+    put(listen[i] === 0 ? m.value : null, i * 4 + 2);
   });
-  return { topic, partition, highWatermark, lastOffset, count: messages.length, offsets, bounds, bytes };
+  return {
+    topic,
+    partition,
+    highWatermark,
+    lastOffset,
+    count: messages.length,
+    offsets,
+    bounds,
+    bytes,
+    listen,
+    listenTexts,
+    listenNumbers: Float64Array.from(numbers),
+  };
 }
 
 /** The buffers a batch owns, to transfer rather than copy. */
 export function transferOf(batch: RawBatch): ArrayBuffer[] {
-  return [batch.offsets.buffer, batch.bounds.buffer, batch.bytes.buffer] as ArrayBuffer[];
+  const { offsets, bounds, bytes, listen, listenNumbers } = batch;
+  return [offsets.buffer, bounds.buffer, bytes.buffer, listen.buffer, listenNumbers.buffer] as ArrayBuffer[];
 }
 
 /** An error's classifying fields and cause chain, for postMessage (class and methods do not cross). */

@@ -124,10 +124,11 @@ export class ConsumerThread {
     topics: string[],
     fromBeginning: boolean,
     expected: Position[],
+    listenTopics: string[],
     handlers: ConsumerHandlers,
   ): Promise<void> {
     this.#handlers = handlers;
-    return this.#ask((id) => ({ type: 'start', id, topics, fromBeginning, expected }));
+    return this.#ask((id) => ({ type: 'start', id, topics, fromBeginning, expected, listenTopics }));
   }
 
   seek(topic: string, partition: number, offset: string): void {
