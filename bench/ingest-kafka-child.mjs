@@ -29,8 +29,17 @@ if (bare === '--bare') {
     });
   });
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage();
   await consumer.disconnect();
-  process.stdout.write(JSON.stringify({ messages: n, ms, messagesPerSecond: Math.round((n * 1000) / ms) }));
+  process.stdout.write(
+    JSON.stringify({
+      messages: n,
+      ms,
+      messagesPerSecond: Math.round((n * 1000) / ms),
+      // Every thread of the process, user and system.
+      cpuMicrosPerMessage: (cpu.user + cpu.system) / n,
+    }),
+  );
 } else {
   const engine = await Engine.open({ storeDir: dataDir });
   const session = engine.session;
@@ -38,6 +47,7 @@ if (bare === '--bare') {
     new KafkaSource(resolveKafkaSettings([{ brokers, topics }]), { follow: false, failFast: true }),
   );
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage();
   const t = session.timings;
   process.stdout.write(
     JSON.stringify({
@@ -46,6 +56,8 @@ if (bare === '--bare') {
       ms,
       eventsPerSecond: Math.round((session.events * 1000) / ms),
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      // Every thread of the process (the consumer's and the engine's), user and system.
+      cpuMicrosPerMessage: (cpu.user + cpu.system) / session.events,
       decodeMs: t.decodeMs,
       aggregateMs: t.aggregateMs,
       checkpoints: t.checkpoints,

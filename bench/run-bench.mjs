@@ -231,10 +231,20 @@ if (wanted('kafka')) {
     ],
     ['   bare kafkajs consumer, same topic, counting only', `${num(bare.messagesPerSecond)} messages/s`],
     ['   ingest ÷ bare consumer', ratio.toFixed(2), '≥ 0.7', verdict(ratio >= 0.7)],
+    [
+      '   CPU per message, all threads: ingest / bare consumer',
+      `${kafkaRun.cpuMicrosPerMessage.toFixed(2)} / ${bare.cpuMicrosPerMessage.toFixed(2)} µs`,
+    ],
     ['   wall time', s(kafkaRun.ms)],
-    ['   fetch (kafkajs, network, waiting) + other', s(kafkaRun.fetchMs)],
-    ['   decoding', s(kafkaRun.decodeMs)],
-    ['   aggregating', s(kafkaRun.aggregateMs)],
+    [
+      '   the rest: connecting, waiting for the consumer thread, timeline writes, last checkpoint',
+      s(kafkaRun.fetchMs),
+    ],
+    [
+      '   decoding on the engine thread (plain listens are read on the consumer thread)',
+      s(kafkaRun.decodeMs),
+    ],
+    ['   aggregating (and packing the timeline)', s(kafkaRun.aggregateMs)],
     [
       '   checkpoints (written between batches)',
       `${kafkaRun.checkpoints}, longest stall ${kafkaRun.longestCheckpointStallMs.toFixed(0)} ms`,

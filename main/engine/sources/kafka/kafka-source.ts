@@ -8,7 +8,7 @@ import { UserError } from '../../user-error.js';
 import { type Source, type SourceContext, sourceStatus } from '../source.js';
 import {
   type KafkaRecordBytes,
-  listenAt,
+  listenRecordAt,
   type Position,
   type RawBatch,
   recordAt,
@@ -339,11 +339,7 @@ export class KafkaSource implements Source<KafkaIngestResult> {
         records.push(
           listen === 0
             ? this.#reading.decode(batch.topic, batch.partition, recordAt(batch, i))
-            : {
-                origin: { topic: batch.topic, partition: batch.partition, offset: String(offset) },
-                raw: '',
-                result: { ok: true, event: listenAt(batch, listen - 1) },
-              },
+            : listenRecordAt(batch, i, listen - 1),
         );
         last = i;
       }

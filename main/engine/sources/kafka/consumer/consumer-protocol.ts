@@ -1,4 +1,6 @@
-import type { ListenEvent } from '../../../../../shared/events.js';
+import type { ListenEvent, RecordOrigin } from '../../../../../shared/events.js';
+import type { DecodeResult } from '../../../decode/record-decoder.js';
+import type { DecodedRecord } from '../../../ingest/ingest-session.js';
 /**
  * The messages between the Kafka source and its consumer thread. The thread runs kafkajs alone
  * (fetching, decompressing, reading record batches, heartbeats) and hands each batch on as raw
@@ -86,6 +88,32 @@ export type ConsumerMessage =
 /** How many batches the consumer may fetch ahead of what is applied. */
 export const BATCHES_AHEAD = 16;
 
+/**
+ * Message `i` of a batch, which the consumer thread read as its listen `j`, as a decoded record.
+ * Its origin (a string for its offset) is made only if asked for: only a rejected record's is.
+ */
+export function listenRecordAt(batch: RawBatch, i: number, j: number): DecodedRecord {
+  return new ReadListen(batch, i, listenAt(batch, j));
+}
+
+class ReadListen implements DecodedRecord {
+  readonly raw = '';
+  readonly result: DecodeResult;
+
+  constructor(
+    readonly batch: RawBatch,
+    readonly index: number,
+    event: ListenEvent,
+  ) {
+    this.result = { ok: true, event };
+  }
+
+  get origin(): RecordOrigin {
+    const { topic, partition, offsets } = this.batch;
+    return { topic, partition, offset: String(offsets[this.index]) };
+  }
+}
+
 /** Listen `j` of those the consumer thread read, as the tolerant reader would have made it. */
 export function listenAt(batch: RawBatch, j: number): ListenEvent {
   const t = batch.listenTexts;
@@ -136,14 +164,19 @@ export function packBatch(
 ): RawBatch {
   const listen = new Int32Array(messages.length);
   const listenTexts: Array<string | null> = [];
-  const numbers: number[] = [];
+  const numbers = new Float64Array(readListen ? messages.length * 4 : 0);
+  let read = 0;
   let size = 0;
   messages.forEach((m, i) => {
     const event = readListen?.(m.value) ?? null;
     if (event) {
-      listen[i] = listenTexts.length / 5 + 1;
+      listen[i] = ++read;
       listenTexts.push(event.customerId, event.trackId, event.at.text, event.eventId, event.zip);
-      numbers.push(event.at.epochMs, event.at.hour, event.at.dayOfWeek, event.mobile ? 1 : 0);
+      const at = (read - 1) * 4;
+      numbers[at] = event.at.epochMs;
+      numbers[at + 1] = event.at.hour;
+      numbers[at + 2] = event.at.dayOfWeek;
+      numbers[at + 3] = event.mobile ? 1 : 0;
     } else size += m.value?.length ?? 0;
     size += m.key?.length ?? 0;
   });
@@ -177,7 +210,7 @@ export function packBatch(
     bytes,
     listen,
     listenTexts,
-    listenNumbers: Float64Array.from(numbers),
+    listenNumbers: numbers,
   };
 }
 

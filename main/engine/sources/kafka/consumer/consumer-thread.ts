@@ -46,7 +46,9 @@ export const workerConsumer =
   (url = new URL('./consumer-worker.js', import.meta.url)): OpenConsumer =>
   (client, groupId) => {
     const data: ConsumerWorkerData = { client: client as unknown as Record<string, unknown>, groupId };
-    const worker = new Worker(url, { workerData: data });
+    // kafkajs makes objects per message that all die young: a larger young generation
+    // collects them less often (about 5% faster in the Kafka bench).
+    const worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     return new ConsumerThread({
       post: (request) => worker.postMessage(request),
       onMessage: (handler) => worker.on('message', handler),
