@@ -6,12 +6,12 @@ import {
   addToCell,
   CHURN_HISTORY_LIMIT,
   type ChurnPoint,
+  clickedProduct,
   dayOf,
   emptyProfile,
   type Profile,
   type SeenAt,
 } from './profile.js';
-import { internTrackId } from './track-ids.js';
 
 /**
  * Aggregation as a plain function: one event into the profile map, in place. Nothing in a
@@ -53,7 +53,7 @@ export function addListen(
 ): void {
   // A profile from the Streams app holds only its distinct-track count (the app keeps the ids):
   // an id added here would sit beside that count, which the store refuses to read back.
-  if (p.uniqueTracks === null) p.tracks.add(internTrackId(trackId));
+  if (p.uniqueTracks === null) p.tracks.add(trackId);
   countListen(p, epochMs, hour, dayOfWeek, mobile);
 }
 
@@ -132,7 +132,7 @@ export function applyEvent(
           if (ms > r.max) r.max = ms;
         }
       }
-      if (event.product !== null) p.products[event.product] = (p.products[event.product] ?? 0) + 1;
+      if (event.product !== null) clickedProduct(p, event.product);
       return p;
     }
     case 'prediction':

@@ -1,14 +1,83 @@
 /**
- * One string per distinct track id, shared by every profile's track set. Customers share tracks
- * (a catalogue is far smaller than customers × tracks each), so this took about 480 of the
- * 2,800 bytes a 20-listen profile held (measured over 100,000 profiles). Ids stay plain strings,
- * so profiles stay plain data; the table only decides which copy of an equal string they hold.
+ * Track ids as numbers: every distinct id gets a number the first time it is met (one string per
+ * id, shared by every profile), and a profile keeps its distinct tracks as those numbers. A `Set`
+ * of strings took about 710 of the 2,350 bytes a 20-listen profile held (measured over 100,000
+ * profiles); numbers in a short array take about 250. The numbers are this thread's own: they are
+ * never stored or sent, only the ids are.
  */
-const tracks = new Map<string, string>();
 
-export function internTrackId(id: string): string {
-  const known = tracks.get(id);
+const numbers = new Map<string, number>();
+const ids: string[] = [];
+
+/** The number of a track id, given one when new. */
+export function trackNumber(id: string): number {
+  const known = numbers.get(id);
   if (known !== undefined) return known;
-  tracks.set(id, id);
-  return id;
+  const n = ids.length;
+  numbers.set(id, n);
+  ids.push(id);
+  return n;
+}
+
+const EMPTY = new Int32Array(0);
+
+/** Past this many tracks a profile also keeps a hash index: a longer list is slow to search. */
+const LIST_ONLY = 48;
+
+/** One customer's distinct track ids, in the order first heard (the store lists them so). */
+export class TrackIds implements Iterable<string> {
+  /** Track numbers in the order added, `size` of them (a typed array: 4 bytes a track, where a plain array grown by push held 8 and about twice as many slots as tracks). */
+  #list: Int32Array = EMPTY;
+  #size = 0;
+  /** The same numbers, for a long list. */
+  #index: Set<number> | null = null;
+
+  static from(trackIds: Iterable<string>): TrackIds {
+    const set = new TrackIds();
+    for (const id of trackIds) set.add(id);
+    return set;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Adds a track id; returns false when the customer had heard it already. */
+  add(id: string): boolean {
+    const n = trackNumber(id);
+    if (this.#holds(n)) return false;
+    if (this.#size === this.#list.length) {
+      const grown = new Int32Array(Math.max(4, this.#size * 2));
+      grown.set(this.#list);
+      this.#list = grown;
+    }
+    this.#list[this.#size++] = n;
+    if (this.#index) this.#index.add(n);
+    else if (this.#size > LIST_ONLY) this.#index = new Set(this.#list.subarray(0, this.#size));
+    return true;
+  }
+
+  has(id: string): boolean {
+    const n = numbers.get(id);
+    return n !== undefined && this.#holds(n);
+  }
+
+  copy(): TrackIds {
+    const copy = new TrackIds();
+    copy.#list = this.#list.slice(0, this.#size);
+    copy.#size = this.#size;
+    copy.#index = this.#index && new Set(this.#index);
+    return copy;
+  }
+
+  *[Symbol.iterator](): Iterator<string> {
+    for (let i = 0; i < this.#size; i++) yield ids[this.#list[i] as number] as string;
+  }
+
+  #holds(n: number): boolean {
+    if (this.#index) return this.#index.has(n);
+    const list = this.#list;
+    for (let i = 0; i < this.#size; i++) if (list[i] === n) return true;
+    return false;
+  }
 }

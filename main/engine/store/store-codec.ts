@@ -9,11 +9,12 @@ import {
   CHURN_HISTORY_LIMIT,
   type ChurnPoint,
   type Profile,
+  productsFrom,
   RECENT_DAYS,
   type ResponseTimes,
   type SeenAt,
 } from '../profile/profile.js';
-import { internTrackId } from '../profile/track-ids.js';
+import { TrackIds } from '../profile/track-ids.js';
 import type { StoreSummary } from '../read/profile-totals.js';
 import type { SavedWindows } from '../read/windows.js';
 import { StoreDamage } from './store-damage.js';
@@ -171,12 +172,11 @@ export function decodeProfile(value: unknown): Profile {
   const listens = count('listens', s.listens);
   if (!Array.isArray(s.tracks) || s.tracks.length > listens)
     throw bad('tracks', 'is not a list of at most listens ids', s.tracks);
-  const tracks = new Set<string>();
+  const tracks = new TrackIds();
   for (const t of s.tracks) {
     if (!isCleanId(t)) throw bad('tracks', 'holds an unreadable track id', t);
-    tracks.add(internTrackId(t));
+    if (!tracks.add(t)) throw bad('tracks', 'holds a track twice', s.tracks);
   }
-  if (tracks.size !== s.tracks.length) throw bad('tracks', 'holds a track twice', s.tracks);
   const uniqueTracks = s.uniqueTracks === undefined ? null : count('uniqueTracks', s.uniqueTracks, listens);
   if (uniqueTracks !== null && tracks.size > 0)
     throw bad('uniqueTracks', 'is given beside the tracks', s.tracks);
@@ -196,10 +196,10 @@ export function decodeProfile(value: unknown): Profile {
   if (zipAt !== null && typeof zip !== 'string') throw bad('listenZip.zip', 'is not text', zip);
   const listenZip = zipAt && { ...zipAt, zip: zip as string };
   const clicks = count('clicks', s.clicks);
-  const products = dict<number>();
   if (typeof s.products !== 'object' || s.products === null || Array.isArray(s.products))
     throw bad('products', 'is not an object', s.products);
-  for (const product of Object.keys(s.products))
+  const products = productsFrom(s.products);
+  for (const product of Object.keys(products))
     products[product] = count(`products.${product}`, s.products[product], clicks);
   const profile: Profile = {
     customerId: s.id,

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { dict } from '../../../../shared/dict.js';
-import type { Profile } from '../../profile/profile.js';
+import { type Profile, productsFrom } from '../../profile/profile.js';
+import { TrackIds } from '../../profile/track-ids.js';
 import { encodeProfile, type StoredProfile } from '../../store/store-codec.js';
 import type { LentLines } from '../../store/store-snapshot.js';
 import { partitionOfId } from './partition-of.js';
@@ -147,19 +148,23 @@ export class PartitionPool {
 
   /**
    * The profiles, back from the partitions. They come from this engine's own threads, not from
-   * outside, so they are not checked again; the clone only lost the dictionaries' missing
-   * prototypes (product and CRM field names are data), which are made prototype-free again.
+   * outside, so they are not checked again; their track ids become this thread's TrackIds, and
+   * the dictionaries (product and CRM field names are data) are made prototype-free again, as
+   * the clone lost that.
    */
   async takeBack(): Promise<Profile[]> {
     const replies = await Promise.all(
       this.channels.map((c) => this.#ask(c, { type: 'profiles' }, 'profiles')),
     );
     return replies.flatMap((r) =>
-      r.profiles.map((p) => {
-        p.products = dict(p.products);
-        p.crm = p.crm && dict(p.crm);
-        return p;
-      }),
+      r.profiles.map(
+        (p): Profile => ({
+          ...p,
+          tracks: TrackIds.from(p.tracks),
+          products: productsFrom(p.products),
+          crm: p.crm && dict(p.crm),
+        }),
+      ),
     );
   }
 

@@ -3,6 +3,7 @@ import { decodeTracksCsvLine } from '../../decode/tracks-csv.js';
 import { type ListenFields, listenFields, scanListenLine } from '../../decode/tracks-csv-bytes.js';
 import { emptyProfile, type Profile, type SeenAt } from '../../profile/profile.js';
 import { noteListenTime } from '../../profile/profile-aggregator.js';
+import { TrackIds } from '../../profile/track-ids.js';
 import { decodeProfile, encodeProfile, type StoredProfile } from '../../store/store-codec.js';
 import type { LentLines } from '../../store/store-snapshot.js';
 import { ByteTable, hashBytes } from './byte-table.js';
@@ -107,7 +108,7 @@ export class TracksPartition {
       this.#rows.from(n, p);
       const set = this.#trackSets[n] as TrackSet;
       for (const t of p.tracks) set.add(this.#tracks.numberOf(t));
-      p.tracks = new Set();
+      p.tracks = new TrackIds();
       this.#dirty.add(n);
     }
   }
@@ -364,20 +365,24 @@ export class TracksPartition {
 
   /**
    * Every profile, its tracks back as ids, to hand back to the engine at the end of a run (they are
-   * structured-cloned; a track id shared by many profiles is sent once and stays shared).
+   * structured-cloned; a track id shared by many profiles is sent once and stays shared). The
+   * tracks travel as a list of ids: a TrackIds holds this thread's own track numbers.
    */
-  profiles(): Profile[] {
+  profiles(): PartitionProfile[] {
     const strings = this.#tracks.strings;
     return this.#profiles.map((p, n) => {
       this.#rows.into(n, p);
-      if (p.uniqueTracks === null)
-        p.tracks = new Set(
-          Array.from((this.#trackSets[n] as TrackSet).numbers(), (t) => strings[t] as string),
-        );
-      return p;
+      const tracks =
+        p.uniqueTracks === null
+          ? Array.from((this.#trackSets[n] as TrackSet).numbers(), (t) => strings[t] as string)
+          : [];
+      return { ...p, tracks };
     });
   }
 }
+
+/** A profile as a partition hands it back: its distinct tracks as ids. */
+export type PartitionProfile = Omit<Profile, 'tracks'> & { tracks: string[] };
 
 const EMPTY_TRACKS = '"tracks":[]';
 /** Store lines are handed over joined in blocks of about this many characters (a string has a limit). */
