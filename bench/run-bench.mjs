@@ -268,8 +268,8 @@ if (wanted('scale')) {
       [
         `3. scale: ${label} customers × 20 listens, memory per customer`,
         `${num(r.bytesPerCustomer)} bytes`,
-        '≤ 2 KB',
-        verdict(r.bytesPerCustomer <= 2048),
+        '≤ 1 KB',
+        verdict(r.bytesPerCustomer <= 1024),
       ],
       [
         '   checkpoint (the whole store, nothing else running)',
@@ -280,8 +280,9 @@ if (wanted('scale')) {
       [
         '   longest ingest stall a checkpoint caused',
         `${r.longestStallMs.toFixed(0)} ms (${r.longestStallStep})`,
-        '≤ 50 ms',
-        verdict(r.longestStallMs <= 50),
+        // Issue 14: no stall over 100 ms at a million customers; the 100k store keeps its 50 ms.
+        customers === 100_000 ? '≤ 50 ms' : '≤ 100 ms',
+        verdict(r.longestStallMs <= (customers === 100_000 ? 50 : 100)),
       ],
       [
         '   (cross-check: longest gap between batches, writing / not)',
