@@ -28,9 +28,9 @@ const LIST_ONLY = 48;
 export class TrackIds implements Iterable<string> {
   /**
    * Track numbers in the order added, `size` of them, in an array of small integers grown by
-   * doubling: 8 bytes a slot, on the JS heap. An Int32Array took a little less memory but gave
-   * every profile a buffer outside the heap, and the collector's pauses at a million customers
-   * grew from about 1.1 to 2.5 s (bench/scale-child.mjs, the longest gap with no checkpoint).
+   * doubling (filled, so it has no holes): 8 bytes a slot, on the JS heap. An Int32Array per
+   * profile took about the same memory and added a buffer outside the heap for the collector to
+   * track, a million of them at a million customers.
    */
   #list: number[] = EMPTY;
   #size = 0;
