@@ -256,6 +256,13 @@ if (wanted('kafka')) {
 
 if (wanted('scale')) {
   results.scale = [];
+  // What a 20-listen profile holds, part by part (profiles alone: no store, no session).
+  const parts = runChild('profile-memory-child.mjs', ['100000'], ['--expose-gc']);
+  results.profileMemory = parts;
+  rows.push(
+    ['3. scale: one 20-listen profile, alone (100,000 built)', `${num(parts.bytesPerProfile)} bytes`],
+    ...Object.entries(parts.parts).map(([name, bytes]) => [`   ${name}`, `${num(bytes)} bytes`]),
+  );
   for (const customers of [100_000, 1_000_000]) {
     const r = runChild(
       'scale-child.mjs',

@@ -1,0 +1,64 @@
+// What one profile holds, part by part: N customers × 20 listens built with applyEvent (no store,
+// no session), then each part of every profile replaced by a shared empty one, the heap measured
+// after a forced collection each time. Prints JSON. Usage: node --expose-gc bench/profile-memory-child.mjs [N]
+import { applyEvent } from '../dist/main/engine/profile/profile-aggregator.js';
+import { parseWrittenTime } from '../dist/shared/timestamp.js';
+
+const N = Number(process.argv[2] ?? 100_000);
+const map = new Map();
+const pad = (n) => String(n).padStart(2, '0');
+const memory = () => {
+  global.gc();
+  global.gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+const before = memory();
+for (let i = 0; i < N; i++) {
+  const customerId = `C${String(i).padStart(7, '0')}`;
+  for (let k = 0; k < 20; k++) {
+    const at = parseWrittenTime(`2026-03-${pad(1 + ((i + k) % 28))} ${pad((i * 7 + k) % 24)}:15:07`);
+    const trackId = `T${(i * 31 + k * 977) % 200_000}`;
+    applyEvent(map, {
+      kind: 'listen',
+      eventId: null,
+      customerId,
+      trackId,
+      at,
+      mobile: k % 3 === 0,
+      zip: null,
+    });
+  }
+}
+let last = memory();
+const result = { profiles: map.size, bytesPerProfile: Math.round((last - before) / N), parts: {} };
+const part = (name, clear) => {
+  for (const p of map.values()) clear(p);
+  const now = memory();
+  result.parts[name] = Math.round((last - now) / N);
+  last = now;
+};
+// An empty one of whatever kind the profiles hold (a Set before, TrackIds now).
+const noTracks = new (map.values().next().value.tracks.constructor)();
+const noProducts = Object.create(null);
+part('distinct tracks', (p) => {
+  p.tracks = noTracks;
+});
+part('products', (p) => {
+  p.products = noProducts;
+});
+part('recent days ring', (p) => {
+  p.recentDays = null;
+});
+part('day × hour cells', (p) => {
+  p.dayHour = null;
+});
+part('first and last seen', (p) => {
+  p.firstSeen = null;
+  p.lastSeen = null;
+});
+part('churn history', (p) => {
+  p.churnHistory = null;
+});
+result.parts['profile object, map entry, id, track table share'] = Math.round((last - before) / N);
+process.stdout.write(JSON.stringify(result));
