@@ -12,8 +12,9 @@ import {
 
 /**
  * The source's side of the consumer thread (consumer-worker.ts): starts it, hands its batches to
- * the source one at a time in the order fetched, tells it when each is applied, and passes on
- * seeks, commits and the stop. A batch that fails to apply ends the attempt, as a crash does.
+ * the source in the order fetched (those that arrived while the last were applied, together),
+ * tells it when they are applied, and passes on seeks, commits and the stop. Batches that fail to
+ * apply end the attempt, as a crash does.
  */
 
 export interface ConsumerHandlers {
@@ -36,7 +37,7 @@ export type OpenConsumer = (client: KafkaConfig, groupId: string) => ConsumerThr
 export interface ConsumerLink {
   post(request: ConsumerRequest): void;
   onMessage(handler: (message: ConsumerMessage) => void): void;
-  /** Called once when the consumer's side is gone, with why if it failed. */
+  /** When the consumer's side is gone, with why if it failed (a thread may report both). */
   onEnd(handler: (error: Error | null) => void): void;
   terminate(): Promise<void>;
 }
