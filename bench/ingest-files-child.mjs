@@ -10,7 +10,11 @@ const [dataDir, ...rest] = process.argv.slice(2);
 const writeTimeline = !rest.includes('--no-timeline');
 const threadsAt = rest.indexOf('--threads');
 const threads = threadsAt === -1 ? 0 : Number(rest[threadsAt + 1]);
-const files = rest.filter((a, i) => a !== '--no-timeline' && i !== threadsAt && i !== threadsAt + 1);
+// Without --threads, threadsAt + 1 would be 0: the first file, which a run with the timeline on
+// (no flag before it) then silently skipped.
+const files = rest.filter(
+  (a, i) => a !== '--no-timeline' && (threadsAt === -1 || (i !== threadsAt && i !== threadsAt + 1)),
+);
 const engine = await Engine.open({ storeDir: dataDir, writeTimeline });
 const { session, state } = engine;
 let peakHeap = 0;

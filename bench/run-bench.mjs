@@ -380,6 +380,8 @@ if (wanted('timeline')) {
   const best = (list) => list.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
   const fileWithout = best(runs.without);
   const fileWith = best(runs.with);
+  if (fileWith.events !== fileWithout.events || fileWith.events === 0)
+    throw new Error(`the timeline runs counted ${fileWith.events} and ${fileWithout.events} events`);
   const fileRatio = fileWith.eventsPerSecond / fileWithout.eventsPerSecond;
   const mixedWithout = runChild('timeline-child.mjs', [join(cache, 'timeline-store'), '--no-timeline']);
   const t = runChild('timeline-child.mjs', [join(cache, 'timeline-store')]);
