@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveKafkaSettings } from '../../main/engine/kafka/kafka-settings.js';
 import {
   packBatch,
   plainError,
@@ -12,6 +13,7 @@ import {
   OtherCluster,
   TopicMissing,
 } from '../../main/engine/sources/kafka/errors.js';
+import { eventTopics } from '../../main/engine/sources/kafka/kafka-source.js';
 import { commitsOf, PartitionOffsets } from '../../main/engine/sources/kafka/offsets.js';
 import { KafkaMetrics, SAMPLE_EVERY_MS } from '../../main/engine/sources/kafka/operations.js';
 import { backoffDelay, OutageClock } from '../../main/engine/sources/kafka/reconnect.js';
@@ -97,6 +99,19 @@ describe('a batch from the consumer thread', () => {
     expect(read.map((r) => r.offset)).toEqual(['7', '9', '9007199254740993']);
     expect(read.map((r) => r.key?.toString())).toEqual(['c1', undefined, 'k\u00e9']);
     expect(read.map((r) => r.value?.toString() ?? null)).toEqual(['{"a":1}', '', null]);
+  });
+});
+
+describe('what the consumer thread reads itself', () => {
+  it('is the plain listens of the topics decoded as the clickstream, and of no other', () => {
+    const reading = eventTopics(resolveKafkaSettings([{ brokers: 'x:1', topics: 'clicks,preds' }]));
+    reading.topics(new Set(['clicks', 'preds', 'customers']));
+    expect(reading.listenTopics()).toEqual(['clicks']);
+    // One topic named for both is read as predictions (where a listen is refused): so the thread
+    // must not take its listens either.
+    const shared = eventTopics(resolveKafkaSettings([{ brokers: 'x:1', topics: 'events,events' }]));
+    shared.topics(new Set(['events']));
+    expect(shared.listenTopics()).toEqual([]);
   });
 });
 

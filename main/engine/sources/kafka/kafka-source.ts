@@ -89,7 +89,8 @@ export function eventTopics(settings: KafkaSettings): KafkaReading {
     },
     decode: (topic, partition, message) =>
       decodeKafkaMessage(topic, partition, message, kinds.get(topic) ?? 'any'),
-    listenTopics: () => [settings.topics.clickstream],
+    // From the kinds decode uses, so both threads read a topic alike (one named twice is read as predictions).
+    listenTopics: () => [...kinds].filter(([, kind]) => kind === 'clickstream').map(([topic]) => topic),
   };
 }
 
