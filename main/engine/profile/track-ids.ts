@@ -63,11 +63,6 @@ export class TrackIds implements Iterable<string> {
     return true;
   }
 
-  has(id: string): boolean {
-    const n = numbers.get(id);
-    return n !== undefined && this.#holds(n);
-  }
-
   copy(): TrackIds {
     const copy = new TrackIds();
     copy.#list = this.#list.slice();
