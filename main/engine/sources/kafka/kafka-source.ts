@@ -13,7 +13,7 @@ import {
   type RawBatch,
   recordAt,
 } from './consumer/consumer-protocol.js';
-import { type ConsumerThread, defaultConsumer, type OpenConsumer } from './consumer/consumer-thread.js';
+import { type ConsumerThread, defaultConsumer } from './consumer/consumer-thread.js';
 import { DeadLetters } from './dead-letters.js';
 import { classify, describeError, isFatal, OtherCluster, TopicMissing } from './errors.js';
 import { decodeKafkaMessage } from './message-decoder.js';
@@ -52,8 +52,6 @@ export interface KafkaSourceOptions {
   backoff?: Backoff;
   /** Messages left to read at start, once known (for a progress bar). */
   onPlan?: (messages: number) => void;
-  /** Where the consumer runs: its own thread unless given (see consumer/consumer-thread.ts). */
-  openConsumer?: OpenConsumer;
 }
 
 /**
@@ -227,7 +225,7 @@ export class KafkaSource implements Source<KafkaIngestResult> {
       }
       if (!this.#options.follow && offsets.caughtUp()) return true;
 
-      consumer = (this.#options.openConsumer ?? defaultConsumer)(kafkaJsConfig(this.#settings), this.group);
+      consumer = defaultConsumer(kafkaJsConfig(this.#settings), this.group);
       const c = consumer;
       let settle: (result: boolean | Error) => void = () => {};
       const ended = new Promise<boolean | Error>((resolve) => {

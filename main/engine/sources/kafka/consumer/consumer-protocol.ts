@@ -115,7 +115,7 @@ class ReadListen implements DecodedRecord {
 }
 
 /** Listen `j` of those the consumer thread read, as the tolerant reader would have made it. */
-export function listenAt(batch: RawBatch, j: number): ListenEvent {
+function listenAt(batch: RawBatch, j: number): ListenEvent {
   const t = batch.listenTexts;
   const n = batch.listenNumbers;
   const at = j * 4;

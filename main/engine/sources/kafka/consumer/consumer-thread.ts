@@ -43,31 +43,32 @@ export interface ConsumerLink {
 }
 
 /** The consumer in a worker thread of its own (the compiled consumer-worker.js beside this file). */
-export const workerConsumer =
-  (url = new URL('./consumer-worker.js', import.meta.url)): OpenConsumer =>
-  (client, groupId) => {
-    const data: ConsumerWorkerData = { client: client as unknown as Record<string, unknown>, groupId };
-    // kafkajs makes objects per message that all die young: a larger young generation
-    // collects them less often (about 5% faster in the Kafka bench).
-    const worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-    return new ConsumerThread({
-      post: (request) => worker.postMessage(request),
-      onMessage: (handler) => worker.on('message', handler),
-      onEnd: (handler) => {
-        worker.on('error', (e) => handler(new Error(`the Kafka consumer's thread failed: ${e.message}`)));
-        worker.on('exit', () => handler(null));
-      },
-      terminate: async () => {
-        await worker.terminate();
-      },
-    });
-  };
+const workerConsumer: OpenConsumer = (client, groupId) => {
+  const data: ConsumerWorkerData = { client: client as unknown as Record<string, unknown>, groupId };
+  // kafkajs makes objects per message that all die young: a larger young generation
+  // collects them less often (about 5% faster in the Kafka bench).
+  const worker = new Worker(new URL('./consumer-worker.js', import.meta.url), {
+    workerData: data,
+    resourceLimits: { maxYoungGenerationSizeMb: 64 },
+  });
+  return new ConsumerThread({
+    post: (request) => worker.postMessage(request),
+    onMessage: (handler) => worker.on('message', handler),
+    onEnd: (handler) => {
+      worker.on('error', (e) => handler(new Error(`the Kafka consumer's thread failed: ${e.message}`)));
+      worker.on('exit', () => handler(null));
+    },
+    terminate: async () => {
+      await worker.terminate();
+    },
+  });
+};
 
 /**
  * The same consumer on this thread: the same code and messages, cloned as a thread's are. For
  * code run from its TypeScript sources (the tests), where no compiled worker file exists.
  */
-export const inThreadConsumer: OpenConsumer = (client, groupId) => {
+const inThreadConsumer: OpenConsumer = (client, groupId) => {
   let toSource: (message: ConsumerMessage) => void = () => {};
   let toConsumer: (request: ConsumerRequest) => void = () => {};
   let ended: (error: Error | null) => void = () => {};
@@ -102,7 +103,7 @@ export const inThreadConsumer: OpenConsumer = (client, groupId) => {
 /** The thread when this code runs compiled; on this thread when it runs from its sources. */
 export const defaultConsumer: OpenConsumer = import.meta.url.endsWith('.ts')
   ? inThreadConsumer
-  : workerConsumer();
+  : workerConsumer;
 
 type Queued = Extract<ConsumerMessage, { type: 'batch' | 'markers' }>;
 
