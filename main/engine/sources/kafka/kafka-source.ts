@@ -330,22 +330,21 @@ export class KafkaSource implements Source<KafkaIngestResult> {
         consumer.seek(batch.topic, batch.partition, String(plan.offset));
         continue;
       }
-      let last = -1;
-      for (let i = 0; i < batch.count; i++) {
-        const offset = batch.offsets[i] as bigint;
-        if (plan.from !== null && offset < plan.from) continue;
+      // Offsets rise within a batch, so what the store holds already is a prefix of it.
+      let first = 0;
+      if (plan.from !== null)
+        while (first < batch.count && (batch.offsets[first] as bigint) < plan.from) first++;
+      if (first === batch.count) continue;
+      for (let i = first; i < batch.count; i++) {
         const listen = batch.listen[i] as number;
         records.push(
           listen === 0
             ? this.#reading.decode(batch.topic, batch.partition, recordAt(batch, i))
             : listenRecordAt(batch, i, listen - 1),
         );
-        last = i;
       }
-      if (last === -1) continue;
       // Past a trailing commit marker too (see `markers` above): it is the batch's last offset.
-      const lastOffset =
-        last === batch.count - 1 ? BigInt(batch.lastOffset) : (batch.offsets[last] as bigint);
+      const lastOffset = BigInt(batch.lastOffset);
       reached.set(k, { topic: batch.topic, partition: batch.partition, next: lastOffset + 1n });
     }
     ctx.timings.decodeMs += performance.now() - started;
