@@ -94,6 +94,7 @@ export class Engine {
       apply: async (records, advance) => {
         session.apply(records, advance);
         hooks.onBatch?.(session);
+        await this.#keepUpWithTimeline();
         await session.maybeCheckpoint();
         await this.#afterCheckpoint();
       },
@@ -110,6 +111,7 @@ export class Engine {
       applyDigest: async (digest, records, originOf, advance, mayCheckpoint) => {
         session.applyDigest(digest, records, originOf, advance);
         hooks.onBatch?.(session);
+        await this.#keepUpWithTimeline();
         if (!mayCheckpoint) return;
         await session.maybeCheckpoint();
         await this.#afterCheckpoint();
@@ -136,6 +138,15 @@ export class Engine {
     } finally {
       if (session.unsaved) await ctx.checkpoint();
     }
+  }
+
+  /**
+   * The timeline is written on its own thread: a source faster than the disk waits here rather
+   * than piling batches up in memory.
+   */
+  async #keepUpWithTimeline(): Promise<void> {
+    const behind = this.timeline.backlog();
+    if (behind) await behind;
   }
 
   /** Saves a last checkpoint if anything is unsaved, and the quarantine file; closes the timeline. */

@@ -86,6 +86,7 @@ describe('electron-builder.yml', () => {
       'dist/main/engine-host/engine-worker.js',
       'dist/main/engine/sources/kafka/consumer/consumer-worker.js',
       'dist/main/engine/ingest/partitions/partition-worker.js',
+      'dist/main/engine/timeline/timeline-writer-worker.js',
       'dist/renderer/index.html',
       'dist/renderer/vendor/bokeh.min.js',
     ]) {

@@ -3,10 +3,16 @@ import fc from 'fast-check';
 import { unpack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { MessagePackWriter } from '../../main/engine/timeline/msgpack-writer.js';
-import { chunkItems, packChunk, type TimelineItem } from '../../main/engine/timeline/timeline-codec.js';
+import { chunkItems, type TimelineItem, writeChunk } from '../../main/engine/timeline/timeline-codec.js';
 
 // Chunks are packed by hand; they must read back as the items they were made from, whatever the
 // items hold: every kind, non-ASCII and long text, instants before the base, large and odd numbers.
+
+/** One chunk on its own, as the writer thread stores each of a batch's. */
+function packChunk(writer: MessagePackWriter, items: readonly TimelineItem[]): Uint8Array {
+  writeChunk(writer, items);
+  return writer.take();
+}
 
 const text = fc.oneof(
   fc.constantFrom(

@@ -128,6 +128,19 @@ export class MessagePackWriter {
     this.#p = writeArrayHeader(this.#out, this.#p, n);
   }
 
+  /** Bytes written since the last take. */
+  get length(): number {
+    return this.#p;
+  }
+
+  /** What was written since the last take, in an ArrayBuffer of its own (to transfer to a thread). */
+  takeOwn(): Uint8Array {
+    const bytes = new Uint8Array(this.#p);
+    bytes.set(this.#out.subarray(0, this.#p));
+    this.#p = 0;
+    return bytes;
+  }
+
   /** What was written since the last take, as a buffer of its own. */
   take(): Uint8Array {
     const bytes = Uint8Array.prototype.slice.call(this.#out, 0, this.#p);

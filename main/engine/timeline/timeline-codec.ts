@@ -32,9 +32,10 @@ export const KIND_CODES: Record<TimelineKind, number> = { listen: 0, click: 1, p
 
 /**
  * The chunk for `items`, packed: `[base, item, …]` with each item's instant made relative to the
- * base (the earliest), as MessagePack bytes for lmdb-js to store as they are.
+ * base (the earliest), as MessagePack bytes for lmdb-js to store as they are; written after
+ * whatever the writer holds (a batch's chunks go to one buffer).
  */
-export function packChunk(writer: MessagePackWriter, items: readonly TimelineItem[]): Uint8Array {
+export function writeChunk(writer: MessagePackWriter, items: readonly TimelineItem[]): void {
   let base = Number.POSITIVE_INFINITY;
   for (const item of items) if (item[1] < base) base = item[1];
   writer.array(items.length + 1);
@@ -45,7 +46,6 @@ export function packChunk(writer: MessagePackWriter, items: readonly TimelineIte
     writer.write(item[1] - base);
     for (let i = 2; i < item.length; i++) writer.write(item[i] as PackedValue);
   }
-  return writer.take();
 }
 
 /** Items in a chunk as read back, instants restored; null for a value that is not a chunk. */

@@ -1,16 +1,29 @@
 import { open as openFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { asBinary, type Database, open, type RootDatabase } from 'lmdb';
+import type { Database, RootDatabase } from 'lmdb';
 import type { CustomerTimeline, TimelineKind } from '../../../shared/engine-api.js';
 import { MessagePackWriter } from './msgpack-writer.js';
 import {
   chunkItems,
   KIND_CODES,
-  packChunk,
   TIMELINE_CAP,
   type TimelineItem,
   timelineEvent,
+  writeChunk,
 } from './timeline-codec.js';
+import {
+  batchBytes,
+  chunkLength,
+  countOf,
+  customerRange,
+  eventKey,
+  MAX_BATCH,
+  openTables,
+  type TimelineTables,
+  usableId,
+} from './timeline-keys.js';
+import type { PackedBatch } from './timeline-writer.js';
+import { defaultWriter, TimelineWriterLink } from './timeline-writer-thread.js';
 
 export { TIMELINE_CAP };
 
@@ -30,15 +43,11 @@ export { TIMELINE_CAP };
  * resumes from the checkpoint's offsets and writes them again. So a crash anywhere, between a
  * timeline write and the checkpoint too, leaves every event in the timeline exactly once.
  *
- * Writes go through lmdb-js's asynchronous transactions: committed on its write thread, many
- * batches to a commit, the main thread only encoding.
+ * The engine's thread packs each batch's chunks into one buffer and hands it to a writer thread
+ * (timeline-writer.ts), which puts them into LMDB, many batches to a commit; this thread reads.
  */
 
 export const TIMELINE_FILE = 'timeline.mdb';
-/** Trimmed when a customer passes this, so trimming is not paid with every batch. */
-const TRIM_AT = TIMELINE_CAP + TIMELINE_CAP / 10;
-const MAX_BATCH = 2 ** 48 - 1;
-
 export interface TimelineQuery {
   customerId: string;
   kinds?: readonly TimelineKind[];
@@ -55,32 +64,6 @@ export interface TimelineSize {
   /** Bytes of LMDB pages in use (all tables), and the file's size on disk. */
   usedBytes: number;
   fileBytes: number;
-}
-
-/** A customer id as this store keys it: never empty, never NUL (the separator), at most 64 characters. */
-function usableId(customerId: string): boolean {
-  return customerId.length > 0 && customerId.length <= 64 && !customerId.includes('\u0000');
-}
-
-function batchBytes(batch: number): Buffer {
-  const b = Buffer.allocUnsafe(6);
-  b.writeUIntBE(batch, 0, 6);
-  return b;
-}
-
-function eventKey(customerId: string, batch: number): Buffer {
-  const id = Buffer.from(customerId, 'utf8');
-  const key = Buffer.allocUnsafe(id.length + 7);
-  id.copy(key, 0);
-  key[id.length] = 0;
-  key.writeUIntBE(batch, id.length + 1, 6);
-  return key;
-}
-
-/** Every key of one customer's chunks lies in [prefix + 0x00, prefix + 0x01). */
-function customerRange(customerId: string): { start: Buffer; end: Buffer } {
-  const id = Buffer.from(customerId, 'utf8');
-  return { start: Buffer.concat([id, Buffer.from([0])]), end: Buffer.concat([id, Buffer.from([1])]) };
 }
 
 /**
@@ -117,14 +100,6 @@ const META_MAGIC = 24;
 const META_PAGE_SIZE = 48;
 const LMDB_MAGIC = 0xbeefc0de;
 
-function countOf(value: unknown): number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0;
-}
-
-function chunkLength(value: unknown): number {
-  return Array.isArray(value) && value.length > 0 ? value.length - 1 : 0;
-}
-
 interface Found {
   at: number;
   batch: number;
@@ -146,18 +121,25 @@ export class TimelineStore {
   skipped = 0;
   /** Unreadable chunks or items met while reading: skipped, as the store is input too. */
   damaged = 0;
-  #pending: Promise<unknown> = Promise.resolve();
-  #failure: Error | null = null;
   readonly #writer = new MessagePackWriter();
+  /** Set once the timeline is recovered: writes go to the writer thread from then on. */
+  #link: TimelineWriterLink | null = null;
+  readonly root: RootDatabase;
+  readonly events: Database<unknown, Buffer>;
+  readonly heads: Database<unknown, Buffer>;
+  readonly journal: Database<unknown, Buffer>;
+  readonly meta: Database<unknown, string>;
 
   private constructor(
     readonly path: string,
-    readonly root: RootDatabase,
-    readonly events: Database<unknown, Buffer>,
-    readonly heads: Database<unknown, Buffer>,
-    readonly journal: Database<unknown, Buffer>,
-    readonly meta: Database<unknown, string>,
-  ) {}
+    tables: TimelineTables,
+  ) {
+    this.root = tables.root;
+    this.events = tables.events;
+    this.heads = tables.heads;
+    this.journal = tables.journal;
+    this.meta = tables.meta;
+  }
 
   /**
    * Opens (or creates) the timeline of the store `storeId`, keeping what batches up to
@@ -175,33 +157,18 @@ export class TimelineStore {
     let timeline: TimelineStore;
     try {
       await checkHeader(path);
-      timeline = TimelineStore.#openAt(path);
+      timeline = new TimelineStore(path, openTables(path));
     } catch (error) {
       const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       await rename(path, aside);
       await rename(`${path}-lock`, `${aside}-lock`).catch(() => {});
       notice = `The timeline ${path} could not be opened (${(error as Error).message}); it was moved to ${aside} and a new, empty timeline was started.`;
-      timeline = TimelineStore.#openAt(path);
+      timeline = new TimelineStore(path, openTables(path));
     }
+    // Recovered here, before the writer opens the file: nothing else writes meanwhile.
     timeline.#recover(storeId, durableBatch);
+    timeline.#link = new TimelineWriterLink(defaultWriter(path));
     return { timeline, notice };
-  }
-
-  static #openAt(path: string): TimelineStore {
-    const root = open({ path, maxDbs: 4 });
-    try {
-      return new TimelineStore(
-        path,
-        root,
-        root.openDB({ name: 'events', keyEncoding: 'binary' }),
-        root.openDB({ name: 'heads', keyEncoding: 'binary' }),
-        root.openDB({ name: 'journal', keyEncoding: 'binary' }),
-        root.openDB<unknown, string>({ name: 'meta' }),
-      );
-    } catch (error) {
-      void root.close();
-      throw error;
-    }
   }
 
   #recover(storeId: string, durableBatch: number): void {
@@ -249,14 +216,21 @@ export class TimelineStore {
       if (items) items.push(item);
       else byCustomer.set(customerId, [item]);
     }
-    // One batch never stores more than the cap for a customer: only its latest count.
-    this.#write(
-      batch,
-      Array.from(byCustomer, ([customerId, items]) => {
-        const kept = items.length > TIMELINE_CAP ? items.slice(-TIMELINE_CAP) : items;
-        return [customerId, kept.length, asBinary(packChunk(this.#writer, kept))] as const;
-      }),
-    );
+    if (byCustomer.size === 0) return;
+    // One batch never stores more than the cap for a customer: only its latest count. The
+    // chunks are written one after another into one buffer, handed to the writer whole.
+    const writer = this.#writer;
+    const ids: string[] = [];
+    const items = new Uint32Array(byCustomer.size);
+    const ends = new Uint32Array(byCustomer.size);
+    for (const [customerId, list] of byCustomer) {
+      const kept = list.length > TIMELINE_CAP ? list.slice(-TIMELINE_CAP) : list;
+      writeChunk(writer, kept);
+      items[ids.length] = kept.length;
+      ends[ids.length] = writer.length;
+      ids.push(customerId);
+    }
+    this.#write({ batch, ids, items, ends, bytes: writer.takeOwn() });
   }
 
   /**
@@ -269,44 +243,32 @@ export class TimelineStore {
       this.skipped += items;
       return false;
     });
-    this.#write(
-      batch,
-      usable.map(([customerId, items, chunk]) => [customerId, items, asBinary(chunk)] as const),
-    );
-  }
-
-  /** Each customer's chunk of a batch (and how many items it holds), its count and the batch's journal entry. */
-  #write(batch: number, chunks: ReadonlyArray<readonly [string, number, unknown]>): void {
-    if (chunks.length === 0) return;
-    const write = this.root.transaction(() => {
-      const written: string[] = [];
-      for (const [customerId, items, chunk] of chunks) {
-        this.events.putSync(eventKey(customerId, batch), chunk);
-        const head = Buffer.from(customerId, 'utf8');
-        let count = countOf(this.heads.get(head)) + items;
-        if (count > TRIM_AT) count = this.#trim(customerId, count);
-        this.heads.putSync(head, count);
-        written.push(customerId);
-      }
-      this.journal.putSync(batchBytes(batch), written);
-    });
-    write.catch((error: Error) => {
-      this.#failure ??= error;
-    });
-    this.#pending = write;
-  }
-
-  /** Drops a customer's oldest chunks while at least the cap remains; returns the new count. */
-  #trim(customerId: string, count: number): number {
-    const doomed: Buffer[] = [];
-    for (const { key, value } of this.events.getRange(customerRange(customerId))) {
-      const n = chunkLength(value);
-      if (count - n < TIMELINE_CAP) break;
-      doomed.push(key);
-      count -= n;
+    if (usable.length === 0) return;
+    const ids: string[] = [];
+    const items = new Uint32Array(usable.length);
+    const ends = new Uint32Array(usable.length);
+    let size = 0;
+    for (const [, , chunk] of usable) size += chunk.length;
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    for (const [customerId, n, chunk] of usable) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+      items[ids.length] = n;
+      ends[ids.length] = at;
+      ids.push(customerId);
     }
-    for (const key of doomed) this.events.removeSync(key);
-    return count;
+    this.#write({ batch, ids, items, ends, bytes });
+  }
+
+  #write(packed: PackedBatch): void {
+    if (!this.#link) throw new Error('the timeline is not open for writing');
+    this.#link.write(packed);
+  }
+
+  /** Null while the writer keeps up; else resolves once it has caught up (ingest waits on it). */
+  backlog(): Promise<void> | null {
+    return this.#link?.backlog() ?? null;
   }
 
   /**
@@ -314,25 +276,15 @@ export class TimelineStore {
    * A checkpoint waits for this before it is saved, so it never names a batch the timeline lacks.
    */
   async flushed(): Promise<void> {
-    await this.#pending.catch(() => {});
-    await this.root.flushed;
-    const failure = this.#failure;
-    if (failure) {
-      this.#failure = null;
-      throw new Error(`the timeline could not be written (${failure.message})`);
-    }
+    await this.#link?.flushed();
+    // This thread's reads see the writer's commits from now on (lmdb-js renews its read
+    // transaction once per turn of the event loop otherwise).
+    this.root.resetReadTxn();
   }
 
   /** A checkpoint holding batches up to `batch` is saved: their journal entries are not needed. */
   checkpointed(batch: number): void {
-    const end = batchBytes(Math.min(batch + 1, MAX_BATCH));
-    this.#pending = this.root.transaction(() => {
-      const keys = Array.from(this.journal.getKeys({ end }));
-      for (const key of keys) this.journal.removeSync(key);
-    });
-    this.#pending.catch((error: Error) => {
-      this.#failure ??= error;
-    });
+    this.#link?.checkpointed(batch);
   }
 
   /** One page of a customer's events, newest first (by instant, then by arrival). */
@@ -399,7 +351,9 @@ export class TimelineStore {
   }
 
   async close(): Promise<void> {
-    await this.#pending.catch(() => {});
+    const link = this.#link;
+    this.#link = null;
+    await link?.close();
     await this.root.close();
   }
 }
