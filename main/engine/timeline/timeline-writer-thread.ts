@@ -29,7 +29,6 @@ const workerWriter: OpenWriter = (path) => {
   const worker = new Worker(new URL('./timeline-writer-worker.js', import.meta.url), {
     workerData: { path },
   });
-  worker.unref();
   return {
     post: (request, transfer = []) => worker.postMessage(request, transfer),
     onReply: (handler) => worker.on('message', handler),
@@ -114,6 +113,8 @@ export class TimelineWriterLink {
       this.#ahead = 0;
       for (const go of this.#drained.splice(0)) go();
     });
+    // Idle from the start: a run that fails before writing anything must still end.
+    this.#hold();
   }
 
   write(packed: PackedBatch): void {
