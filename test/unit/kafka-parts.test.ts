@@ -1,11 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { resolveKafkaSettings } from '../../main/engine/kafka/kafka-settings.js';
+import type {
+  ConsumerMessage,
+  RawBatch,
+} from '../../main/engine/sources/kafka/consumer/consumer-protocol.js';
 import {
   packBatch,
   plainError,
   recordAt,
   revivedError,
 } from '../../main/engine/sources/kafka/consumer/consumer-protocol.js';
+import {
+  type ConsumerLink,
+  ConsumerThread,
+} from '../../main/engine/sources/kafka/consumer/consumer-thread.js';
 import {
   classify,
   explain,
@@ -227,5 +235,43 @@ describe('operations metrics', () => {
     m.noteStatus(status('connected'));
     m.noteStatus(status('reconnecting', 'ECONNREFUSED'));
     expect(m.history().map((h) => h.state)).toEqual(['reconnecting', 'connected']);
+  });
+});
+
+describe('the consumer thread, on the engine side', () => {
+  it('applies batches that waited together, but never more than 16,384 records at once, in order', async () => {
+    let deliver: (m: ConsumerMessage) => void = () => {};
+    const link: ConsumerLink = {
+      post: () => {},
+      onMessage: (h) => {
+        deliver = h;
+      },
+      onEnd: () => {},
+      terminate: async () => {},
+    };
+    const thread = new ConsumerThread(link);
+    const applied: number[][] = [];
+    let release: () => void = () => {};
+    const firstHeld = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    void thread.start([], false, [], [], {
+      batches: async (batches) => {
+        applied.push(batches.map((b) => b.count));
+        if (applied.length === 1) await firstHeld;
+        return [];
+      },
+      markers: async () => {},
+      failed: () => {},
+    });
+    const batch = (count: number) => ({ type: 'batch', batch: { count } as RawBatch }) as ConsumerMessage;
+    deliver(batch(10));
+    // Ten fetches of 5,000 arrive while the first is applied (a catch-up).
+    for (let i = 0; i < 10; i++) deliver(batch(5_000));
+    release();
+    await vi.waitFor(() => expect(applied.flat()).toHaveLength(11));
+    // Together up to the bound (16,384 holds three of them), never past it.
+    const three = [5_000, 5_000, 5_000];
+    expect(applied).toEqual([[10], three, three, three, [5_000]]);
   });
 });
