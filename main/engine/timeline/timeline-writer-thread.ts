@@ -83,7 +83,7 @@ const inThreadWriter: OpenWriter = (path) => {
 /** The thread when this code runs compiled; on this thread when it runs from its sources. */
 export const defaultWriter: OpenWriter = import.meta.url.endsWith('.ts') ? inThreadWriter : workerWriter;
 
-/** Batches the writer may be behind before ingest waits for it (a few seconds of a fast stream). */
+/** Batches the writer may be behind before ingest waits for it (bounds the memory they hold and what a checkpoint waits for). */
 const MAX_AHEAD = 64;
 
 export class TimelineWriterLink {
