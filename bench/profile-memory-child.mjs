@@ -47,15 +47,15 @@ part('distinct tracks', (p) => {
 part('products', (p) => {
   p.products = noProducts;
 });
-part('recent days ring', (p) => {
+// Together: both are views into the same shared blocks, freed only when no view is left.
+part('day × hour cells and recent days ring', (p) => {
   p.recentDays = null;
-});
-part('day × hour cells', (p) => {
   p.dayHour = null;
 });
-part('first and last seen', (p) => {
-  p.firstSeen = null;
-  p.lastSeen = null;
+// The texts kept beside the instants (none for the usual forms); the instants are in the profile object.
+part('first and last seen texts', (p) => {
+  p.firstSeenText = null;
+  p.lastSeenText = null;
 });
 part('churn history', (p) => {
   p.churnHistory = null;

@@ -427,8 +427,10 @@ describe('a file into a store of profiles from the Kafka Streams app', () => {
         listens: 3,
         uniqueTracks: 2,
         night: 3,
-        firstSeen: seen,
-        lastSeen: seen,
+        firstSeenMs: seen.epochMs,
+        firstSeenText: seen.text,
+        lastSeenMs: seen.epochMs,
+        lastSeenText: seen.text,
       });
       streamsProfile.dayHour[3] = 3;
       first.state.profiles.set('9', streamsProfile);

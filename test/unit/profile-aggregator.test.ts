@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emptyEngineState } from '../../main/engine/engine-state.js';
 import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
-import { addToCell, churnLabel, emptyProfile, type Profile } from '../../main/engine/profile/profile.js';
+import {
+  addToCell,
+  churnLabel,
+  emptyProfile,
+  firstSeen,
+  lastSeen,
+  type Profile,
+} from '../../main/engine/profile/profile.js';
 import { applyEvent, type ProfileMap } from '../../main/engine/profile/profile-aggregator.js';
 import { BaseTotals } from '../../main/engine/read/base-totals.js';
 import { baseStats, churnOverview, snapshotCountsAcc } from '../../main/engine/read/customer-views.js';
@@ -41,8 +48,38 @@ describe('listen aggregates', () => {
       listen('1', '2026-03-06 23:59:00'),
       listen('1', '2026-03-05 12:00:00'),
     ]);
-    expect(p.firstSeen?.text).toBe('2026-03-04 09:00:00');
-    expect(p.lastSeen?.text).toBe('2026-03-06 23:59:00');
+    expect(firstSeen(p)?.text).toBe('2026-03-04 09:00:00');
+    expect(lastSeen(p)?.text).toBe('2026-03-06 23:59:00');
+  });
+
+  it('gives back first and last seen exactly as written, in every form, after the store too', () => {
+    const forms = [
+      '2026-03-04 09:00:00',
+      '2026-03-04T09:00:00Z',
+      '2026-03-04T09:00:00',
+      '2026-03-04T11:00:00+02:00',
+      '2026-03-04 09:00:00.250',
+      '2026-03-04 09:00',
+      '2026-03-04T09:00:00.000Z',
+    ];
+    for (const text of forms) {
+      // Each form alone (first and last seen), then as the first of equals before a later listen.
+      const alone = only([listen('1', text)]);
+      const first = only([listen('1', text), listen('1', '2026-03-09 10:00:00')]);
+      for (const p of [alone, first, decodeProfile(JSON.parse(JSON.stringify(encodeProfile(first))))]) {
+        expect(firstSeen(p)).toEqual({ text, epochMs: Date.UTC(2026, 2, 4, 9) });
+      }
+      expect(lastSeen(alone)?.text).toBe(text);
+      expect(lastSeen(first)?.text).toBe('2026-03-09 10:00:00');
+    }
+  });
+
+  it('keeps a stored time as written when its text and instant disagree (a damaged or foreign store)', () => {
+    const stored = encodeProfile(only([listen('1', '2026-03-04 09:00:00')]));
+    const odd = { text: '2026-03-04 09:00:00', epochMs: Date.UTC(2026, 2, 4, 9, 30) };
+    const p = decodeProfile({ ...stored, firstSeen: odd, lastSeen: odd });
+    expect(firstSeen(p)).toEqual(odd);
+    expect(lastSeen(p)).toEqual(odd);
   });
 
   it('fills the 7×24 day × hour histogram (Monday first)', () => {

@@ -5,7 +5,7 @@ import {
   STATISTIC_COLUMNS,
   STATISTICS,
 } from '../../../shared/profile-columns.js';
-import { churnLabel, type Profile, uniqueTrackCount } from '../profile/profile.js';
+import { churnLabel, firstSeen, lastSeen, type Profile, uniqueTrackCount } from '../profile/profile.js';
 import type { BaseStatistics } from '../read/base-statistics.js';
 
 /** The rows of live_table.csv and agg_table.csv (DESIGN §5), as plain string cells. */
@@ -63,9 +63,9 @@ function profileCell(p: Profile, column: string, threshold: number): Cell | unde
     case 'churn_label':
       return churnLabel(p, threshold);
     case 'first_seen':
-      return p.firstSeen?.text ?? null;
+      return firstSeen(p)?.text ?? null;
     case 'last_seen':
-      return p.lastSeen?.text ?? null;
+      return lastSeen(p)?.text ?? null;
     default:
       return undefined;
   }

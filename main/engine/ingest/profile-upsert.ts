@@ -32,7 +32,7 @@ export function upsertProfile(state: EngineState, r: ProfileRecord, wall: number
   }
   const windows = state.windows;
   keepPredictionTimes(old?.churnHistory ?? [], next, windows.nowFor(wall));
-  const listenAt = next.lastSeen?.epochMs ?? null;
+  const listenAt = Number.isNaN(next.lastSeenMs) ? null : next.lastSeenMs;
   if (listenAt !== null) {
     let mobile = next.mobile - (old?.mobile ?? 0);
     for (let cell = 0; cell < 168; cell++) {

@@ -9,6 +9,7 @@ import {
   clickedProduct,
   dayOf,
   emptyProfile,
+  keptText,
   type Profile,
   type SeenAt,
 } from './profile.js';
@@ -88,12 +89,20 @@ export function countListen(
 
 /**
  * First and last seen, and the latest zip: the earliest instant (the first of equals), the latest
- * (the last of equals), the latest listen carrying a zip. `at` is kept as given.
+ * (the last of equals), the latest listen carrying a zip. `at` is read, never kept: `at.text`
+ * must be the text its instant was read from (keptText).
  */
 export function noteListenTime(p: Profile, at: SeenAt, zip: string | null): void {
   const epochMs = at.epochMs;
-  if (!p.firstSeen || epochMs < p.firstSeen.epochMs) p.firstSeen = at;
-  if (!p.lastSeen || epochMs >= p.lastSeen.epochMs) p.lastSeen = at;
+  // Negated so that NaN (never heard) compares as earlier and later than any listen.
+  if (!(epochMs >= p.firstSeenMs)) {
+    p.firstSeenMs = epochMs;
+    p.firstSeenText = keptText(at.text);
+  }
+  if (!(epochMs < p.lastSeenMs)) {
+    p.lastSeenMs = epochMs;
+    p.lastSeenText = keptText(at.text);
+  }
   if (zip !== null && (!p.listenZip || epochMs >= p.listenZip.epochMs))
     p.listenZip = { text: at.text, epochMs, zip };
 }
@@ -113,8 +122,6 @@ export function applyEvent(
     case 'listen': {
       const at = event.at;
       addListen(p, event.trackId, at.epochMs, at.hour, at.dayOfWeek, event.mobile);
-      // The event's own time is kept (never mutated), so the hot path allocates nothing; the
-      // store codec writes only its text and instant.
       noteListenTime(p, at, event.zip);
       return p;
     }

@@ -1,5 +1,7 @@
 import { type Dict, dict } from '../../../shared/dict.js';
 import type { CrmValue } from '../../../shared/events.js';
+import { formatUtcIso, formatUtcWallClock, parseWrittenTime } from '../../../shared/timestamp.js';
+import { newCounts } from './count-blocks.js';
 import { TrackIds } from './track-ids.js';
 
 /** One customer's aggregates (DESIGN §4). Plain data: no methods, no references to other profiles. */
@@ -44,10 +46,20 @@ export interface Profile {
   /**
    * 7×24 listens by day of week (Monday first) × hour, day-major. 16-bit cells halve the largest
    * part of a profile's memory; a cell about to pass 65,535 widens the whole array (addToCell).
+   * A view into a block shared with other profiles' counts (count-blocks.ts), never sent whole.
    */
   dayHour: Uint16Array | Uint32Array;
-  firstSeen: SeenAt | null;
-  lastSeen: SeenAt | null;
+  /**
+   * When the customer was first and last heard: the instant (NaN before the first listen) and the
+   * time as written, kept only when the instant cannot give it back (keptText; read both through
+   * firstSeen and lastSeen). Numbers in the profile rather than the listen's parsed time: that
+   * object, its text and its boxed instant took about 110 bytes each, three objects for the
+   * collector.
+   */
+  firstSeenMs: number;
+  firstSeenText: string | null;
+  lastSeenMs: number;
+  lastSeenText: string | null;
   /**
    * Listens on each of the customer's latest RECENT_DAYS days (days of the events' own clock,
    * counted from 1970-01-01), a ring indexed by day: what "listening in the last 7 days against
@@ -102,7 +114,7 @@ const slot = (day: number): number => ((day % RECENT_DAYS) + RECENT_DAYS) % RECE
  */
 export function addRecentListen(p: Profile, day: number, n = 1): void {
   if (!p.recentDays) {
-    p.recentDays = new Uint16Array(RECENT_DAYS);
+    p.recentDays = newCounts(RECENT_DAYS);
     p.recentDaysEnd = addToRing(p.recentDays, 0, Number.NaN, day, n);
   } else p.recentDaysEnd = addToRing(p.recentDays, 0, p.recentDaysEnd, day, n);
 }
@@ -149,9 +161,12 @@ export function emptyProfile(customerId: string): Profile {
     evening: 0,
     night: 0,
     mobile: 0,
-    dayHour: new Uint16Array(168),
-    firstSeen: null,
-    lastSeen: null,
+    dayHour: newCounts(168),
+    // NaN, never null: a field that has only held numbers is updated in place, without a new box.
+    firstSeenMs: Number.NaN,
+    firstSeenText: null,
+    lastSeenMs: Number.NaN,
+    lastSeenText: null,
     recentDays: null,
     recentDaysEnd: 0,
     listenZip: null,
@@ -176,6 +191,46 @@ export function copyProfile(p: Profile): Profile {
     churnHistory: [...p.churnHistory],
     crm: p.crm && dict(p.crm),
   };
+}
+
+/**
+ * A listen time's text as a profile keeps it: null for `YYYY-MM-DD HH:MM:SS` (read as UTC, the form
+ * nearly every listen is written in) and '' for `YYYY-MM-DDTHH:MM:SSZ`, both of which the instant
+ * gives back exactly; any other form (an offset, fractions of a second, no seconds) as written.
+ * Only for a text whose instant was read from it (keptTextOf checks one that came from elsewhere).
+ */
+export function keptText(text: string): string | null {
+  const n = text.length;
+  if (n === 19 && text.charCodeAt(10) === 32) return null;
+  if (n === 20 && text.charCodeAt(10) === 84 && text.charCodeAt(19) === 90) return '';
+  return text;
+}
+
+/** keptText for a text and instant read from a store or a topic, which may disagree: as written unless they agree. */
+export function keptTextOf(at: SeenAt): string | null {
+  const kept = keptText(at.text);
+  return kept === at.text || parseWrittenTime(at.text)?.epochMs === at.epochMs ? kept : at.text;
+}
+
+/** The text keptText kept, written out again. */
+export function seenText(epochMs: number, kept: string | null): string {
+  if (kept === null) return formatUtcWallClock(epochMs);
+  if (kept === '') return formatUtcIso(epochMs);
+  return kept;
+}
+
+/** When the customer was first heard, as written and as an instant; null before the first listen. */
+export function firstSeen(p: Profile): SeenAt | null {
+  return Number.isNaN(p.firstSeenMs)
+    ? null
+    : { text: seenText(p.firstSeenMs, p.firstSeenText), epochMs: p.firstSeenMs };
+}
+
+/** When the customer was last heard, as firstSeen. */
+export function lastSeen(p: Profile): SeenAt | null {
+  return Number.isNaN(p.lastSeenMs)
+    ? null
+    : { text: seenText(p.lastSeenMs, p.lastSeenText), epochMs: p.lastSeenMs };
 }
 
 /** Distinct tracks listened to, whichever way the profile holds them. */

@@ -31,7 +31,7 @@ export function signalValues(p: Profile, now: number): SignalValues {
   return {
     // Per-day rates, so 1 means "as before"; no earlier listening gives no trend (a new customer).
     trend: p.recentDays && before28 > 0 ? last7 / 7 / (before28 / 28) : null,
-    daysSinceLastSeen: p.lastSeen ? Math.max(0, (now - p.lastSeen.epochMs) / DAY_MS) : null,
+    daysSinceLastSeen: Number.isNaN(p.lastSeenMs) ? null : Math.max(0, (now - p.lastSeenMs) / DAY_MS),
     meanResponseMs: r ? r.sum / r.count : null,
     mobileShare: p.listens > 0 ? p.mobile / p.listens : null,
   };

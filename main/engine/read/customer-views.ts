@@ -12,8 +12,10 @@ import type { TimeOfDayBucket } from '../../../shared/time-of-day.js';
 import {
   type ChurnPoint,
   churnLabel,
+  firstSeen,
   hasEvents,
   isAtRisk,
+  lastSeen,
   latestIn,
   type Profile,
   pointLabel,
@@ -54,10 +56,10 @@ export function customer360(p: Profile, threshold: number, context: ChurnContext
       mobile: p.mobile,
       buckets: { morning: p.morning, afternoon: p.afternoon, evening: p.evening, night: p.night },
       dayHour: Array.from(p.dayHour),
-      firstSeen: p.firstSeen?.text ?? null,
-      lastSeen: p.lastSeen?.text ?? null,
-      firstSeenAt: p.firstSeen ? iso(p.firstSeen.epochMs) : null,
-      lastSeenAt: p.lastSeen ? iso(p.lastSeen.epochMs) : null,
+      firstSeen: firstSeen(p)?.text ?? null,
+      lastSeen: lastSeen(p)?.text ?? null,
+      firstSeenAt: Number.isNaN(p.firstSeenMs) ? null : iso(p.firstSeenMs),
+      lastSeenAt: Number.isNaN(p.lastSeenMs) ? null : iso(p.lastSeenMs),
     },
     web: {
       clicks: p.clicks,
@@ -322,7 +324,7 @@ export function activeInAcc(from: number, to: number): Accumulator<number> {
   let active = 0;
   return {
     add(p) {
-      if (p.lastSeen && p.lastSeen.epochMs >= from && p.lastSeen.epochMs <= to) active += 1;
+      if (p.lastSeenMs >= from && p.lastSeenMs <= to) active += 1;
     },
     result: () => active,
   };

@@ -3,11 +3,15 @@ import { type CrmValue, predictionTime } from '../../../shared/events.js';
 import { isCleanId } from '../decode/record-ids.js';
 import type { EngineState, SourceProgress, StoreOrigin } from '../engine-state.js';
 import type { QuarantineState } from '../ingest/quarantine.js';
+import { newCounts } from '../profile/count-blocks.js';
 import {
   addRecentListen,
   addToCell,
   CHURN_HISTORY_LIMIT,
   type ChurnPoint,
+  firstSeen,
+  keptTextOf,
+  lastSeen,
   type Profile,
   productsFrom,
   RECENT_DAYS,
@@ -69,7 +73,6 @@ export interface StoreData {
 }
 
 /** Just the text and instant: in memory a profile may hold the event's whole WrittenTime. */
-const plainSeenAt = (s: SeenAt | null): SeenAt | null => s && { text: s.text, epochMs: s.epochMs };
 
 /** A profile's listen counters as the store writes them (see encodeProfile). */
 export interface StoredListenCounts {
@@ -134,8 +137,8 @@ export function encodeProfile(
     tod: counted.tod,
     mobile: counted.mobile,
     dayHour,
-    firstSeen: plainSeenAt(p.firstSeen),
-    lastSeen: plainSeenAt(p.lastSeen),
+    firstSeen: firstSeen(p),
+    lastSeen: lastSeen(p),
     listenZip: p.listenZip && { text: p.listenZip.text, epochMs: p.listenZip.epochMs, zip: p.listenZip.zip },
     ...(recentDays && { recentDays }),
     clicks: p.clicks,
@@ -187,9 +190,9 @@ export function decodeProfile(value: unknown): Profile {
   const mobile = count('mobile', s.mobile, listens);
   if (!Array.isArray(s.dayHour) || s.dayHour.length % 2 !== 0)
     throw bad('dayHour', 'is not cell, count pairs', s.dayHour);
-  const firstSeen = readSeenAt(s.firstSeen, 'firstSeen', bad);
-  const lastSeen = readSeenAt(s.lastSeen, 'lastSeen', bad);
-  if ((firstSeen === null || lastSeen === null) !== (listens === 0))
+  const first = readSeenAt(s.firstSeen, 'firstSeen', bad);
+  const last = readSeenAt(s.lastSeen, 'lastSeen', bad);
+  if ((first === null || last === null) !== (listens === 0))
     throw bad('firstSeen', 'disagrees with listens', s.firstSeen);
   const zipAt = readSeenAt(s.listenZip, 'listenZip', bad);
   const zip = s.listenZip?.zip;
@@ -211,9 +214,11 @@ export function decodeProfile(value: unknown): Profile {
     evening: evening as number,
     night: night as number,
     mobile,
-    dayHour: new Uint16Array(168),
-    firstSeen,
-    lastSeen,
+    dayHour: newCounts(168),
+    firstSeenMs: first?.epochMs ?? Number.NaN,
+    firstSeenText: first && keptTextOf(first),
+    lastSeenMs: last?.epochMs ?? Number.NaN,
+    lastSeenText: last && keptTextOf(last),
     recentDays: null,
     recentDaysEnd: 0,
     listenZip,
@@ -241,7 +246,7 @@ export function decodeProfile(value: unknown): Profile {
     if (!Array.isArray(r) || r.length % 2 !== 1 || !Number.isSafeInteger(r[0]))
       throw bad('recentDays', 'is not a day and back, count pairs', r);
     const end = r[0] as number;
-    profile.recentDays = new Uint16Array(RECENT_DAYS);
+    profile.recentDays = newCounts(RECENT_DAYS);
     profile.recentDaysEnd = end;
     let held = 0;
     let before = -1;

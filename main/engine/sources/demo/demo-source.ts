@@ -114,7 +114,7 @@ export class DemoSource implements Source {
     // a day at 24× is three weeks of demo time ahead of the wall clock).
     let latest = localWallClock(Date.now());
     for (const p of ctx.state.profiles.values())
-      if (p.lastSeen && p.lastSeen.epochMs + 1000 > latest) latest = p.lastSeen.epochMs + 1000;
+      if (p.lastSeenMs + 1000 > latest) latest = p.lastSeenMs + 1000;
     // A reopened store has its demo customers' CRM records already: only those missing are sent.
     const profiles = ctx.state.profiles;
     const crm = seeding ? false : (id: string) => !profiles.get(id)?.crm;

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { addRecentListen, addToCell, copyProfile, emptyProfile } from '../../main/engine/profile/profile.js';
+
+describe('day × hour cells and recent days held in shared blocks', () => {
+  it('gives every profile counts of its own, across many blocks, and copies that stay apart', () => {
+    // Enough profiles to fill several blocks, each with every cell and ring day written.
+    const profiles = Array.from({ length: 1_500 }, (_, i) => emptyProfile(String(i)));
+    profiles.forEach((p, i) => {
+      for (let cell = 0; cell < 168; cell++) addToCell(p, cell, 1 + ((i + cell) % 1000));
+      for (let day = 0; day < 35; day++) addRecentListen(p, 20_000 + day, 1 + (i % 7) + day);
+    });
+    const copies = profiles.map(copyProfile);
+    for (const p of profiles) addToCell(p, 0, 1);
+    profiles.forEach((p, i) => {
+      expect(p.dayHour.length).toBe(168);
+      expect(p.recentDays?.length).toBe(35);
+      for (let cell = 0; cell < 168; cell++)
+        expect(p.dayHour[cell]).toBe(1 + ((i + cell) % 1000) + (cell === 0 ? 1 : 0));
+      for (let day = 0; day < 35; day++) expect(p.recentDays?.[(20_000 + day) % 35]).toBe(1 + (i % 7) + day);
+      expect(copies[i]?.dayHour[0]).toBe(1 + (i % 1000));
+    });
+  });
+
+  it('starts every profile at zero, whatever the one before it counted', () => {
+    const before = emptyProfile('a');
+    for (let cell = 0; cell < 168; cell++) addToCell(before, cell, 65_535);
+    addRecentListen(before, 1, 9);
+    const next = emptyProfile('b');
+    addRecentListen(next, 2, 1);
+    expect([...next.dayHour].every((n) => n === 0)).toBe(true);
+    expect([...(next.recentDays ?? [])].reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it('widens one profile past 65,535 without touching its neighbours', () => {
+    const [a, b] = [emptyProfile('a'), emptyProfile('b')];
+    addToCell(b, 5, 7);
+    addToCell(a, 5, 65_535);
+    addToCell(a, 5, 1);
+    expect(a.dayHour[5]).toBe(65_536);
+    addToCell(a, 6, 70_000);
+    expect(b.dayHour[5]).toBe(7);
+    expect(b.dayHour[6]).toBe(0);
+  });
+});
