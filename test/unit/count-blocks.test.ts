@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addRecentListen, addToCell, copyProfile, emptyProfile } from '../../main/engine/profile/profile.js';
+import { decodeProfile, encodeProfile } from '../../main/engine/store/store-codec.js';
 
 describe('day × hour cells and recent days held in shared blocks', () => {
   it('gives every profile counts of its own, across many blocks, and copies that stay apart', () => {
@@ -31,14 +32,30 @@ describe('day × hour cells and recent days held in shared blocks', () => {
     expect([...(next.recentDays ?? [])].reduce((a, b) => a + b, 0)).toBe(1);
   });
 
-  it('widens one profile past 65,535 without touching its neighbours', () => {
+  it('widens one profile past 255 and 65,535, keeping its counts, without touching its neighbours', () => {
     const [a, b] = [emptyProfile('a'), emptyProfile('b')];
     addToCell(b, 5, 7);
-    addToCell(a, 5, 65_535);
+    addToCell(a, 4, 3);
+    addToCell(a, 5, 255);
     addToCell(a, 5, 1);
-    expect(a.dayHour[5]).toBe(65_536);
+    expect([a.dayHour[4], a.dayHour[5]]).toEqual([3, 256]);
+    addToCell(a, 5, 65_279);
+    addToCell(a, 5, 1);
+    expect([a.dayHour[4], a.dayHour[5]]).toEqual([3, 65_536]);
     addToCell(a, 6, 70_000);
-    expect(b.dayHour[5]).toBe(7);
-    expect(b.dayHour[6]).toBe(0);
+    expect([b.dayHour[4], b.dayHour[5], b.dayHour[6]]).toEqual([0, 7, 0]);
+  });
+
+  it('reads a stored profile back into cells that hold its largest count', () => {
+    for (const largest of [255, 256, 65_535, 65_536]) {
+      const p = emptyProfile('a');
+      addToCell(p, 0, largest);
+      addToCell(p, 167, 1);
+      p.listens = largest + 1;
+      p.night = largest + 1;
+      p.firstSeenMs = p.lastSeenMs = Date.UTC(2026, 2, 2);
+      const back = decodeProfile(JSON.parse(JSON.stringify(encodeProfile(p))));
+      expect([back.dayHour[0], back.dayHour[167]]).toEqual([largest, 1]);
+    }
   });
 });

@@ -6,42 +6,71 @@
  * million at a million customers, and about 180 bytes a buffer beside its data. A view into a
  * block of many profiles' counts carries only the view. A block is freed by the collector once no
  * view into it is left; its slots are handed out once and never reused, so no two live profiles
- * can share one. A profile whose cells widen to 32 bits (addToCell) or that is copied gets an
- * array of its own, as before.
+ * can share one. A profile whose cells widen (addToCell) leaves its narrower slot behind, unused
+ * while the block lives; a copy gets an array of its own.
  *
  * Never send a view to another thread or transfer its buffer: the whole block would go with it.
  * Profiles cross threads only as store lines (store/store-codec.ts).
  */
 
-/** 16-bit counts per block: 64 KiB, about 390 profiles' cells or 1,870 rings. */
-const BLOCK_LENGTH = 32_768;
+/** Bytes per block: 64 KiB, about 390 profiles' 8-bit cells and rings. */
+const BLOCK_BYTES = 65_536;
 
-class CountBlocks {
-  #block = new Uint16Array(0);
+class CountBlocks<T extends Uint8Array | Uint16Array> {
+  readonly #make: (length: number) => T;
+  #block: T;
   #used = 0;
 
-  /** `length` zeroed 16-bit counts of their own, in the current block or a new one. */
-  take(length: number): Uint16Array {
+  constructor(make: (length: number) => T) {
+    this.#make = make;
+    this.#block = make(0);
+  }
+
+  /** `length` zeroed counts of their own, in the current block or a new one. */
+  take(length: number): T {
     if (this.#used + length > this.#block.length) {
-      this.#block = new Uint16Array(Math.max(BLOCK_LENGTH, length));
+      this.#block = this.#make(Math.max(BLOCK_BYTES / this.#block.BYTES_PER_ELEMENT, length));
       this.#used = 0;
     }
-    const view = this.#block.subarray(this.#used, this.#used + length);
+    const view = this.#block.subarray(this.#used, this.#used + length) as T;
     this.#used += length;
     return view;
   }
 }
 
-const blocks = new CountBlocks();
+const bytes = new CountBlocks((n) => new Uint8Array(n));
+const shorts = new CountBlocks((n) => new Uint16Array(n));
+
+/** Zeroed 8-bit counts for one profile (never shared with another). */
+export function newByteCounts(length: number): Uint8Array {
+  return bytes.take(length);
+}
 
 /** Zeroed 16-bit counts for one profile (never shared with another). */
 export function newCounts(length: number): Uint16Array {
-  return blocks.take(length);
+  return shorts.take(length);
+}
+
+/**
+ * A profile's own copy of counts made elsewhere, in the narrowest of 8, 16 and 32 bits that holds
+ * the largest (32 bits: an array of its own).
+ */
+export function countsFrom(source: ArrayLike<number>): Uint8Array | Uint16Array | Uint32Array {
+  let largest = 0;
+  for (let i = 0; i < source.length; i++) if ((source[i] as number) > largest) largest = source[i] as number;
+  const counts =
+    largest > 0xffff
+      ? new Uint32Array(source.length)
+      : largest > 0xff
+        ? newCounts(source.length)
+        : newByteCounts(source.length);
+  counts.set(source);
+  return counts;
 }
 
 /** A profile's own 16-bit copy of counts made elsewhere (each at most 65,535). */
-export function countsFrom(source: ArrayLike<number>): Uint16Array {
-  const counts = blocks.take(source.length);
+export function shortCountsFrom(source: ArrayLike<number>): Uint16Array {
+  const counts = shorts.take(source.length);
   counts.set(source);
   return counts;
 }

@@ -1,7 +1,7 @@
 import { type Dict, dict } from '../../../shared/dict.js';
 import type { CrmValue } from '../../../shared/events.js';
 import { formatUtcIso, formatUtcWallClock, parseWrittenTime } from '../../../shared/timestamp.js';
-import { newCounts } from './count-blocks.js';
+import { newByteCounts, newCounts, shortCountsFrom } from './count-blocks.js';
 import { TrackIds } from './track-ids.js';
 
 /** One customer's aggregates (DESIGN §4). Plain data: no methods, no references to other profiles. */
@@ -44,11 +44,12 @@ export interface Profile {
   night: number;
   mobile: number;
   /**
-   * 7×24 listens by day of week (Monday first) × hour, day-major. 16-bit cells halve the largest
-   * part of a profile's memory; a cell about to pass 65,535 widens the whole array (addToCell).
-   * A view into a block shared with other profiles' counts (count-blocks.ts), never sent whole.
+   * 7×24 listens by day of week (Monday first) × hour, day-major: the largest part of a profile's
+   * memory, so as narrow as its counts allow. 8-bit cells until one is about to pass 255, then 16,
+   * then 32 (addToCell widens the whole array). Up to 16 bits a view into a block shared with other
+   * profiles' counts (count-blocks.ts), never sent whole.
    */
-  dayHour: Uint16Array | Uint32Array;
+  dayHour: Uint8Array | Uint16Array | Uint32Array;
   /**
    * When the customer was first and last heard: the instant (NaN before the first listen) and the
    * time as written, kept only when the instant cannot give it back (keptText; read both through
@@ -161,7 +162,7 @@ export function emptyProfile(customerId: string): Profile {
     evening: 0,
     night: 0,
     mobile: 0,
-    dayHour: newCounts(168),
+    dayHour: newByteCounts(168),
     // NaN, never null: a field that has only held numbers is updated in place, without a new box.
     firstSeenMs: Number.NaN,
     firstSeenText: null,
@@ -238,10 +239,13 @@ export function uniqueTrackCount(p: Profile): number {
   return p.uniqueTracks ?? p.tracks.size;
 }
 
-/** Adds `n` listens to one day×hour cell, widening the cells first if 16 bits would overflow. */
+/** Adds `n` listens to one day×hour cell, widening the cells first if they would overflow. */
 export function addToCell(p: Profile, cell: number, n: number): void {
   const next = (p.dayHour[cell] ?? 0) + n;
-  if (next > 0xffff && p.dayHour instanceof Uint16Array) p.dayHour = Uint32Array.from(p.dayHour);
+  if (next > 0xff && !(p.dayHour instanceof Uint32Array)) {
+    if (next > 0xffff) p.dayHour = Uint32Array.from(p.dayHour);
+    else if (p.dayHour instanceof Uint8Array) p.dayHour = shortCountsFrom(p.dayHour);
+  }
   p.dayHour[cell] = next;
 }
 

@@ -3,10 +3,9 @@ import { type CrmValue, predictionTime } from '../../../shared/events.js';
 import { isCleanId } from '../decode/record-ids.js';
 import type { EngineState, SourceProgress, StoreOrigin } from '../engine-state.js';
 import type { QuarantineState } from '../ingest/quarantine.js';
-import { newCounts } from '../profile/count-blocks.js';
+import { countsFrom, newCounts } from '../profile/count-blocks.js';
 import {
   addRecentListen,
-  addToCell,
   CHURN_HISTORY_LIMIT,
   type ChurnPoint,
   firstSeen,
@@ -156,6 +155,10 @@ export function encodeProfile(
  * by hand: zod over a million profiles took seconds at start-up. Throws a StoreDamage naming the
  * customer and the field.
  */
+/** A profile's cells while its line is read (one profile at a time), and its cells until then. */
+const cellsRead = new Uint32Array(168);
+const NO_CELLS = new Uint8Array(0);
+
 export function decodeProfile(value: unknown): Profile {
   const s = value as StoredProfile;
   if (typeof s !== 'object' || s === null || Array.isArray(s))
@@ -214,7 +217,7 @@ export function decodeProfile(value: unknown): Profile {
     evening: evening as number,
     night: night as number,
     mobile,
-    dayHour: newCounts(168),
+    dayHour: NO_CELLS,
     firstSeenMs: first?.epochMs ?? Number.NaN,
     firstSeenText: first && keptTextOf(first),
     lastSeenMs: last?.epochMs ?? Number.NaN,
@@ -232,15 +235,19 @@ export function decodeProfile(value: unknown): Profile {
   profile.churn = profile.churnHistory[profile.churnHistory.length - 1] ?? null;
   let cells = 0;
   let previous = -1;
+  cellsRead.fill(0);
   for (let i = 0; i + 1 < s.dayHour.length; i += 2) {
     const cell = count('dayHour', s.dayHour[i], 167);
     if (cell <= previous) throw bad('dayHour', 'repeats or disorders a cell', s.dayHour);
     previous = cell;
     const n = count('dayHour', s.dayHour[i + 1], listens);
     cells += n;
-    addToCell(profile, cell, n);
+    cellsRead[cell] = n;
   }
   if (cells !== listens) throw bad('dayHour', 'does not add up to listens', s.dayHour);
+  // Counted first, then held in the narrowest cells that fit (a profile widened cell by cell would
+  // leave its narrower slots behind).
+  profile.dayHour = countsFrom(cellsRead);
   if (s.recentDays !== undefined) {
     const r = s.recentDays;
     if (!Array.isArray(r) || r.length % 2 !== 1 || !Number.isSafeInteger(r[0]))

@@ -1,5 +1,5 @@
 import { bucketOfHour, TIME_OF_DAY_BUCKETS } from '../../../../shared/time-of-day.js';
-import { countsFrom } from '../../profile/count-blocks.js';
+import { countsFrom, shortCountsFrom } from '../../profile/count-blocks.js';
 import { addToRing, dayOf, type Profile, RECENT_DAYS } from '../../profile/profile.js';
 import { type StoredListenCounts, storedListenCounts } from '../../store/store-codec.js';
 
@@ -110,10 +110,10 @@ export class ListenRows {
     p.night = counts[c + 4] as number;
     p.mobile = counts[c + 5] as number;
     const cells = this.#cells.subarray(n * CELLS, (n + 1) * CELLS);
-    p.dayHour = cells.some((v) => v > 0xffff) ? cells.slice() : countsFrom(cells);
+    p.dayHour = countsFrom(cells);
     const end = counts[c + RECENT_END] as number;
     if (!Number.isNaN(end)) {
-      p.recentDays = countsFrom(this.#recent.subarray(n * RECENT_DAYS, (n + 1) * RECENT_DAYS));
+      p.recentDays = shortCountsFrom(this.#recent.subarray(n * RECENT_DAYS, (n + 1) * RECENT_DAYS));
       p.recentDaysEnd = end;
     }
   }
