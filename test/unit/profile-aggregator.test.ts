@@ -168,6 +168,19 @@ describe('churn', () => {
     expect(p.churnHistory[0]?.risk).toBe(0.1);
     expect(p.churn?.risk).toBe(0.59);
   });
+
+  it('gives a customer a history of its own at its first prediction, and none to the others', () => {
+    const map = profilesOf([
+      listen('1', '2026-03-04 08:00:00'),
+      listen('2', '2026-03-04 08:00:00'),
+      prediction('2', 0.7),
+    ]);
+    const again = profilesOf([prediction('1', 0.2), listen('3', '2026-03-04 08:00:00')]);
+    expect(map.get('1')?.churnHistory).toEqual([]);
+    expect(map.get('2')?.churnHistory.map((h) => h.risk)).toEqual([0.7]);
+    expect(again.get('1')?.churnHistory.map((h) => h.risk)).toEqual([0.2]);
+    expect(again.get('3')?.churnHistory).toEqual([]);
+  });
 });
 
 describe('CRM records', () => {

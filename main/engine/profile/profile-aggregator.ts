@@ -10,6 +10,7 @@ import {
   dayOf,
   emptyProfile,
   keptText,
+  NO_CHURN_HISTORY,
   type Profile,
   type SeenAt,
 } from './profile.js';
@@ -35,6 +36,7 @@ export function profileFor(map: ProfileMap, customerId: string): Profile {
 function pushChurn(p: Profile, points: ChurnPoint[]): void {
   if (points.length === 0) return;
   p.churn = points[points.length - 1] ?? null;
+  if (p.churnHistory === NO_CHURN_HISTORY) p.churnHistory = [];
   p.churnHistory.push(...points);
   if (p.churnHistory.length > CHURN_HISTORY_LIMIT)
     p.churnHistory.splice(0, p.churnHistory.length - CHURN_HISTORY_LIMIT);

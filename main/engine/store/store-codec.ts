@@ -11,6 +11,7 @@ import {
   firstSeen,
   keptTextOf,
   lastSeen,
+  NO_CHURN_HISTORY,
   type Profile,
   productsFrom,
   RECENT_DAYS,
@@ -307,6 +308,7 @@ function responseTimes(v: unknown, clicks: number, bad: Bad): ResponseTimes | nu
 function churnHistory(v: unknown, bad: Bad): ChurnPoint[] {
   if (!Array.isArray(v) || v.length > CHURN_HISTORY_LIMIT)
     throw bad('churnHistory', 'is not a list of predictions', v);
+  if (v.length === 0) return NO_CHURN_HISTORY;
   return (v as Array<Partial<ChurnPoint>>).map((point) => {
     const text = (t: unknown) => t === null || typeof t === 'string';
     if (
