@@ -47,9 +47,9 @@ part('distinct tracks', (p) => {
 part('products', (p) => {
   p.products = noProducts;
 });
-// Together: both are views into the same shared blocks, freed only when no view is left.
+// Together: both are in the same shared blocks, freed only when nothing points into them.
 part('day × hour cells and recent days ring', (p) => {
-  p.recentDays = null;
+  p.ringBlock = null;
   p.dayHour = null;
 });
 // The texts kept beside the instants (none for the usual forms); the instants are in the profile object.

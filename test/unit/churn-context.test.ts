@@ -55,7 +55,7 @@ describe('listens on recent days', () => {
     expect(() => decodeProfile({ ...stored, recentDays: [1, 0, 99] })).toThrow(/recentDays/);
     // A store written before the field existed reads as "no recent days", not as damage.
     const { recentDays: _, ...old } = stored;
-    expect(decodeProfile(old).recentDays).toBeNull();
+    expect(decodeProfile(old).ringBlock).toBeNull();
   });
 });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { addRecentListen, addToCell, copyProfile, emptyProfile } from '../../main/engine/profile/profile.js';
+import {
+  addRecentListen,
+  addToCell,
+  copyProfile,
+  emptyProfile,
+  recentDaysOf,
+} from '../../main/engine/profile/profile.js';
 import { decodeProfile, encodeProfile } from '../../main/engine/store/store-codec.js';
 
 describe('day × hour cells and recent days held in shared blocks', () => {
@@ -14,10 +20,11 @@ describe('day × hour cells and recent days held in shared blocks', () => {
     for (const p of profiles) addToCell(p, 0, 1);
     profiles.forEach((p, i) => {
       expect(p.dayHour.length).toBe(168);
-      expect(p.recentDays?.length).toBe(35);
+      const ring = recentDaysOf(p);
+      expect(ring?.length).toBe(35);
       for (let cell = 0; cell < 168; cell++)
         expect(p.dayHour[cell]).toBe(1 + ((i + cell) % 1000) + (cell === 0 ? 1 : 0));
-      for (let day = 0; day < 35; day++) expect(p.recentDays?.[(20_000 + day) % 35]).toBe(1 + (i % 7) + day);
+      for (let day = 0; day < 35; day++) expect(ring?.[(20_000 + day) % 35]).toBe(1 + (i % 7) + day);
       expect(copies[i]?.dayHour[0]).toBe(1 + (i % 1000));
     });
   });
@@ -29,7 +36,7 @@ describe('day × hour cells and recent days held in shared blocks', () => {
     const next = emptyProfile('b');
     addRecentListen(next, 2, 1);
     expect([...next.dayHour].every((n) => n === 0)).toBe(true);
-    expect([...(next.recentDays ?? [])].reduce((a, b) => a + b, 0)).toBe(1);
+    expect([...(recentDaysOf(next) ?? [])].reduce((a, b) => a + b, 0)).toBe(1);
   });
 
   it('widens one profile past 255 and 65,535, keeping its counts, without touching its neighbours', () => {

@@ -1,16 +1,18 @@
 /**
- * The day × hour cells and the recent days' ring of every profile, as views into shared blocks.
+ * The day × hour cells and the recent days' ring of every profile, in shared blocks: the cells as
+ * views, the ring as its block and offset.
  *
  * A `new Uint16Array(168)` of its own gives each profile an ArrayBuffer, a backing store outside
  * the heap and a record the collector sweeps at every collection: two of each per profile, two
  * million at a million customers, and about 180 bytes a buffer beside its data. A view into a
  * block of many profiles' counts carries only the view. A block is freed by the collector once no
- * view into it is left; its slots are handed out once and never reused, so no two live profiles
+ * view into it or reference to it is left; its slots are handed out once and never reused, so no two live profiles
  * can share one. A profile whose cells widen (addToCell) leaves its narrower slot behind, unused
  * while the block lives; a copy gets an array of its own.
  *
- * Never send a view to another thread or transfer its buffer: the whole block would go with it.
- * Profiles cross threads only as store lines (store/store-codec.ts).
+ * Never transfer a block's buffer. A profile posted to another thread takes a copy of its whole
+ * block along (once per message); the partitions' profiles come back that way, and the pool puts
+ * their counts in this thread's blocks (PartitionPool.takeBack).
  */
 
 /** Bytes per block: 64 KiB, about 390 profiles' 8-bit cells and rings. */
@@ -26,20 +28,37 @@ class CountBlocks<T extends Uint8Array | Uint16Array> {
     this.#block = make(0);
   }
 
-  /** `length` zeroed counts of their own, in the current block or a new one. */
-  take(length: number): T {
+  /** The block the last place() was in. */
+  get block(): T {
+    return this.#block;
+  }
+
+  /** `length` zeroed counts of their own, in the current block or a new one: their offset in `block`. */
+  place(length: number): number {
     if (this.#used + length > this.#block.length) {
       this.#block = this.#make(Math.max(BLOCK_BYTES / this.#block.BYTES_PER_ELEMENT, length));
       this.#used = 0;
     }
-    const view = this.#block.subarray(this.#used, this.#used + length) as T;
+    const at = this.#used;
     this.#used += length;
-    return view;
+    return at;
+  }
+
+  /** `length` zeroed counts of their own, as a view. */
+  take(length: number): T {
+    const at = this.place(length);
+    return this.#block.subarray(at, at + length) as T;
   }
 }
 
 const bytes = new CountBlocks((n) => new Uint8Array(n));
 const shorts = new CountBlocks((n) => new Uint16Array(n));
+
+/**
+ * 16-bit counts for a holder that keeps the block and an offset rather than a view (a view is
+ * about 96 bytes, the two fields 16): `const at = shortBlocks.place(n)`, then `shortBlocks.block`.
+ */
+export const shortBlocks: { place(length: number): number; readonly block: Uint16Array } = shorts;
 
 /** Zeroed 8-bit counts for one profile (never shared with another). */
 export function newByteCounts(length: number): Uint8Array {

@@ -1,7 +1,7 @@
 import { type Dict, dict } from '../../../shared/dict.js';
 import type { CrmValue } from '../../../shared/events.js';
 import { formatUtcIso, formatUtcWallClock, parseWrittenTime } from '../../../shared/timestamp.js';
-import { newByteCounts, newCounts, shortCountsFrom } from './count-blocks.js';
+import { newByteCounts, shortBlocks, shortCountsFrom } from './count-blocks.js';
 import { TrackIds } from './track-ids.js';
 
 /** One customer's aggregates (DESIGN §4). Plain data: no methods, no references to other profiles. */
@@ -64,9 +64,12 @@ export interface Profile {
   /**
    * Listens on each of the customer's latest RECENT_DAYS days (days of the events' own clock,
    * counted from 1970-01-01), a ring indexed by day: what "listening in the last 7 days against
-   * the 28 before" is read from. Null until the first listen; 16-bit cells that stop at 65,535.
+   * the 28 before" is read from: `ringBlock[ringAt, ringAt + RECENT_DAYS)`, in a block shared with
+   * other profiles' rings (count-blocks.ts; a view of its own took 80 bytes more). Null until the
+   * first listen; 16-bit cells that stop at 65,535. Read it through recentDaysOf or listensOnDays.
    */
-  recentDays: Uint16Array | null;
+  ringBlock: Uint16Array | null;
+  ringAt: number;
   /** The latest day the ring holds (its other cells are the RECENT_DAYS − 1 days before it). */
   recentDaysEnd: number;
   /** Zip of the latest listen that carried one, shown when the CRM has none. */
@@ -121,10 +124,27 @@ const slot = (day: number): number => ((day % RECENT_DAYS) + RECENT_DAYS) % RECE
  * ring is dropped, as it would have been cleared had it come first.
  */
 export function addRecentListen(p: Profile, day: number, n = 1): void {
-  if (!p.recentDays) {
-    p.recentDays = newCounts(RECENT_DAYS);
-    p.recentDaysEnd = addToRing(p.recentDays, 0, Number.NaN, day, n);
-  } else p.recentDaysEnd = addToRing(p.recentDays, 0, p.recentDaysEnd, day, n);
+  if (p.ringBlock === null) p.recentDaysEnd = addToRing(newRing(p), p.ringAt, Number.NaN, day, n);
+  else p.recentDaysEnd = addToRing(p.ringBlock, p.ringAt, p.recentDaysEnd, day, n);
+}
+
+/** Gives a profile an empty ring of its own; returns its block. */
+function newRing(p: Profile): Uint16Array {
+  p.ringAt = shortBlocks.place(RECENT_DAYS);
+  p.ringBlock = shortBlocks.block;
+  return p.ringBlock;
+}
+
+/** Puts a ring made elsewhere (`source[from, from + RECENT_DAYS)`, latest day `end`) in a profile. */
+export function setRecentDays(p: Profile, source: ArrayLike<number>, from: number, end: number): void {
+  const ring = newRing(p);
+  for (let d = 0; d < RECENT_DAYS; d++) ring[p.ringAt + d] = source[from + d] as number;
+  p.recentDaysEnd = end;
+}
+
+/** A copy of the profile's ring (indexed by day modulo RECENT_DAYS), or null before its first listen. */
+export function recentDaysOf(p: Profile): Uint16Array | null {
+  return p.ringBlock && p.ringBlock.slice(p.ringAt, p.ringAt + RECENT_DAYS);
 }
 
 /**
@@ -146,7 +166,7 @@ export function addToRing(ring: Uint16Array, base: number, end: number, day: num
 
 /** Listens on days [from, to] (inclusive) that the ring still holds. */
 export function listensOnDays(p: Profile, from: number, to: number): number {
-  const ring = p.recentDays;
+  const ring = p.ringBlock;
   if (!ring) return 0;
   let n = 0;
   for (
@@ -154,7 +174,7 @@ export function listensOnDays(p: Profile, from: number, to: number): number {
     day <= Math.min(to, p.recentDaysEnd);
     day++
   )
-    n += ring[slot(day)] as number;
+    n += ring[p.ringAt + slot(day)] as number;
   return n;
 }
 
@@ -175,7 +195,8 @@ export function emptyProfile(customerId: string): Profile {
     firstSeenText: null,
     lastSeenMs: Number.NaN,
     lastSeenText: null,
-    recentDays: null,
+    ringBlock: null,
+    ringAt: 0,
     recentDaysEnd: 0,
     listenZip: null,
     clicks: 0,
@@ -193,7 +214,8 @@ export function copyProfile(p: Profile): Profile {
     ...p,
     tracks: p.tracks.copy(),
     dayHour: p.dayHour.slice(),
-    recentDays: p.recentDays?.slice() ?? null,
+    ringBlock: recentDaysOf(p),
+    ringAt: 0,
     responseTimes: p.responseTimes && { ...p.responseTimes },
     products: productsFrom(p.products),
     churnHistory: p.churnHistory === NO_CHURN_HISTORY ? NO_CHURN_HISTORY : [...p.churnHistory],

@@ -30,7 +30,7 @@ export function signalValues(p: Profile, now: number): SignalValues {
   const r = p.responseTimes;
   return {
     // Per-day rates, so 1 means "as before"; no earlier listening gives no trend (a new customer).
-    trend: p.recentDays && before28 > 0 ? last7 / 7 / (before28 / 28) : null,
+    trend: p.ringBlock !== null && before28 > 0 ? last7 / 7 / (before28 / 28) : null,
     daysSinceLastSeen: Number.isNaN(p.lastSeenMs) ? null : Math.max(0, (now - p.lastSeenMs) / DAY_MS),
     meanResponseMs: r ? r.sum / r.count : null,
     mobileShare: p.listens > 0 ? p.mobile / p.listens : null,

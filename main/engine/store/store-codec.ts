@@ -3,7 +3,7 @@ import { type CrmValue, predictionTime } from '../../../shared/events.js';
 import { isCleanId } from '../decode/record-ids.js';
 import type { EngineState, SourceProgress, StoreOrigin } from '../engine-state.js';
 import type { QuarantineState } from '../ingest/quarantine.js';
-import { countsFrom, newCounts } from '../profile/count-blocks.js';
+import { countsFrom } from '../profile/count-blocks.js';
 import {
   addRecentListen,
   CHURN_HISTORY_LIMIT,
@@ -17,6 +17,7 @@ import {
   RECENT_DAYS,
   type ResponseTimes,
   type SeenAt,
+  setRecentDays,
 } from '../profile/profile.js';
 import { TrackIds } from '../profile/track-ids.js';
 import type { StoreSummary } from '../read/profile-totals.js';
@@ -100,6 +101,7 @@ export function storedListenCounts(
   cells: ArrayLike<number>,
   ring: ArrayLike<number> | null,
   recentEnd: number,
+  ringAt = 0,
 ): StoredListenCounts {
   const dayHour: number[] = [];
   for (let cell = 0; cell < cells.length; cell++) {
@@ -111,7 +113,7 @@ export function storedListenCounts(
     recentDays = [recentEnd];
     for (let back = 0; back < RECENT_DAYS; back++) {
       const day = recentEnd - back;
-      const n = ring[((day % RECENT_DAYS) + RECENT_DAYS) % RECENT_DAYS] as number;
+      const n = ring[ringAt + (((day % RECENT_DAYS) + RECENT_DAYS) % RECENT_DAYS)] as number;
       if (n > 0) recentDays.push(back, n);
     }
   }
@@ -126,7 +128,7 @@ export function storedListenCounts(
 
 export function encodeProfile(
   p: Profile,
-  counted: StoredListenCounts = storedListenCounts(p, p.dayHour, p.recentDays, p.recentDaysEnd),
+  counted: StoredListenCounts = storedListenCounts(p, p.dayHour, p.ringBlock, p.recentDaysEnd, p.ringAt),
 ): StoredProfile {
   const { dayHour, recentDays } = counted;
   return {
@@ -159,6 +161,7 @@ export function encodeProfile(
 /** A profile's cells while its line is read (one profile at a time), and its cells until then. */
 const cellsRead = new Uint32Array(168);
 const NO_CELLS = new Uint8Array(0);
+const NO_DAYS = new Uint16Array(RECENT_DAYS);
 
 export function decodeProfile(value: unknown): Profile {
   const s = value as StoredProfile;
@@ -223,7 +226,8 @@ export function decodeProfile(value: unknown): Profile {
     firstSeenText: first && keptTextOf(first),
     lastSeenMs: last?.epochMs ?? Number.NaN,
     lastSeenText: last && keptTextOf(last),
-    recentDays: null,
+    ringBlock: null,
+    ringAt: 0,
     recentDaysEnd: 0,
     listenZip,
     clicks,
@@ -254,8 +258,7 @@ export function decodeProfile(value: unknown): Profile {
     if (!Array.isArray(r) || r.length % 2 !== 1 || !Number.isSafeInteger(r[0]))
       throw bad('recentDays', 'is not a day and back, count pairs', r);
     const end = r[0] as number;
-    profile.recentDays = newCounts(RECENT_DAYS);
-    profile.recentDaysEnd = end;
+    setRecentDays(profile, NO_DAYS, 0, end);
     let held = 0;
     let before = -1;
     for (let i = 1; i + 1 < r.length; i += 2) {

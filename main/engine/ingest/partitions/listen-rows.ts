@@ -1,6 +1,6 @@
 import { bucketOfHour, TIME_OF_DAY_BUCKETS } from '../../../../shared/time-of-day.js';
-import { countsFrom, shortCountsFrom } from '../../profile/count-blocks.js';
-import { addToRing, dayOf, type Profile, RECENT_DAYS } from '../../profile/profile.js';
+import { countsFrom } from '../../profile/count-blocks.js';
+import { addToRing, dayOf, type Profile, RECENT_DAYS, setRecentDays } from '../../profile/profile.js';
 import { type StoredListenCounts, storedListenCounts } from '../../store/store-codec.js';
 
 /**
@@ -74,8 +74,9 @@ export class ListenRows {
     counts[c + 4] = p.night;
     counts[c + 5] = p.mobile;
     this.#cells.set(p.dayHour, n * CELLS);
-    if (p.recentDays) {
-      this.#recent.set(p.recentDays, n * RECENT_DAYS);
+    if (p.ringBlock) {
+      for (let d = 0; d < RECENT_DAYS; d++)
+        this.#recent[n * RECENT_DAYS + d] = p.ringBlock[p.ringAt + d] as number;
       counts[c + RECENT_END] = p.recentDaysEnd;
     }
   }
@@ -113,8 +114,7 @@ export class ListenRows {
     p.dayHour = countsFrom(cells);
     const end = counts[c + RECENT_END] as number;
     if (!Number.isNaN(end)) {
-      p.recentDays = shortCountsFrom(this.#recent.subarray(n * RECENT_DAYS, (n + 1) * RECENT_DAYS));
-      p.recentDaysEnd = end;
+      setRecentDays(p, this.#recent, n * RECENT_DAYS, end);
     }
   }
 }
