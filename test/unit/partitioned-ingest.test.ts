@@ -330,7 +330,7 @@ describe('partitioned ingest of tracks CSV files', () => {
     await resumed.engine.close();
   });
 
-  it('counts the same in worker threads as in one thread (c360 ingest --threads)', async () => {
+  it('counts the same in worker threads as in one thread (c360 ingest --threads), predictions and clicks after', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'c360-parts-cli-'));
     const data = join(dir, 'data');
     expect(
@@ -349,6 +349,10 @@ describe('partitioned ingest of tracks CSV files', () => {
         '--checkpoint-every',
         '4000',
         join(data, 'tracks.csv'),
+        // Applied by the engine's thread to the profiles the partitions handed back (cloned: what
+        // they shared there, such as an empty churn history, must not stay shared here).
+        join(data, 'predictions.jsonl'),
+        join(data, 'clicks.jsonl'),
       ]);
       expect(run.code, run.stderr).toBe(0);
       expect((await runCli(['export', '--data-dir', store, '--out', join(dir, `out-${threads}`)])).code).toBe(
@@ -357,6 +361,9 @@ describe('partitioned ingest of tracks CSV files', () => {
       tables.push(await readFile(join(dir, `out-${threads}`, 'live_table.csv'), 'utf8'));
     }
     expect(tables[0]?.split('\n').length).toBeGreaterThan(300);
+    // Many customers, many different risks: no history shared between customers.
+    const risks = new Set(tables[1]?.split('\n').map((row) => row.split(',')[9]));
+    expect(risks.size).toBeGreaterThan(100);
     expect(tables[1]).toBe(tables[0]);
     expect(CLI).toMatch(/c360\.js$/);
   });

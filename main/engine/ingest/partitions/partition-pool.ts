@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { dict } from '../../../../shared/dict.js';
-import { type Profile, productsFrom } from '../../profile/profile.js';
+import { countsFrom } from '../../profile/count-blocks.js';
+import { NO_CHURN_HISTORY, type Profile, productsFrom, setRecentDays } from '../../profile/profile.js';
 import { TrackIds } from '../../profile/track-ids.js';
 import { encodeProfile, type StoredProfile } from '../../store/store-codec.js';
 import type { LentLines } from '../../store/store-snapshot.js';
@@ -150,21 +151,30 @@ export class PartitionPool {
    * The profiles, back from the partitions. They come from this engine's own threads, not from
    * outside, so they are not checked again; their track ids become this thread's TrackIds, and
    * the dictionaries (product and CRM field names are data) are made prototype-free again, as
-   * the clone lost that.
+   * the clone lost that. A clone also keeps shared what was shared there, once per message: the
+   * empty churn history every profile without a prediction points to would become one list that
+   * every prediction here is pushed to, and the counts would stay in copies of the partition's
+   * blocks. So each profile gets its own counts in this thread's blocks, and this thread's empties.
    */
   async takeBack(): Promise<Profile[]> {
     const replies = await Promise.all(
       this.channels.map((c) => this.#ask(c, { type: 'profiles' }, 'profiles')),
     );
     return replies.flatMap((r) =>
-      r.profiles.map(
-        (p): Profile => ({
+      r.profiles.map((p): Profile => {
+        const own: Profile = {
           ...p,
           tracks: TrackIds.from(p.tracks),
+          dayHour: countsFrom(p.dayHour),
+          ringBlock: null,
+          ringAt: 0,
           products: productsFrom(p.products),
+          churnHistory: p.churnHistory.length === 0 ? NO_CHURN_HISTORY : [...p.churnHistory],
           crm: p.crm && dict(p.crm),
-        }),
-      ),
+        };
+        if (p.ringBlock) setRecentDays(own, p.ringBlock, p.ringAt, p.recentDaysEnd);
+        return own;
+      }),
     );
   }
 
