@@ -30,7 +30,7 @@ class ReferenceSearch {
       c.email,
       phone,
       phone.replace(/\D/g, ''),
-      c.zip ?? p.listenZip?.zip,
+      c.zip ?? p.listenZip,
       c.address,
       c.city,
     ].filter((f) => f !== undefined && f !== null && f !== '');
@@ -192,7 +192,10 @@ interface Customer {
 function profile(c: Customer): Profile {
   const p = emptyProfile(c.id);
   p.crm = c.crm;
-  if (c.listenZip !== null) p.listenZip = { zip: c.listenZip, text: '2026-03-02 10:00:00', epochMs: 0 };
+  if (c.listenZip !== null) {
+    p.listenZip = c.listenZip;
+    p.listenZipMs = 0;
+  }
   return p;
 }
 

@@ -113,7 +113,24 @@ describe('listen aggregates', () => {
       listen('1', '2026-03-04 10:00:00', { zip: '11111' }),
       listen('1', '2026-03-06 10:00:00'),
     ]);
-    expect(p.listenZip?.zip).toBe('22222');
+    expect(p.listenZip).toBe('22222');
+    // When it was, as written, through the store too (the latest of equals wins, as last seen).
+    const tie = only([
+      listen('1', '2026-03-05T10:00:00+02:00', { zip: '33333' }),
+      listen('1', '2026-03-05 08:00:00', { zip: '44444' }),
+    ]);
+    const back = decodeProfile(JSON.parse(JSON.stringify(encodeProfile(tie))));
+    for (const q of [tie, back]) {
+      expect(q.listenZip).toBe('44444');
+      expect(encodeProfile(q).listenZip).toEqual({
+        text: '2026-03-05 08:00:00',
+        epochMs: Date.UTC(2026, 2, 5, 8),
+        zip: '44444',
+      });
+    }
+    const offset = only([listen('1', '2026-03-05T10:00:00+02:00', { zip: '33333' })]);
+    expect(decodeProfile(JSON.parse(JSON.stringify(encodeProfile(offset)))).listenZip).toBe('33333');
+    expect(encodeProfile(offset).listenZip?.text).toBe('2026-03-05T10:00:00+02:00');
   });
 });
 

@@ -77,7 +77,7 @@ export function liveTableRow(p: Profile, header: string[], threshold: number): C
     if (fixed !== undefined) return fixed;
     // own(): a CRM field is read only if the customer has it (`constructor` is a column like any other).
     const value = own(p.crm, column);
-    if (column === 'zip' && value === undefined) return p.listenZip?.zip ?? null;
+    if (column === 'zip' && value === undefined) return p.listenZip;
     return value === undefined ? null : typeof value === 'boolean' ? String(value) : value;
   });
 }

@@ -105,8 +105,11 @@ export function noteListenTime(p: Profile, at: SeenAt, zip: string | null): void
     p.lastSeenMs = epochMs;
     p.lastSeenText = keptText(at.text);
   }
-  if (zip !== null && (!p.listenZip || epochMs >= p.listenZip.epochMs))
-    p.listenZip = { text: at.text, epochMs, zip };
+  if (zip !== null && !(epochMs < p.listenZipMs)) {
+    p.listenZip = zip;
+    p.listenZipMs = epochMs;
+    p.listenZipText = keptText(at.text);
+  }
 }
 
 /**

@@ -72,8 +72,14 @@ export interface Profile {
   ringAt: number;
   /** The latest day the ring holds (its other cells are the RECENT_DAYS − 1 days before it). */
   recentDaysEnd: number;
-  /** Zip of the latest listen that carried one, shown when the CRM has none. */
-  listenZip: (SeenAt & { zip: string }) | null;
+  /**
+   * Zip of the latest listen that carried one, shown when the CRM has none; that listen's instant
+   * (NaN: none yet) and time as written (keptText), as first and last seen. Fields rather than an
+   * object: one was made for every listen with a zip, and each profile kept one (about 130 bytes).
+   */
+  listenZip: string | null;
+  listenZipMs: number;
+  listenZipText: string | null;
   clicks: number;
   responseTimes: ResponseTimes | null;
   /** Clicks by product; prototype-free, as product names are data. NO_PRODUCTS until the first. */
@@ -199,6 +205,8 @@ export function emptyProfile(customerId: string): Profile {
     ringAt: 0,
     recentDaysEnd: 0,
     listenZip: null,
+    listenZipMs: Number.NaN,
+    listenZipText: null,
     clicks: 0,
     responseTimes: null,
     products: NO_PRODUCTS,
@@ -261,6 +269,13 @@ export function lastSeen(p: Profile): SeenAt | null {
   return Number.isNaN(p.lastSeenMs)
     ? null
     : { text: seenText(p.lastSeenMs, p.lastSeenText), epochMs: p.lastSeenMs };
+}
+
+/** When the latest listen with a zip was, as first and last seen; null when none had one. */
+export function listenZipSeen(p: Profile): SeenAt | null {
+  return p.listenZip === null
+    ? null
+    : { text: seenText(p.listenZipMs, p.listenZipText), epochMs: p.listenZipMs };
 }
 
 /** Distinct tracks listened to, whichever way the profile holds them. */

@@ -64,7 +64,7 @@ function haystack(p: Profile): string {
     field('email'),
     phone,
     phone.replace(/\D/g, ''),
-    field('zip') ?? p.listenZip?.zip,
+    field('zip') ?? p.listenZip,
     field('address'),
     field('city'),
   ];

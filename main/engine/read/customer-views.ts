@@ -37,7 +37,7 @@ export function customerSummary(p: Profile, threshold: number): CustomerSummary 
     name: text(own(p.crm, 'name')),
     email: text(own(p.crm, 'email')),
     phone: text(own(p.crm, 'phone')),
-    zip: text(own(p.crm, 'zip')) ?? p.listenZip?.zip ?? null,
+    zip: text(own(p.crm, 'zip')) ?? p.listenZip,
     level: text(own(p.crm, 'level')),
     listens: p.listens,
     churnRisk: p.churn?.risk ?? null,

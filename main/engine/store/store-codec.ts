@@ -11,6 +11,7 @@ import {
   firstSeen,
   keptTextOf,
   lastSeen,
+  listenZipSeen,
   NO_CHURN_HISTORY,
   type Profile,
   productsFrom,
@@ -141,7 +142,7 @@ export function encodeProfile(
     dayHour,
     firstSeen: firstSeen(p),
     lastSeen: lastSeen(p),
-    listenZip: p.listenZip && { text: p.listenZip.text, epochMs: p.listenZip.epochMs, zip: p.listenZip.zip },
+    listenZip: p.listenZip === null ? null : { ...(listenZipSeen(p) as SeenAt), zip: p.listenZip },
     ...(recentDays && { recentDays }),
     clicks: p.clicks,
     responseTimes: p.responseTimes,
@@ -204,7 +205,6 @@ export function decodeProfile(value: unknown): Profile {
   const zipAt = readSeenAt(s.listenZip, 'listenZip', bad);
   const zip = s.listenZip?.zip;
   if (zipAt !== null && typeof zip !== 'string') throw bad('listenZip.zip', 'is not text', zip);
-  const listenZip = zipAt && { ...zipAt, zip: zip as string };
   const clicks = count('clicks', s.clicks);
   if (typeof s.products !== 'object' || s.products === null || Array.isArray(s.products))
     throw bad('products', 'is not an object', s.products);
@@ -229,7 +229,9 @@ export function decodeProfile(value: unknown): Profile {
     ringBlock: null,
     ringAt: 0,
     recentDaysEnd: 0,
-    listenZip,
+    listenZip: zipAt && (zip as string),
+    listenZipMs: zipAt?.epochMs ?? Number.NaN,
+    listenZipText: zipAt && keptTextOf(zipAt),
     clicks,
     responseTimes: responseTimes(s.responseTimes, clicks, bad),
     products,
