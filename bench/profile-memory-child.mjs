@@ -50,7 +50,7 @@ part('products', (p) => {
 // Together: both are in the same shared blocks, freed only when nothing points into them.
 part('day × hour cells and recent days ring', (p) => {
   p.ringBlock = null;
-  p.dayHour = null;
+  p.cells = null;
 });
 // The texts kept beside the instants (none for the usual forms); the instants are in the profile object.
 part('first and last seen texts', (p) => {

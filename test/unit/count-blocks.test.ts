@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   addRecentListen,
   addToCell,
+  cellOf,
   copyProfile,
+  dayHourOf,
   emptyProfile,
+  type Profile,
   recentDaysOf,
 } from '../../main/engine/profile/profile.js';
 import { decodeProfile, encodeProfile } from '../../main/engine/store/store-codec.js';
@@ -19,13 +22,13 @@ describe('day × hour cells and recent days held in shared blocks', () => {
     const copies = profiles.map(copyProfile);
     for (const p of profiles) addToCell(p, 0, 1);
     profiles.forEach((p, i) => {
-      expect(p.dayHour.length).toBe(168);
+      expect(dayHourOf(p).length).toBe(168);
       const ring = recentDaysOf(p);
       expect(ring?.length).toBe(35);
       for (let cell = 0; cell < 168; cell++)
-        expect(p.dayHour[cell]).toBe(1 + ((i + cell) % 1000) + (cell === 0 ? 1 : 0));
+        expect(cellOf(p, cell)).toBe(1 + ((i + cell) % 1000) + (cell === 0 ? 1 : 0));
       for (let day = 0; day < 35; day++) expect(ring?.[(20_000 + day) % 35]).toBe(1 + (i % 7) + day);
-      expect(copies[i]?.dayHour[0]).toBe(1 + (i % 1000));
+      expect(cellOf(copies[i] as Profile, 0)).toBe(1 + (i % 1000));
     });
   });
 
@@ -35,7 +38,7 @@ describe('day × hour cells and recent days held in shared blocks', () => {
     addRecentListen(before, 1, 9);
     const next = emptyProfile('b');
     addRecentListen(next, 2, 1);
-    expect([...next.dayHour].every((n) => n === 0)).toBe(true);
+    expect(dayHourOf(next).every((n) => n === 0)).toBe(true);
     expect([...(recentDaysOf(next) ?? [])].reduce((a, b) => a + b, 0)).toBe(1);
   });
 
@@ -45,12 +48,12 @@ describe('day × hour cells and recent days held in shared blocks', () => {
     addToCell(a, 4, 3);
     addToCell(a, 5, 255);
     addToCell(a, 5, 1);
-    expect([a.dayHour[4], a.dayHour[5]]).toEqual([3, 256]);
+    expect([cellOf(a, 4), cellOf(a, 5)]).toEqual([3, 256]);
     addToCell(a, 5, 65_279);
     addToCell(a, 5, 1);
-    expect([a.dayHour[4], a.dayHour[5]]).toEqual([3, 65_536]);
+    expect([cellOf(a, 4), cellOf(a, 5)]).toEqual([3, 65_536]);
     addToCell(a, 6, 70_000);
-    expect([b.dayHour[4], b.dayHour[5], b.dayHour[6]]).toEqual([0, 7, 0]);
+    expect([cellOf(b, 4), cellOf(b, 5), cellOf(b, 6)]).toEqual([0, 7, 0]);
   });
 
   it('reads a stored profile back into cells that hold its largest count', () => {
@@ -62,7 +65,7 @@ describe('day × hour cells and recent days held in shared blocks', () => {
       p.night = largest + 1;
       p.firstSeenMs = p.lastSeenMs = Date.UTC(2026, 2, 2);
       const back = decodeProfile(JSON.parse(JSON.stringify(encodeProfile(p))));
-      expect([back.dayHour[0], back.dayHour[167]]).toEqual([largest, 1]);
+      expect([cellOf(back, 0), cellOf(back, 167)]).toEqual([largest, 1]);
     }
   });
 });

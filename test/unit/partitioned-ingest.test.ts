@@ -9,7 +9,7 @@ import { Engine } from '../../main/engine/engine.js';
 import { ByteTable } from '../../main/engine/ingest/partitions/byte-table.js';
 import { inThreadPartition, type OpenPartition } from '../../main/engine/ingest/partitions/partition-pool.js';
 import { TimelineChunks } from '../../main/engine/ingest/partitions/timeline-chunks.js';
-import { emptyProfile } from '../../main/engine/profile/profile.js';
+import { addToCell, emptyProfile } from '../../main/engine/profile/profile.js';
 import { FileSource } from '../../main/engine/sources/file/file-source.js';
 import { encodeProfile } from '../../main/engine/store/store-codec.js';
 import { TIMELINE_CAP, type TimelineItem } from '../../main/engine/timeline/timeline-codec.js';
@@ -439,7 +439,7 @@ describe('a file into a store of profiles from the Kafka Streams app', () => {
         lastSeenMs: seen.epochMs,
         lastSeenText: seen.text,
       });
-      streamsProfile.dayHour[3] = 3;
+      addToCell(streamsProfile, 3, 3);
       first.state.profiles.set('9', streamsProfile);
       await first.session.checkpoint();
       await first.close();

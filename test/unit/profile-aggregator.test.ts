@@ -4,7 +4,9 @@ import { emptyEngineState } from '../../main/engine/engine-state.js';
 import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
 import {
   addToCell,
+  cellOf,
   churnLabel,
+  dayHourOf,
   emptyProfile,
   firstSeen,
   lastSeen,
@@ -88,23 +90,23 @@ describe('listen aggregates', () => {
       listen('1', '2026-03-02 07:50:00'), // Monday 07
       listen('1', '2026-03-08 23:00:00'), // Sunday 23
     ]);
-    expect(p.dayHour[0 * 24 + 7]).toBe(2);
-    expect(p.dayHour[6 * 24 + 23]).toBe(1);
-    expect(Array.from(p.dayHour).reduce((a, b) => a + b, 0)).toBe(3);
+    expect(cellOf(p, 0 * 24 + 7)).toBe(2);
+    expect(cellOf(p, 6 * 24 + 23)).toBe(1);
+    expect(dayHourOf(p).reduce((a, b) => a + b, 0)).toBe(3);
   });
 
   it('widens a day × hour cell past 65,535 listens instead of wrapping to zero', () => {
     const p = only([listen('1', '2026-03-02 07:10:00')]);
     addToCell(p, 7, 65_534);
-    expect(p.dayHour[7]).toBe(65_535);
+    expect(cellOf(p, 7)).toBe(65_535);
     applyEvent(new Map([['1', p]]), listen('1', '2026-03-02 07:20:00'));
-    expect(p.dayHour[7]).toBe(65_536);
+    expect(cellOf(p, 7)).toBe(65_536);
     // And through the store, whose cells are widened the same way on reading (its checks want the
     // listens and buckets the cell stands for).
     p.listens += 65_534;
     p.morning += 65_534;
     const back = decodeProfile(JSON.parse(JSON.stringify(encodeProfile(p))));
-    expect(back.dayHour[7]).toBe(65_536);
+    expect(cellOf(back, 7)).toBe(65_536);
   });
 
   it('takes the zip from the latest listen that has one', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyEngineState } from '../../main/engine/engine-state.js';
 import { IngestSession } from '../../main/engine/ingest/ingest-session.js';
 import { quarantineRecord } from '../../main/engine/ingest/quarantine.js';
-import type { Profile } from '../../main/engine/profile/profile.js';
+import { cellOf, type Profile } from '../../main/engine/profile/profile.js';
 import { ProfileStore } from '../../main/engine/store/profile-store.js';
 import { encodeProfile } from '../../main/engine/store/store-codec.js';
 import type { C360Event } from '../../shared/events.js';
@@ -45,7 +45,7 @@ describe('the store', () => {
     const [before] = state.profiles.values();
     const [after] = again.state.profiles.values();
     expect(after && encodeProfile(after)).toEqual(before && encodeProfile(before));
-    expect(after?.dayHour[7]).toBe(1);
+    expect(cellOf(after as Profile, 7)).toBe(1);
     expect(after?.churn?.risk).toBe(0.3);
     expect(again.state.sources.kafka).toEqual({ 'clickstream:0': '42' });
     expect(again.state.quarantine.recent[0]).toMatchObject({

@@ -1,7 +1,7 @@
 import type { RecordOrigin } from '../../../shared/events.js';
 import { predictionTime } from '../../../shared/events.js';
 import type { EngineState } from '../engine-state.js';
-import type { ChurnPoint, Profile } from '../profile/profile.js';
+import { type ChurnPoint, cellOf, type Profile } from '../profile/profile.js';
 
 /**
  * A whole profile computed elsewhere (the Kafka Streams app's `customer-profiles` topic), put in
@@ -36,7 +36,7 @@ export function upsertProfile(state: EngineState, r: ProfileRecord, wall: number
   if (listenAt !== null) {
     let mobile = next.mobile - (old?.mobile ?? 0);
     for (let cell = 0; cell < 168; cell++) {
-      const added = (next.dayHour[cell] ?? 0) - (old?.dayHour[cell] ?? 0);
+      const added = cellOf(next, cell) - (old ? cellOf(old, cell) : 0);
       for (let i = 0; i < added; i++) {
         windows.add(
           {

@@ -1,7 +1,7 @@
 import { type Dict, dict } from '../../../shared/dict.js';
 import type { CrmValue } from '../../../shared/events.js';
 import { formatUtcIso, formatUtcWallClock, parseWrittenTime } from '../../../shared/timestamp.js';
-import { newByteCounts, shortBlocks, shortCountsFrom } from './count-blocks.js';
+import { byteBlocks, shortBlocks } from './count-blocks.js';
 import { TrackIds } from './track-ids.js';
 
 /** One customer's aggregates (DESIGN §4). Plain data: no methods, no references to other profiles. */
@@ -44,12 +44,14 @@ export interface Profile {
   night: number;
   mobile: number;
   /**
-   * 7×24 listens by day of week (Monday first) × hour, day-major: the largest part of a profile's
-   * memory, so as narrow as its counts allow. 8-bit cells until one is about to pass 255, then 16,
-   * then 32 (addToCell widens the whole array). Up to 16 bits a view into a block shared with other
-   * profiles' counts (count-blocks.ts), never sent whole.
+   * 7×24 listens by day of week (Monday first) × hour, day-major: `cells[cellsAt, cellsAt + 168)`.
+   * The largest part of a profile's memory, so as narrow as its counts allow: 8-bit cells until one
+   * is about to pass 255, then 16, then 32 (addToCell widens them all). Up to 16 bits in a block
+   * shared with other profiles' counts (count-blocks.ts); 32 bits in an array of its own. Read them
+   * through cellOf or dayHourOf.
    */
-  dayHour: Uint8Array | Uint16Array | Uint32Array;
+  cells: Uint8Array | Uint16Array | Uint32Array;
+  cellsAt: number;
   /**
    * When the customer was first and last heard: the instant (NaN before the first listen) and the
    * time as written, kept only when the instant cannot give it back (keptText; read both through
@@ -195,7 +197,8 @@ export function emptyProfile(customerId: string): Profile {
     evening: 0,
     night: 0,
     mobile: 0,
-    dayHour: newByteCounts(168),
+    cells: NO_CELLS,
+    cellsAt: 0,
     // NaN, never null: a field that has only held numbers is updated in place, without a new box.
     firstSeenMs: Number.NaN,
     firstSeenText: null,
@@ -221,7 +224,8 @@ export function copyProfile(p: Profile): Profile {
   return {
     ...p,
     tracks: p.tracks.copy(),
-    dayHour: p.dayHour.slice(),
+    cells: p.cells === NO_CELLS ? NO_CELLS : p.cells.slice(p.cellsAt, p.cellsAt + 168),
+    cellsAt: 0,
     ringBlock: recentDaysOf(p),
     ringAt: 0,
     responseTimes: p.responseTimes && { ...p.responseTimes },
@@ -283,14 +287,64 @@ export function uniqueTrackCount(p: Profile): number {
   return p.uniqueTracks ?? p.tracks.size;
 }
 
-/** Adds `n` listens to one day×hour cell, widening the cells first if they would overflow. */
-export function addToCell(p: Profile, cell: number, n: number): void {
-  const next = (p.dayHour[cell] ?? 0) + n;
-  if (next > 0xff && !(p.dayHour instanceof Uint32Array)) {
-    if (next > 0xffff) p.dayHour = Uint32Array.from(p.dayHour);
-    else if (p.dayHour instanceof Uint8Array) p.dayHour = shortCountsFrom(p.dayHour);
+/**
+ * The cells of every profile without a listen: zeros, shared. Written only through addToCell and
+ * setDayHour, which give a profile cells of its own first.
+ */
+export const NO_CELLS: Uint8Array = new Uint8Array(168);
+
+/** Listens in one day × hour cell (day of week × 24 + hour). */
+export function cellOf(p: Profile, cell: number): number {
+  return p.cells[p.cellsAt + cell] as number;
+}
+
+/** The 168 day × hour cells, as a list of numbers of their own. */
+export function dayHourOf(p: Profile): number[] {
+  const cells = new Array<number>(168);
+  for (let i = 0; i < 168; i++) cells[i] = p.cells[p.cellsAt + i] as number;
+  return cells;
+}
+
+/** The largest count cells of this kind hold. */
+const capacityOf = (cells: Profile['cells']): number =>
+  cells instanceof Uint8Array ? 0xff : cells instanceof Uint16Array ? 0xffff : Number.POSITIVE_INFINITY;
+
+/** New cells for a profile, narrow enough for counts up to `largest`, zeroed (none: NO_CELLS). */
+function placeCells(p: Profile, largest: number): void {
+  if (largest === 0) {
+    p.cells = NO_CELLS;
+    p.cellsAt = 0;
+  } else if (largest <= 0xff) {
+    p.cellsAt = byteBlocks.place(168);
+    p.cells = byteBlocks.block;
+  } else if (largest <= 0xffff) {
+    p.cellsAt = shortBlocks.place(168);
+    p.cells = shortBlocks.block;
+  } else {
+    p.cells = new Uint32Array(168);
+    p.cellsAt = 0;
   }
-  p.dayHour[cell] = next;
+}
+
+/** Adds `n` listens to one day×hour cell, giving the profile cells of its own or wider ones first. */
+export function addToCell(p: Profile, cell: number, n: number): void {
+  const next = cellOf(p, cell) + n;
+  if (p.cells === NO_CELLS || (next > 0xff && next > capacityOf(p.cells))) {
+    // Every count held fits below `next`, which the old cells could not hold (or there were none).
+    const old = p.cells;
+    const at = p.cellsAt;
+    placeCells(p, next);
+    if (old !== NO_CELLS) for (let i = 0; i < 168; i++) p.cells[p.cellsAt + i] = old[at + i] as number;
+  }
+  p.cells[p.cellsAt + cell] = next;
+}
+
+/** Puts cells counted elsewhere (`source[from, from + 168)`) in a profile, in the narrowest that holds them. */
+export function setDayHour(p: Profile, source: ArrayLike<number>, from = 0): void {
+  let largest = 0;
+  for (let i = 0; i < 168; i++) largest = Math.max(largest, source[from + i] as number);
+  placeCells(p, largest);
+  if (largest > 0) for (let i = 0; i < 168; i++) p.cells[p.cellsAt + i] = source[from + i] as number;
 }
 
 /** A customer counts in base statistics once any clickstream event arrived (DESIGN §4). */

@@ -1,7 +1,7 @@
 import type { BaseStats } from '../../../shared/engine-api.js';
 import { STATISTIC_COLUMNS, type StatisticColumn } from '../../../shared/profile-columns.js';
 import { bucketOfHour } from '../../../shared/time-of-day.js';
-import { hasEvents, type Profile, uniqueTrackCount } from '../profile/profile.js';
+import { cellOf, hasEvents, type Profile, uniqueTrackCount } from '../profile/profile.js';
 import type { ColumnStatistics } from './base-statistics.js';
 
 /** Values up to this are counted in an array; the rare larger ones (a customer's millionth listen) in a map. */
@@ -257,7 +257,7 @@ export class BaseTotals {
         else this.#risk.remove(v);
       }
     }
-    for (let i = 0; i < 168; i++) this.#dayHour[i] = (this.#dayHour[i] as number) + by * (p.dayHour[i] ?? 0);
+    for (let i = 0; i < 168; i++) this.#dayHour[i] = (this.#dayHour[i] as number) + by * cellOf(p, i);
   }
 
   /** Before an event is applied to the profile it is for (none yet: undefined). */

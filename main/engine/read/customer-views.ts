@@ -11,7 +11,9 @@ import type {
 import type { TimeOfDayBucket } from '../../../shared/time-of-day.js';
 import {
   type ChurnPoint,
+  cellOf,
   churnLabel,
+  dayHourOf,
   firstSeen,
   hasEvents,
   isAtRisk,
@@ -55,7 +57,7 @@ export function customer360(p: Profile, threshold: number, context: ChurnContext
       uniqueTracks: uniqueTrackCount(p),
       mobile: p.mobile,
       buckets: { morning: p.morning, afternoon: p.afternoon, evening: p.evening, night: p.night },
-      dayHour: Array.from(p.dayHour),
+      dayHour: dayHourOf(p),
       firstSeen: firstSeen(p)?.text ?? null,
       lastSeen: lastSeen(p)?.text ?? null,
       firstSeenAt: Number.isNaN(p.firstSeenMs) ? null : iso(p.firstSeenMs),
@@ -114,7 +116,7 @@ export function baseStatsAcc(): Accumulator<BaseStats> {
       if (!hasEvents(p)) return;
       active += 1;
       addBuckets(buckets, p);
-      for (let i = 0; i < 168; i++) dayHour[i] = (dayHour[i] as number) + (p.dayHour[i] ?? 0);
+      for (let i = 0; i < 168; i++) dayHour[i] = (dayHour[i] as number) + cellOf(p, i);
     },
     result: () => ({ customers, active, columns: columns.result(), buckets, dayHour }),
   };
@@ -309,7 +311,7 @@ export function allTimeAcc(): Accumulator<{
   return {
     add(p) {
       addBuckets(buckets, p);
-      for (let i = 0; i < 168; i++) dayHour[i] = (dayHour[i] as number) + (p.dayHour[i] ?? 0);
+      for (let i = 0; i < 168; i++) dayHour[i] = (dayHour[i] as number) + cellOf(p, i);
       listens += p.listens;
       mobile += p.mobile;
       clicks += p.clicks;

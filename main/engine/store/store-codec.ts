@@ -3,7 +3,6 @@ import { type CrmValue, predictionTime } from '../../../shared/events.js';
 import { isCleanId } from '../decode/record-ids.js';
 import type { EngineState, SourceProgress, StoreOrigin } from '../engine-state.js';
 import type { QuarantineState } from '../ingest/quarantine.js';
-import { countsFrom } from '../profile/count-blocks.js';
 import {
   addRecentListen,
   CHURN_HISTORY_LIMIT,
@@ -12,12 +11,14 @@ import {
   keptTextOf,
   lastSeen,
   listenZipSeen,
+  NO_CELLS,
   NO_CHURN_HISTORY,
   type Profile,
   productsFrom,
   RECENT_DAYS,
   type ResponseTimes,
   type SeenAt,
+  setDayHour,
   setRecentDays,
 } from '../profile/profile.js';
 import { TrackIds } from '../profile/track-ids.js';
@@ -103,10 +104,11 @@ export function storedListenCounts(
   ring: ArrayLike<number> | null,
   recentEnd: number,
   ringAt = 0,
+  cellsAt = 0,
 ): StoredListenCounts {
   const dayHour: number[] = [];
-  for (let cell = 0; cell < cells.length; cell++) {
-    const n = cells[cell] as number;
+  for (let cell = 0; cell < 168; cell++) {
+    const n = cells[cellsAt + cell] as number;
     if (n > 0) dayHour.push(cell, n);
   }
   let recentDays: number[] | undefined;
@@ -129,7 +131,14 @@ export function storedListenCounts(
 
 export function encodeProfile(
   p: Profile,
-  counted: StoredListenCounts = storedListenCounts(p, p.dayHour, p.ringBlock, p.recentDaysEnd, p.ringAt),
+  counted: StoredListenCounts = storedListenCounts(
+    p,
+    p.cells,
+    p.ringBlock,
+    p.recentDaysEnd,
+    p.ringAt,
+    p.cellsAt,
+  ),
 ): StoredProfile {
   const { dayHour, recentDays } = counted;
   return {
@@ -161,7 +170,6 @@ export function encodeProfile(
  */
 /** A profile's cells while its line is read (one profile at a time), and its cells until then. */
 const cellsRead = new Uint32Array(168);
-const NO_CELLS = new Uint8Array(0);
 const NO_DAYS = new Uint16Array(RECENT_DAYS);
 
 export function decodeProfile(value: unknown): Profile {
@@ -221,7 +229,8 @@ export function decodeProfile(value: unknown): Profile {
     evening: evening as number,
     night: night as number,
     mobile,
-    dayHour: NO_CELLS,
+    cells: NO_CELLS,
+    cellsAt: 0,
     firstSeenMs: first?.epochMs ?? Number.NaN,
     firstSeenText: first && keptTextOf(first),
     lastSeenMs: last?.epochMs ?? Number.NaN,
@@ -254,7 +263,7 @@ export function decodeProfile(value: unknown): Profile {
   if (cells !== listens) throw bad('dayHour', 'does not add up to listens', s.dayHour);
   // Counted first, then held in the narrowest cells that fit (a profile widened cell by cell would
   // leave its narrower slots behind).
-  profile.dayHour = countsFrom(cellsRead);
+  setDayHour(profile, cellsRead);
   if (s.recentDays !== undefined) {
     const r = s.recentDays;
     if (!Array.isArray(r) || r.length % 2 !== 1 || !Number.isSafeInteger(r[0]))

@@ -1,6 +1,13 @@
 import { bucketOfHour, TIME_OF_DAY_BUCKETS } from '../../../../shared/time-of-day.js';
-import { countsFrom } from '../../profile/count-blocks.js';
-import { addToRing, dayOf, type Profile, RECENT_DAYS, setRecentDays } from '../../profile/profile.js';
+import {
+  addToRing,
+  cellOf,
+  dayOf,
+  type Profile,
+  RECENT_DAYS,
+  setDayHour,
+  setRecentDays,
+} from '../../profile/profile.js';
 import { type StoredListenCounts, storedListenCounts } from '../../store/store-codec.js';
 
 /**
@@ -73,7 +80,7 @@ export class ListenRows {
     counts[c + 3] = p.evening;
     counts[c + 4] = p.night;
     counts[c + 5] = p.mobile;
-    this.#cells.set(p.dayHour, n * CELLS);
+    for (let i = 0; i < CELLS; i++) this.#cells[n * CELLS + i] = cellOf(p, i);
     if (p.ringBlock) {
       for (let d = 0; d < RECENT_DAYS; d++)
         this.#recent[n * RECENT_DAYS + d] = p.ringBlock[p.ringAt + d] as number;
@@ -111,7 +118,7 @@ export class ListenRows {
     p.night = counts[c + 4] as number;
     p.mobile = counts[c + 5] as number;
     const cells = this.#cells.subarray(n * CELLS, (n + 1) * CELLS);
-    p.dayHour = countsFrom(cells);
+    setDayHour(p, this.#cells, n * CELLS);
     const end = counts[c + RECENT_END] as number;
     if (!Number.isNaN(end)) {
       setRecentDays(p, this.#recent, n * RECENT_DAYS, end);

@@ -1,7 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { dict } from '../../../../shared/dict.js';
-import { countsFrom } from '../../profile/count-blocks.js';
-import { NO_CHURN_HISTORY, type Profile, productsFrom, setRecentDays } from '../../profile/profile.js';
+import {
+  NO_CHURN_HISTORY,
+  type Profile,
+  productsFrom,
+  setDayHour,
+  setRecentDays,
+} from '../../profile/profile.js';
 import { TrackIds } from '../../profile/track-ids.js';
 import { encodeProfile, type StoredProfile } from '../../store/store-codec.js';
 import type { LentLines } from '../../store/store-snapshot.js';
@@ -165,13 +170,13 @@ export class PartitionPool {
         const own: Profile = {
           ...p,
           tracks: TrackIds.from(p.tracks),
-          dayHour: countsFrom(p.dayHour),
           ringBlock: null,
           ringAt: 0,
           products: productsFrom(p.products),
           churnHistory: p.churnHistory.length === 0 ? NO_CHURN_HISTORY : [...p.churnHistory],
           crm: p.crm && dict(p.crm),
         };
+        setDayHour(own, p.cells, p.cellsAt);
         if (p.ringBlock) setRecentDays(own, p.ringBlock, p.ringAt, p.recentDaysEnd);
         return own;
       }),
