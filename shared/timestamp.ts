@@ -142,12 +142,43 @@ function fromFields(
   return { text, hour, dayOfWeek: dayOfWeekOf(dayStart), epochMs };
 }
 
+/** "00" … "99". */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+
+/**
+ * `YYYY-MM-DD`, `sep`, `HH:MM:SS` for a UTC instant in FIRST_YEAR–LAST_YEAR, by arithmetic: a
+ * Date and its ISO text took about 1.5 µs, and a profile's first and last seen are written out
+ * again at every checkpoint (three times a profile). Any other instant goes through Date.
+ */
+function formatUtc(epochMs: number, sep: string): string | null {
+  if (!(epochMs >= 0 && epochMs < YEAR_2101_MS)) return null;
+  const days = Math.floor(epochMs / 86_400_000);
+  const seconds = Math.floor((epochMs - days * 86_400_000) / 1000);
+  // Days since 1970-01-01 to a civil date (the proleptic Gregorian calendar, eras of 400 years).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const two = (n: number) => TWO_DIGITS[n] as string;
+  return `${year}-${two(month)}-${two(day)}${sep}${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
+}
+
+const YEAR_2101_MS = Date.UTC(LAST_YEAR + 1, 0, 1);
+
 /** Same format for a UTC instant (deterministic output, independent of the machine's zone). */
 export function formatUtcWallClock(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
+  return formatUtc(epochMs, ' ') ?? new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /** ISO 8601 in UTC to the second (`2026-03-04T21:15:07Z`), as click and prediction events carry it. */
 export function formatUtcIso(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const text = formatUtc(epochMs, 'T');
+  return text === null ? new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z') : `${text}Z`;
 }

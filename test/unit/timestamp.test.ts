@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseWrittenTime } from '../../shared/timestamp.js';
+import { formatUtcIso, formatUtcWallClock, parseWrittenTime } from '../../shared/timestamp.js';
 
 describe('parseWrittenTime', () => {
   it('reads the listen format with a space and no zone', () => {
@@ -46,5 +47,35 @@ describe('parseWrittenTime', () => {
   it('reads the first and last years it accepts', () => {
     expect(parseWrittenTime('1970-01-01 00:00:00')?.epochMs).toBe(0);
     expect(parseWrittenTime('2100-12-31T23:59:59Z')?.epochMs).toBe(Date.UTC(2100, 11, 31, 23, 59, 59));
+  });
+});
+
+describe('formatUtcWallClock and formatUtcIso', () => {
+  const byDate = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+  it('write what Date writes, for any instant, leap days and year ends included', () => {
+    const edges = [
+      0,
+      Date.UTC(2000, 1, 29, 12),
+      Date.UTC(2100, 1, 28, 23, 59, 59, 999),
+      Date.UTC(2100, 2, 1),
+      Date.UTC(2024, 11, 31, 23, 59, 59),
+      Date.UTC(2100, 11, 31, 23, 59, 59, 999),
+      Date.UTC(2101, 0, 1),
+      -1,
+      Date.UTC(2400, 1, 29),
+    ];
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constantFrom(...edges), fc.integer({ min: -86_400_000, max: Date.UTC(2102, 0, 1) })),
+        (ms) => {
+          expect(formatUtcWallClock(ms)).toBe(byDate(ms).replace('T', ' '));
+          expect(formatUtcIso(ms)).toBe(`${byDate(ms)}Z`);
+          // And read back to the second they name.
+          if (ms >= 0 && ms < Date.UTC(2101, 0, 1))
+            expect(parseWrittenTime(formatUtcWallClock(ms))?.epochMs).toBe(Math.floor(ms / 1000) * 1000);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
