@@ -152,7 +152,7 @@ export function setRecentDays(p: Profile, source: ArrayLike<number>, from: numbe
 
 /** A copy of the profile's ring (indexed by day modulo RECENT_DAYS), or null before its first listen. */
 export function recentDaysOf(p: Profile): Uint16Array | null {
-  return p.ringBlock && p.ringBlock.slice(p.ringAt, p.ringAt + RECENT_DAYS);
+  return p.ringBlock?.slice(p.ringAt, p.ringAt + RECENT_DAYS) ?? null;
 }
 
 /**

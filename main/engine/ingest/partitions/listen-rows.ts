@@ -107,7 +107,7 @@ export class ListenRows {
     );
   }
 
-  /** Writes row `n` into its profile, in the profile's own form (16-bit cells unless one is larger). */
+  /** Writes row `n` into its profile, in the profile's own form (cells as narrow as their counts allow). */
   into(n: number, p: Profile): void {
     const counts = this.#counts;
     const c = n * COUNTS;
@@ -117,11 +117,8 @@ export class ListenRows {
     p.evening = counts[c + 3] as number;
     p.night = counts[c + 4] as number;
     p.mobile = counts[c + 5] as number;
-    const cells = this.#cells.subarray(n * CELLS, (n + 1) * CELLS);
     setDayHour(p, this.#cells, n * CELLS);
     const end = counts[c + RECENT_END] as number;
-    if (!Number.isNaN(end)) {
-      setRecentDays(p, this.#recent, n * RECENT_DAYS, end);
-    }
+    if (!Number.isNaN(end)) setRecentDays(p, this.#recent, n * RECENT_DAYS, end);
   }
 }
