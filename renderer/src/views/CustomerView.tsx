@@ -159,11 +159,16 @@ function useCustomerSearch(onOpen: (id: string) => void) {
   const [active, setActive] = useState(0);
   const [attempt, setAttempt] = useState(0);
   const enterPending = useRef<string | null>(null);
+  // The latest answer as soon as it comes, before React shows it: an Enter pressed in between (a
+  // fast typist on a busy machine) read the answer of the last render, found none for what was
+  // typed, and waited for one that had already come, so the customer never opened.
+  const latest = useRef<{ query: string; value: SearchAnswer } | null>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a reconnect (epoch) or a retry asks again
   useEffect(() => {
     const q = query.trim();
     if (q === '') {
+      latest.current = null;
       setAnswer(null);
       setError(null);
       return;
@@ -173,7 +178,8 @@ function useCustomerSearch(onOpen: (id: string) => void) {
     engine.api.searchCustomers({ query, limit: 25 }).then(
       (value) => {
         if (!live) return;
-        setAnswer({ query, value });
+        latest.current = { query, value };
+        setAnswer(latest.current);
         setError(null);
         setActive(0);
         if (enterPending.current === query) {
@@ -202,9 +208,12 @@ function useCustomerSearch(onOpen: (id: string) => void) {
     } else if (e.key === 'Enter') {
       e.preventDefault();
       if (query.trim() === '') return;
-      const chosen = current ? current.results[Math.min(active, current.results.length - 1)] : undefined;
+      const fresh = latest.current?.query === query ? latest.current.value : null;
+      // An answer not shown yet has had no arrows moved over it: its best match.
+      const index = fresh === current ? active : 0;
+      const chosen = fresh ? fresh.results[Math.min(index, fresh.results.length - 1)] : undefined;
       if (chosen) onOpen(chosen.customerId);
-      else if (!current) enterPending.current = query;
+      else if (!fresh) enterPending.current = query;
     } else if (e.key === 'Escape') {
       e.preventDefault();
       e.stopPropagation();
