@@ -96,19 +96,20 @@ export function countListen(
  */
 export function noteListenTime(p: Profile, at: SeenAt, zip: string | null): void {
   const epochMs = at.epochMs;
+  const kept = keptText(at.text);
   // Negated so that NaN (never heard) compares as earlier and later than any listen.
   if (!(epochMs >= p.firstSeenMs)) {
     p.firstSeenMs = epochMs;
-    p.firstSeenText = keptText(at.text);
+    p.firstSeenText = kept;
   }
   if (!(epochMs < p.lastSeenMs)) {
     p.lastSeenMs = epochMs;
-    p.lastSeenText = keptText(at.text);
+    p.lastSeenText = kept;
   }
   if (zip !== null && !(epochMs < p.listenZipMs)) {
     p.listenZip = zip;
     p.listenZipMs = epochMs;
-    p.listenZipText = keptText(at.text);
+    p.listenZipText = kept;
   }
 }
 

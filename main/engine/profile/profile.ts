@@ -261,26 +261,18 @@ export function seenText(epochMs: number, kept: string | null): string {
   return kept;
 }
 
-/** When the customer was first heard, as written and as an instant; null before the first listen. */
-export function firstSeen(p: Profile): SeenAt | null {
-  return Number.isNaN(p.firstSeenMs)
-    ? null
-    : { text: seenText(p.firstSeenMs, p.firstSeenText), epochMs: p.firstSeenMs };
-}
+/** A time a profile keeps as an instant (NaN: none) and keptText, as written and as an instant. */
+const seenAt = (epochMs: number, kept: string | null): SeenAt | null =>
+  Number.isNaN(epochMs) ? null : { text: seenText(epochMs, kept), epochMs };
 
-/** When the customer was last heard, as firstSeen. */
-export function lastSeen(p: Profile): SeenAt | null {
-  return Number.isNaN(p.lastSeenMs)
-    ? null
-    : { text: seenText(p.lastSeenMs, p.lastSeenText), epochMs: p.lastSeenMs };
-}
+/** When the customer was first heard; null before the first listen. */
+export const firstSeen = (p: Profile): SeenAt | null => seenAt(p.firstSeenMs, p.firstSeenText);
 
-/** When the latest listen with a zip was, as first and last seen; null when none had one. */
-export function listenZipSeen(p: Profile): SeenAt | null {
-  return p.listenZip === null
-    ? null
-    : { text: seenText(p.listenZipMs, p.listenZipText), epochMs: p.listenZipMs };
-}
+/** When the customer was last heard; null before the first listen. */
+export const lastSeen = (p: Profile): SeenAt | null => seenAt(p.lastSeenMs, p.lastSeenText);
+
+/** When the latest listen with a zip was; null when none had one. */
+export const listenZipSeen = (p: Profile): SeenAt | null => seenAt(p.listenZipMs, p.listenZipText);
 
 /** Distinct tracks listened to, whichever way the profile holds them. */
 export function uniqueTrackCount(p: Profile): number {
