@@ -1,6 +1,7 @@
 // Scale: N customers × 20 listens each, through the real decoder, session and store, in a fresh
 // process (run with --expose-gc). Prints memory per customer, checkpoint time, the longest gap in
-// ingest a checkpoint causes, and the store file size, as JSON.
+// ingest a checkpoint causes, the store file size, and what checkpoints of 1,000, 10,000 and
+// 100,000 changed customers cost after it, as JSON.
 // Usage: node --expose-gc bench/scale-child.mjs DATA_DIR CUSTOMERS
 import { rm } from 'node:fs/promises';
 import { decodeTracksCsvLine } from '../dist/main/engine/decode/tracks-csv.js';
@@ -63,8 +64,30 @@ for (let i = 0; i < total; i += BATCH) {
 const ingestMs = performance.now() - started;
 const during = { ...session.timings };
 // The checkpoint on its own, nothing else running: its time is the cost of saving this many.
-const last = await session.checkpoint();
+const last = await session.checkpoint({ whole: true });
 const after = memory();
+const storeBytes = await store.sizeBytes();
+
+// Then checkpoints after a few customers changed (a listen each, customers spread over the base):
+// what they cost beside the whole store's, and the bytes they append (store.changes).
+const changed = [];
+let next = total;
+for (const customers of [1_000, 10_000, 100_000]) {
+  if (customers > CUSTOMERS / 4) continue;
+  const records = [];
+  for (let j = 0; j < customers; j++, next += 997)
+    records.push({ origin: { demo: true, seq: next }, raw: '', result: decodeTracksCsvLine(line(next)) });
+  session.apply(records, () => {});
+  const sizeBefore = await store.sizeBytes();
+  const saved = await session.checkpoint();
+  changed.push({
+    customers,
+    profilesWritten: saved.profiles,
+    changesOnly: saved.changesOnly,
+    ms: saved.ms,
+    bytes: (await store.sizeBytes()) - sizeBefore,
+  });
+}
 process.stdout.write(
   JSON.stringify({
     customers: state.profiles.size,
@@ -79,7 +102,8 @@ process.stdout.write(
     longestStallStep: session.timings.longestCheckpointStallStep,
     longestBatchGapWritingMs: longestGapWriting,
     longestBatchGapIdleMs: longestGapIdle,
-    storeBytes: await store.sizeBytes(),
+    storeBytes,
+    changed,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   }),
 );

@@ -149,10 +149,14 @@ export class Engine {
     if (behind) await behind;
   }
 
-  /** Saves a last checkpoint if anything is unsaved, and the quarantine file; closes the timeline. */
+  /**
+   * Saves a last checkpoint if anything is unsaved, and the quarantine file; closes the timeline.
+   * The last checkpoint writes the store whole, so a closed store is one file again (tools read
+   * `store.json`; the next start reads no changes).
+   */
   async close(): Promise<void> {
     try {
-      if (this.session.unsaved) await this.session.checkpoint();
+      if (this.session.unsaved || this.store.hasChanges) await this.session.checkpoint({ whole: true });
       await this.#afterCheckpoint(true);
     } finally {
       await this.timeline.close();

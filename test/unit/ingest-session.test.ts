@@ -10,6 +10,7 @@ import { listen } from '../support/events.js';
 function fakeStore(writeMs: number, realMs = 0) {
   const store = {
     writes: 0,
+    appendable: () => false,
     async write(snapshot: StoreSnapshot) {
       store.writes += 1;
       for await (const _ of snapshot.encoded()) {
@@ -103,6 +104,7 @@ describe('a checkpoint that fails in the background', () => {
   it('is reported on the next call, and its records stay unsaved until a checkpoint succeeds', async () => {
     let fail = true;
     const store = {
+      appendable: () => false,
       async write(snapshot: StoreSnapshot) {
         if (fail) throw new Error('disk full');
         return { ms: 0, profiles: snapshot.profileCount, sources: snapshot.sources };

@@ -188,7 +188,10 @@ describe('churn over a window', () => {
 describe('a prediction without a time of its own', () => {
   it('is placed at its arrival on the stream’s clock, for the windows’ counts and the window’s churn alike', () => {
     const session = new IngestSession(
-      { write: async () => ({ ms: 0, profiles: 0, sources: {} }) } as unknown as ProfileStore,
+      {
+        appendable: () => false,
+        write: async () => ({ ms: 0, profiles: 0, sources: {} }),
+      } as unknown as ProfileStore,
       emptyEngineState(),
     );
     const lines = [

@@ -97,6 +97,13 @@ export class IngestSession {
   #failure: Error | null = null;
   /** While partitions hold the profiles: how to get their store lines for a checkpoint. */
   #lentTo: (() => Promise<LentLines[]>) | null = null;
+  /**
+   * Customers changed since the last checkpoint's instant: a checkpoint that changed few writes
+   * only those (see ProfileStore.appendable).
+   */
+  #changed = new Set<string>();
+  /** Set when changes were made that #changed does not list (in partitions): the next checkpoint is whole. */
+  #wholeNext = false;
 
   constructor(
     readonly store: ProfileStore,
@@ -164,7 +171,9 @@ export class IngestSession {
     // When a CRM change (or a prediction without a time) arrived: the stream's clock, or the wall
     // clock while the stream has none yet (never 1970).
     const stamp = () => windows.nowFor(wall) || wall;
+    const changed = this.#changed;
     for (const event of events) {
+      changed.add(event.customerId);
       if (timeline) {
         if (event.kind === 'customer') {
           // Before the record is merged: what it changes, from what the profile held.
@@ -213,6 +222,7 @@ export class IngestSession {
       // Replaced, never changed in place, so the image keeps the profile it captured; the new
       // object is noted as born after the instant, so no later event's copy of it enters the image.
       snapshot?.beforeChange(r.customerId, undefined);
+      changed.add(r.customerId);
       const old = profiles.get(r.customerId);
       if (old) totals.remove(old); // with what this batch's events added to it
       upsertProfile(this.state, r, wall);
@@ -250,6 +260,7 @@ export class IngestSession {
   takeBack(profiles: readonly Profile[]): void {
     for (const p of profiles) this.state.profiles.set(p.customerId, p);
     this.#lentTo = null;
+    this.#wholeNext = true; // what the partitions changed since their last lines is in no list
     this.state.totals.recount(this.state.profiles.values());
   }
 
@@ -333,11 +344,14 @@ export class IngestSession {
     return !this.#writing && performance.now() - this.#lastCheckpoint >= this.#interval();
   }
 
-  /** Waits for any checkpoint being written, then writes one of the state as it is now. */
-  async checkpoint(): Promise<CheckpointStats> {
+  /**
+   * Waits for any checkpoint being written, then writes one of the state as it is now. `whole`:
+   * the whole store in one file, with no changes beside it (at the end of a run).
+   */
+  async checkpoint({ whole = false } = {}): Promise<CheckpointStats> {
     if (this.#writing) await this.#writing.catch(() => {});
     this.#throwFailure();
-    return this.#start(await this.#lentLines());
+    return this.#start(await this.#lentLines(), whole);
   }
 
   /** The partitions' lines when they hold the profiles (they are idle between batches); else null. */
@@ -345,9 +359,18 @@ export class IngestSession {
     return this.#lentTo ? await this.#lentTo() : null;
   }
 
-  #start(lent: LentLines[] | null): Promise<CheckpointStats> {
+  #start(lent: LentLines[] | null, whole = false): Promise<CheckpointStats> {
     const t = performance.now();
-    const snapshot = new StoreSnapshot(this.state, lent);
+    const changed =
+      lent || whole || this.#wholeNext || !this.store.appendable(this.#changed.size, this.state.profiles.size)
+        ? null
+        : this.#changed;
+    // From this instant on, changes are the next checkpoint's.
+    const wasChanged = this.#changed;
+    this.#changed = new Set();
+    const wasWholeNext = this.#wholeNext;
+    this.#wholeNext = false;
+    const snapshot = new StoreSnapshot(this.state, lent, changed);
     this.#noteStall(performance.now() - t, 'taking the snapshot');
     this.#snapshot = snapshot;
     const records = this.#sinceCheckpoint;
@@ -372,6 +395,8 @@ export class IngestSession {
           // Those records are not on disk after all: the next checkpoint must include them.
           this.#sinceCheckpoint += records;
           this.#batchesSinceCheckpoint += batches;
+          for (const id of wasChanged) this.#changed.add(id);
+          this.#wholeNext ||= wasWholeNext;
           this.#failure = error;
           throw error;
         },

@@ -1,4 +1,4 @@
-import { type FileHandle, mkdir, open as openFile, rename, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open as openFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
@@ -12,11 +12,21 @@ import { UserError } from '../user-error.js';
 import { decodeProfile, STORE_FORMAT, STORE_VERSION } from './store-codec.js';
 import { StoreDamage } from './store-damage.js';
 import { headerOfFirstLine, StoreFileAdapter, type StoreImage } from './store-file.js';
+import {
+  appendEntry,
+  generationShape,
+  JOURNAL_FILE,
+  lastClose,
+  newGeneration,
+  readJournal,
+} from './store-journal.js';
 import type { StoreSnapshot } from './store-snapshot.js';
 
 /**
  * The store (DESIGN §7): one lowdb JSON file holding profiles, source offsets and the quarantine,
- * written whole as one checkpoint (temp file + rename), so offsets never run ahead of profiles.
+ * written whole as one checkpoint (temp file + rename), so offsets never run ahead of profiles;
+ * between whole writes, a checkpoint that changed few profiles appends them to `store.changes`
+ * instead (store-journal.ts), with the offsets in the same closing line.
  */
 
 export const STORE_FILE = 'store.json';
@@ -53,6 +63,8 @@ const headerShape = z.object({
     .string()
     .regex(/^[0-9a-f]{1,32}$/)
     .optional(),
+  /** Names this whole write, for the changes appended after it (store-journal.ts). */
+  generation: generationShape.optional(),
   savedAt: isoTime.optional(),
   origin: z
     .union([
@@ -142,7 +154,10 @@ export interface OpenedStore {
 export interface CheckpointStats {
   /** Wall time from the snapshot to the renamed file; ingest goes on during most of it. */
   ms: number;
+  /** The profiles written: all of them, or those changed since the last checkpoint. */
   profiles: number;
+  /** Whether only the changes were written (appended to store.changes). */
+  changesOnly: boolean;
   /** The source positions this checkpoint holds (what a Kafka source may commit). */
   sources: SourceProgress;
 }
@@ -171,12 +186,40 @@ function windowsAndQuarantine({
 /** The header is the file's first line; a longer one is not a header this program wrote. */
 const GLANCE_LIMIT = 64 << 20;
 
+/**
+ * Changes are appended while they stay under this share of the whole store's size; then the next
+ * checkpoint writes the store whole again. Writing costs at most 1 + 1/share times the changes
+ * (each whole write pays for the appends before it), and a read at most 1 + share times the store.
+ */
+const CHANGES_SHARE = 0.5;
+
+/** `header` as the whole write's first line, with its generation (a JSON object's text). */
+function withGeneration(header: string, generation: string): string {
+  return `{"generation":${JSON.stringify(generation)}${header === '{}' ? '' : ','}${header.slice(1)}`;
+}
+
+function checkedHeader(value: unknown): z.infer<typeof headerShape> {
+  const header = headerShape.safeParse(value);
+  if (header.success) return header.data;
+  const issue = header.error.issues[0];
+  throw new StoreDamage(`not a Customer 360 store (${issue?.path.join('.') || 'root'}: ${issue?.message})`);
+}
+
 export class ProfileStore {
   readonly path: string;
+  /** The changes since the last whole write (store-journal.ts). */
+  readonly changesPath: string;
   readonly #db: Low<StoreImage | null>;
+  /** The whole write the changes build on; null until this program wrote or read one with a name. */
+  #generation: string | null = null;
+  #wholeBytes = 0;
+  #wholeProfiles = 0;
+  /** Where the last whole entry of the changes ends: the next is appended there. */
+  #changesBytes = 0;
 
   private constructor(readonly dataDir: string) {
     this.path = join(dataDir, STORE_FILE);
+    this.changesPath = join(dataDir, JOURNAL_FILE);
     this.#db = new Low<StoreImage | null>(new StoreFileAdapter(this.path), null);
   }
 
@@ -200,13 +243,22 @@ export class ProfileStore {
       problem = error.message;
     }
     // Never overwritten, never half-trusted: the file goes aside whole, and a new store starts.
-    const aside = `${store.path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    // Its changes go with it: they mean nothing without it.
+    const time = new Date().toISOString().replace(/[:.]/g, '-');
+    const aside = `${store.path}.damaged-${time}`;
     await rename(store.path, aside);
+    const changesAside = `${store.changesPath}.damaged-${time}`;
+    const movedChanges = await rename(store.changesPath, changesAside).then(
+      () => true,
+      () => false,
+    );
     store.#db.data = null;
+    store.#generation = null;
+    store.#changesBytes = 0;
     return {
       store,
       state: emptyEngineState(riskThreshold),
-      notice: `The store ${store.path} could not be read (${problem}); it was moved to ${aside} and a new, empty store was started.`,
+      notice: `The store ${store.path} could not be read (${problem}); it was moved to ${aside}${movedChanges ? ` (its changes to ${changesAside})` : ''} and a new, empty store was started.`,
       readMs: 0,
     };
   }
@@ -232,8 +284,20 @@ export class ProfileStore {
       }
       const text = headerOfFirstLine(Buffer.concat(chunks).toString('utf8'));
       if (text === null) return null;
-      const header = headerShape.safeParse(JSON.parse(text));
-      if (!header.success || !header.data.summary) return null;
+      let header = headerShape.safeParse(JSON.parse(text));
+      if (!header.success) return null;
+      // The latest checkpoint may be in the changes: its closing line has the header then.
+      const changes = await stat(join(dataDir, JOURNAL_FILE)).then(
+        (s) => s.size,
+        () => 0,
+      );
+      if (changes > 0 && header.data.generation !== undefined) {
+        const close = await lastClose(join(dataDir, JOURNAL_FILE), GLANCE_LIMIT);
+        if (close === null) return null;
+        if (close.base === header.data.generation) header = headerShape.safeParse(close.checkpoint);
+        if (!header.success) return null;
+      }
+      if (!header.data.summary) return null;
       return { summary: header.data.summary, ...windowsAndQuarantine(header.data) };
     } catch {
       return null;
@@ -242,7 +306,7 @@ export class ProfileStore {
     }
   }
 
-  /** The state the file holds; null when there is no file. Throws StoreDamage for anything else. */
+  /** The state the files hold; null when there is no store. Throws StoreDamage for anything else. */
   async #read(riskThreshold: number | undefined): Promise<EngineState | null> {
     const size = await stat(this.path).then(
       (s) => s.size,
@@ -257,17 +321,10 @@ export class ProfileStore {
     const image = this.#db.data;
     this.#db.data = null;
     if (image === null) throw new StoreDamage('the file holds only blank lines');
-    const header = headerShape.safeParse(JSON.parse(image.header));
-    if (!header.success) {
-      const issue = header.error.issues[0];
-      throw new StoreDamage(
-        `not a Customer 360 store (${issue?.path.join('.') || 'root'}: ${issue?.message})`,
-      );
-    }
+    let header = checkedHeader(JSON.parse(image.header));
     const profiles = new Map<string, Profile>();
-    const { storeId, origin, sources, timelineBatch, summary } = header.data;
     // Counted with the threshold the last checkpoint used (the settings' threshold, in `serve`).
-    const totals = new ProfileTotals(riskThreshold ?? summary?.threshold);
+    const totals = new ProfileTotals(riskThreshold ?? header.summary?.threshold);
     for await (const lines of image.profiles)
       for (const line of lines) {
         const p = decodeProfile(JSON.parse(line));
@@ -275,8 +332,17 @@ export class ProfileStore {
         profiles.set(p.customerId, p);
         totals.add(p);
       }
+    this.#wholeBytes = size;
+    this.#wholeProfiles = profiles.size;
+    this.#generation = header.generation ?? null;
+    this.#changesBytes = 0;
+    // Changes apply only to the whole write they name (an older program's store names none).
+    if (this.#generation !== null) header = await this.#readChanges(header, profiles, totals);
+    if (riskThreshold === undefined && header.summary && header.summary.threshold !== totals.threshold)
+      totals.recount(profiles.values(), header.summary.threshold);
+    const { storeId, origin, sources, timelineBatch } = header;
     return {
-      ...windowsAndQuarantine(header.data),
+      ...windowsAndQuarantine(header),
       storeId: storeId ?? newStoreId(),
       origin: origin ?? null,
       profiles,
@@ -286,19 +352,117 @@ export class ProfileStore {
     };
   }
 
+  /**
+   * Applies the changes appended after the whole write, checkpoint by checkpoint; returns the last
+   * checkpoint's header (the whole write's when there are none).
+   */
+  async #readChanges(
+    whole: z.infer<typeof headerShape>,
+    profiles: Map<string, Profile>,
+    totals: ProfileTotals,
+  ): Promise<z.infer<typeof headerShape>> {
+    let last: unknown = null;
+    let staged = new Map<string, Profile>();
+    // Damage in lines no closing line follows is not the store's: they are a write cut short.
+    let damage: Error | null = null;
+    for await (const part of readJournal(this.changesPath)) {
+      if (part.lines) {
+        for (const line of part.lines) {
+          if (damage) break;
+          try {
+            const p = decodeProfile(JSON.parse(line));
+            if (staged.has(p.customerId))
+              throw new StoreDamage(
+                `customer ${p.customerId} has two profiles in one checkpoint of store.changes`,
+              );
+            staged.set(p.customerId, p);
+          } catch (error) {
+            damage = error as Error;
+          }
+        }
+        continue;
+      }
+      if (damage) throw damage;
+      const { close, end } = part;
+      if (close.base !== this.#generation) {
+        // Left by a crash between a whole write and deleting the changes it took in.
+        if (this.#changesBytes === 0) break;
+        throw new StoreDamage('store.changes holds checkpoints of two different whole stores');
+      }
+      if (close.profiles !== staged.size)
+        throw new StoreDamage(
+          `a checkpoint in store.changes says ${close.profiles} profiles and holds ${staged.size}`,
+        );
+      for (const p of staged.values()) {
+        const old = profiles.get(p.customerId);
+        if (old) totals.remove(old);
+        profiles.set(p.customerId, p);
+        totals.add(p);
+      }
+      for (const id of close.removed) {
+        const old = profiles.get(id);
+        if (old) totals.remove(old);
+        profiles.delete(id);
+      }
+      staged = new Map();
+      last = close.checkpoint;
+      this.#changesBytes = end;
+    }
+    // Profiles after the last closing line were a checkpoint cut short: never counted.
+    return last === null ? whole : checkedHeader(last);
+  }
+
+  /**
+   * Whether a checkpoint of `changed` profiles (of `customers`) should append them rather than
+   * write the store whole: while the changes stay under CHANGES_SHARE of the whole store.
+   */
+  appendable(changed: number, customers: number): boolean {
+    if (this.#generation === null || this.#wholeProfiles === 0 || changed > customers) return false;
+    const estimate = (changed * this.#wholeBytes) / this.#wholeProfiles;
+    return this.#changesBytes + estimate <= this.#wholeBytes * CHANGES_SHARE;
+  }
+
+  /** True when checkpoints since the last whole write are in store.changes. */
+  get hasChanges(): boolean {
+    return this.#changesBytes > 0;
+  }
+
   /** Writes a snapshot taken earlier; the state may change meanwhile (see StoreSnapshot). */
   async write(snapshot: StoreSnapshot): Promise<CheckpointStats> {
     const started = performance.now();
-    this.#db.data = { header: snapshot.header, profiles: snapshot.encoded() };
+    const stats = (changesOnly: boolean): CheckpointStats => ({
+      ms: performance.now() - started,
+      profiles: snapshot.profileCount,
+      sources: snapshot.sources,
+      changesOnly,
+    });
+    if (snapshot.removed !== null && this.#generation !== null) {
+      this.#changesBytes += await appendEntry(this.changesPath, this.#changesBytes, {
+        base: this.#generation,
+        header: snapshot.header,
+        profiles: snapshot.encoded(),
+        removed: snapshot.removed,
+      });
+      return stats(true);
+    }
+    const generation = newGeneration();
+    this.#db.data = { header: withGeneration(snapshot.header, generation), profiles: snapshot.encoded() };
     try {
       await this.#db.write();
     } finally {
       this.#db.data = null; // the image is only needed for the write
     }
-    return { ms: performance.now() - started, profiles: snapshot.profileCount, sources: snapshot.sources };
+    // The changes are in the new whole store now; named for the old one, they would be ignored.
+    this.#generation = generation;
+    this.#changesBytes = 0;
+    this.#wholeBytes = await this.sizeBytes();
+    this.#wholeProfiles = snapshot.profileCount;
+    await rm(this.changesPath, { force: true });
+    return stats(false);
   }
 
+  /** The store on disk: the whole write and the changes after it. */
   async sizeBytes(): Promise<number> {
-    return (await stat(this.path).catch(() => ({ size: 0 }))).size;
+    return (await stat(this.path).catch(() => ({ size: 0 }))).size + this.#changesBytes;
   }
 }

@@ -122,25 +122,45 @@ async function* profileLines(first: string[], rest: AsyncGenerator<string[]>): A
   if (!ended) throw new StoreDamage('the store file ends before its last profile (truncated)');
 }
 
-/** Non-empty lines of a file, without their line breaks, a chunk's worth at a time; none for a missing file. */
-async function* readLines(path: string): AsyncGenerator<string[]> {
+/**
+ * Lines of a file, a chunk's worth at a time, without their line breaks, each with the file offset
+ * just past its line break (`-1` for a last line the file ends without one: a write cut short
+ * leaves that). Nothing for a missing file.
+ */
+export interface LineChunk {
+  lines: string[];
+  ends: number[];
+}
+
+export async function* readLineChunks(path: string): AsyncGenerator<LineChunk> {
   let carry: Buffer | null = null;
+  let offset = 0; // of the chunk's first byte, carry included
   try {
     for await (const read of createReadStream(path, { highWaterMark: READ_CHUNK })) {
       const chunk: Buffer = carry ? Buffer.concat([carry, read as Buffer]) : (read as Buffer);
       const lines: string[] = [];
+      const ends: number[] = [];
       let start = 0;
       for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
         // Fresh strings: a slice of the chunk would pin a megabyte behind each profile's ids.
-        if (nl > start) lines.push(chunk.toString('utf8', start, nl));
+        if (nl > start) {
+          lines.push(chunk.toString('utf8', start, nl));
+          ends.push(offset + nl + 1);
+        }
         start = nl + 1;
       }
       carry = start < chunk.length ? chunk.subarray(start) : null;
-      if (lines.length > 0) yield lines;
+      offset += start;
+      if (lines.length > 0) yield { lines, ends };
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
-  if (carry && carry.length > 0) yield [carry.toString('utf8')];
+  if (carry && carry.length > 0) yield { lines: [carry.toString('utf8')], ends: [-1] };
+}
+
+/** Non-empty lines of a file, without their line breaks, a chunk's worth at a time; none for a missing file. */
+async function* readLines(path: string): AsyncGenerator<string[]> {
+  for await (const { lines } of readLineChunks(path)) yield lines;
 }

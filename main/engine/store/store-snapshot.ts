@@ -27,11 +27,18 @@ export class StoreSnapshot {
   /** Source positions at the instant: what a Kafka source may commit once this is saved. */
   readonly sources: SourceProgress;
   readonly profileCount: number;
+  /**
+   * For a checkpoint of what changed (see store-journal.ts): the customers removed since the last
+   * one. Null for a whole store.
+   */
+  readonly removed: readonly string[] | null;
   /** The last batch at the instant: the timeline must hold everything up to it before this is saved. */
   readonly timelineBatch: number;
-  readonly #order: Profile[];
+  #order: Profile[] = [];
   #next = 0;
   readonly #encoded = new Set<Profile>();
+  /** The profiles a checkpoint of what changed writes; null: all of them. */
+  readonly #wanted: Set<Profile> | null = null;
   readonly #createdAfter = new Set<string>();
   /** Copies of profiles a batch was about to change before the encoder reached them. */
   #early: Profile[] = [];
@@ -40,16 +47,33 @@ export class StoreSnapshot {
   /**
    * `lent`: while the profiles are held by partitions (partitioned ingest), their store lines as
    * the partitions encoded them at this instant; the engine's own copies are not current then.
+   * `changed`: the customers changed since the last checkpoint, to write only those (and the
+   * removal of those gone); null for the whole store.
    */
   constructor(
     state: EngineState,
     readonly lent: readonly LentLines[] | null = null,
+    changed: ReadonlySet<string> | null = null,
   ) {
     // Encoded now, as they must not move under the writer; the offsets are also kept as a copy.
     this.header = JSON.stringify(storeHeader(state, lent === null));
     this.sources = structuredClone(state.sources);
     this.timelineBatch = state.timelineBatch;
-    this.#order = lent ? [] : Array.from(state.profiles.values());
+    if (lent) {
+      this.removed = null;
+    } else if (changed) {
+      const removed: string[] = [];
+      for (const id of changed) {
+        const p = state.profiles.get(id);
+        if (p) this.#order.push(p);
+        else removed.push(id);
+      }
+      this.#wanted = new Set(this.#order);
+      this.removed = removed;
+    } else {
+      this.#order = Array.from(state.profiles.values());
+      this.removed = null;
+    }
     this.profileCount = lent ? lent.reduce((n, part) => n + part.profiles, 0) : this.#order.length;
   }
 
@@ -65,6 +89,8 @@ export class StoreSnapshot {
    */
   beforeChange(customerId: string, p: Profile | undefined): void {
     if (p === undefined) this.#createdAfter.add(customerId);
+    else if (this.#wanted && !this.#wanted.has(p))
+      return; // not in this checkpoint
     else if (!this.#encoded.has(p) && !this.#createdAfter.has(customerId)) {
       this.#encoded.add(p);
       this.#early.push(copyProfile(p));

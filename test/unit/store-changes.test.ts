@@ -1,0 +1,310 @@
+import { appendFile, copyFile, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type EngineState, emptyEngineState } from '../../main/engine/engine-state.js';
+import { type IngestRecord, IngestSession } from '../../main/engine/ingest/ingest-session.js';
+import { applyEvent, type ProfileMap } from '../../main/engine/profile/profile-aggregator.js';
+import { type CheckpointStats, ProfileStore } from '../../main/engine/store/profile-store.js';
+import { encodeProfile } from '../../main/engine/store/store-codec.js';
+import type { C360Event } from '../../shared/events.js';
+import { click, event, listen, prediction } from '../support/events.js';
+
+/**
+ * Checkpoints of what changed (store.changes beside store.json): what a reopened store holds must
+ * be what the session held at its last checkpoint, whichever way each checkpoint was written.
+ */
+
+/** A store that keeps nothing: for a session that only holds its state in memory. */
+const memoryOnly = {
+  appendable: () => false,
+  write: async () => ({ ms: 0, profiles: 0, sources: {}, changesOnly: false }),
+} as unknown as ProfileStore;
+
+const tempDir = () => mkdtemp(join(tmpdir(), 'c360-changes-'));
+
+const decoded = (e: C360Event): IngestRecord => ({
+  origin: { demo: true, seq: 0 },
+  raw: '',
+  result: { ok: true, event: e },
+});
+const removal = (customerId: string): IngestRecord => ({
+  origin: { demo: true, seq: 0 },
+  customerId,
+  profile: null,
+});
+
+/** Profiles as comparable plain data, copied (an encoded profile shares some objects with it). */
+const plain = (map: ProfileMap) =>
+  [...map.values()]
+    .map((p) => JSON.parse(JSON.stringify({ ...encodeProfile(p), tracks: [...p.tracks].sort() })))
+    .sort((a, b) => a.id.localeCompare(b.id));
+
+/** A session on a real store in `dir`, with each checkpoint's stats kept in `written`. */
+async function sessionIn(dir: string, written: CheckpointStats[] = []) {
+  const { store, state } = await ProfileStore.open(dir);
+  const session = new IngestSession(store, state, { everyMs: 0, everyRecords: Number.POSITIVE_INFINITY });
+  const write = store.write.bind(store);
+  store.write = async (snapshot) => {
+    const stats = await write(snapshot);
+    written.push(stats);
+    // Said to take no time, so a checkpoint in the background starts after any batch.
+    return { ...stats, ms: 0 };
+  };
+  return { store, session, written };
+}
+
+/** 200 customers with a listen each, checkpointed whole. */
+async function populatedStore() {
+  const dir = await tempDir();
+  const opened = await sessionIn(dir);
+  opened.session.apply(
+    Array.from({ length: 200 }, (_, i) =>
+      decoded(listen(`c${i}`, '2026-03-02 07:10:00', { trackId: `t${i}` })),
+    ),
+    () => {},
+  );
+  await opened.session.checkpoint();
+  return { dir, ...opened };
+}
+
+describe('checkpoints of what changed', () => {
+  it('append only the customers a checkpoint changed, and a reopened store holds them with its offsets and figures', async () => {
+    const { dir, session, written } = await populatedStore();
+    expect(written.map((w) => w.changesOnly)).toEqual([false]);
+    const whole = await readFile(join(dir, 'store.json'), 'utf8');
+
+    session.apply(
+      [
+        decoded(listen('c1', '2026-03-03 21:00:00', { trackId: 'new' })),
+        decoded(prediction('c2', 0.9)),
+        decoded(listen('fresh', '2026-03-03 08:00:00')),
+        removal('c3'),
+      ],
+      (state) => {
+        state.sources.kafka['clickstream:0'] = '17';
+      },
+    );
+    await session.checkpoint();
+    expect(written[1]).toMatchObject({ changesOnly: true, profiles: 3 });
+    expect(await readFile(join(dir, 'store.json'), 'utf8')).toBe(whole); // untouched
+    const changes = (await readFile(join(dir, 'store.changes'), 'utf8')).trim().split('\n');
+    expect(changes).toHaveLength(4); // three profiles and the line that closes them
+    expect(changes[3]).toMatch(/^\{"base":"[0-9a-f]{16}","profiles":3,"removed":\["c3"\],"checkpoint":\{/);
+
+    const reopened = await ProfileStore.open(dir);
+    expect(reopened.notice).toBeNull();
+    expect(plain(reopened.state.profiles)).toEqual(plain(session.state.profiles));
+    expect(reopened.state.profiles.has('c3')).toBe(false);
+    expect(reopened.state.sources.kafka).toEqual({ 'clickstream:0': '17' });
+    expect(reopened.state.totals.summary(reopened.state.profiles.size)).toEqual(
+      session.state.totals.summary(session.state.profiles.size),
+    );
+    // What a window shows first is the last checkpoint's, read from the end of store.changes.
+    expect((await ProfileStore.glance(dir))?.summary).toMatchObject({ customers: 200, atRisk: 1 });
+  });
+
+  it('ignore a checkpoint cut short, and the next one is appended after the last whole one', async () => {
+    const { dir, session } = await populatedStore();
+    session.apply([decoded(listen('c1', '2026-03-03 21:00:00'))], () => {});
+    await session.checkpoint();
+    const saved = plain(session.state.profiles);
+    // A crash part-way through the next append: a whole profile line, then half of one.
+    const changes = join(dir, 'store.changes');
+    const lines = (await readFile(changes, 'utf8')).split('\n');
+    await appendFile(changes, `${lines[0]?.replace('"listens":2', '"listens":9')}\n{"id":"c5","lis`);
+
+    const reopened = await sessionIn(dir);
+    expect(reopened.store.hasChanges).toBe(true);
+    expect(plain(reopened.session.state.profiles)).toEqual(saved);
+    expect(await ProfileStore.glance(dir)).toBeNull(); // the tail is no checkpoint: read in full
+    reopened.session.apply([decoded(listen('c5', '2026-03-03 22:00:00'))], () => {});
+    await reopened.session.checkpoint();
+    expect(reopened.written[0]?.changesOnly).toBe(true);
+    const again = await ProfileStore.open(dir);
+    expect(again.notice).toBeNull();
+    expect(plain(again.state.profiles)).toEqual(plain(reopened.session.state.profiles));
+    expect(again.state.profiles.get('c1')?.listens).toBe(2);
+    expect(again.state.profiles.get('c5')?.listens).toBe(2);
+  });
+
+  it('ignore changes left for an older whole store (a crash between writing it and deleting them)', async () => {
+    const { dir, session } = await populatedStore();
+    session.apply([decoded(listen('c1', '2026-03-03 21:00:00'))], () => {});
+    await session.checkpoint();
+    await copyFile(join(dir, 'store.changes'), join(dir, 'kept'));
+    session.apply([removal('c1')], () => {});
+    await session.checkpoint({ whole: true });
+    expect(await readdir(dir)).not.toContain('store.changes');
+    await copyFile(join(dir, 'kept'), join(dir, 'store.changes')); // as if never deleted
+
+    const reopened = await ProfileStore.open(dir);
+    expect(reopened.notice).toBeNull();
+    expect(reopened.state.profiles.has('c1')).toBe(false); // the old change to c1 is not applied
+    expect(plain(reopened.state.profiles)).toEqual(plain(session.state.profiles));
+    expect((await ProfileStore.glance(dir))?.summary.customers).toBe(199);
+  });
+
+  it('move the store aside with its changes when a change that was saved is damaged', async () => {
+    const { dir, session } = await populatedStore();
+    session.apply([decoded(listen('c1', '2026-03-03 21:00:00'))], () => {});
+    await session.checkpoint();
+    const changes = join(dir, 'store.changes');
+    await writeFile(changes, (await readFile(changes, 'utf8')).replace('"listens":2', '"listens":"2x"'));
+
+    const reopened = await ProfileStore.open(dir);
+    expect(reopened.notice).toMatch(
+      /listens is not a whole number.*moved to .*store\.json\.damaged-.*\(its changes to .*store\.changes\.damaged-/,
+    );
+    expect(reopened.state.profiles.size).toBe(0);
+    const files = await readdir(dir);
+    expect(files.filter((f) => f.includes('.damaged-'))).toHaveLength(2);
+  });
+
+  it('write the store whole again once the changes would pass half its size, and at the end of a run', async () => {
+    const { dir, session, written } = await populatedStore();
+    // A tenth of the customers a checkpoint: a few appends, then a whole write.
+    for (let round = 0; round < 8; round++) {
+      session.apply(
+        Array.from({ length: 20 }, (_, i) => decoded(listen(`c${round * 20 + i}`, '2026-03-04 10:00:00'))),
+        () => {},
+      );
+      await session.checkpoint();
+    }
+    const kinds = written.slice(1).map((w) => (w.changesOnly ? 'append' : 'whole'));
+    expect(kinds.slice(0, 3)).toEqual(['append', 'append', 'append']);
+    expect(kinds).toContain('whole');
+    const wholeBytes = (await stat(join(dir, 'store.json'))).size;
+    const changesBytes = await stat(join(dir, 'store.changes')).then(
+      (s) => s.size,
+      () => 0,
+    );
+    expect(changesBytes).toBeLessThanOrEqual(wholeBytes / 2);
+
+    session.apply([decoded(listen('c0', '2026-03-05 10:00:00'))], () => {});
+    await session.checkpoint({ whole: true });
+    expect(await readdir(dir)).toEqual(['store.json']);
+    const reopened = await ProfileStore.open(dir);
+    expect(plain(reopened.state.profiles)).toEqual(plain(session.state.profiles));
+  });
+
+  it('cost what changed: a checkpoint of one customer among 20,000 writes one profile', async () => {
+    const dir = await tempDir();
+    const { session, written, store } = await sessionIn(dir);
+    session.apply(
+      Array.from({ length: 20_000 }, (_, i) =>
+        decoded(listen(`c${i}`, '2026-03-02 07:10:00', { trackId: `t${i}` })),
+      ),
+      () => {},
+    );
+    await session.checkpoint();
+    const whole = await store.sizeBytes();
+    session.apply([decoded(listen('c7', '2026-03-02 08:10:00'))], () => {});
+    await session.checkpoint();
+    expect(written[1]).toMatchObject({ changesOnly: true, profiles: 1 });
+    expect((await store.sizeBytes()) - whole).toBeLessThan(20_000); // one profile and the header
+  });
+
+  const ids = fc.constantFrom('1', '2', '3', '10', '11');
+  const time = fc
+    .record({ day: fc.integer({ min: 1, max: 28 }), hour: fc.integer({ min: 0, max: 23 }) })
+    .map(({ day, hour }) => `2026-02-${String(day).padStart(2, '0')} ${String(hour).padStart(2, '0')}:30:00`);
+  /** Events, and now and then a customer removed (a tombstone from a profiles topic). */
+  const anyRecord: fc.Arbitrary<C360Event | string> = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc
+        .record({ id: ids, ts: time, track: fc.constantFrom('a', 'b', 'c') })
+        .map((r) => listen(r.id, r.ts, { trackId: r.track })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ id: ids, ts: time }).map((r) => click(r.id, r.ts, { product: 'x' })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({ id: ids, ts: time, risk: fc.double({ min: 0, max: 1, noNaN: true }) })
+        .map((r) => prediction(r.id, r.risk, { ts: r.ts })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ id: ids, note: fc.string() })
+        .map((r) => event({ type: 'customer', customerId: r.id, Note: r.note })),
+    },
+    { weight: 1, arbitrary: ids },
+  );
+
+  it('give, for any split of a stream into batches and checkpoints, reopened, the profiles of the batches its position names', async () => {
+    const kinds = { append: 0, whole: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(anyRecord, { maxLength: 80 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        fc.array(fc.boolean(), { minLength: 13, maxLength: 13 }),
+        async (records, cuts, reopens, background) => {
+          const bounds = [...new Set(cuts.map((c) => c % (records.length + 1)))].sort((a, b) => a - b);
+          const batches: IngestRecord[][] = [];
+          let from = 0;
+          for (const end of [...bounds, records.length]) {
+            batches.push(
+              records.slice(from, end).map((r) => (typeof r === 'string' ? removal(r) : decoded(r))),
+            );
+            from = end;
+          }
+          // The same batches in memory alone (a batch removes customers after its events): what
+          // the store must hold after k batches, the position its checkpoint names.
+          const inMemory = new IngestSession(memoryOnly, emptyEngineState());
+          const after = [plain(inMemory.state.profiles)];
+          for (const batch of batches) {
+            inMemory.apply(batch, () => {});
+            after.push(plain(inMemory.state.profiles));
+          }
+          if (!records.some((r) => typeof r === 'string')) {
+            const oneByOne: ProfileMap = new Map();
+            for (const r of records) if (typeof r !== 'string') applyEvent(oneByOne, r);
+            expect(after.at(-1)).toEqual(plain(oneByOne));
+          }
+          const position = (state: EngineState) => Number(state.sources.kafka['t:0'] ?? 0);
+          const reopenAt = new Set(reopens.map((c) => c % (bounds.length + 1)));
+          const dir = await tempDir();
+          const written: CheckpointStats[] = [];
+          let open = await sessionIn(dir, written);
+          for (let i = 0; i < batches.length; ) {
+            open.session.apply(batches[i] as IngestRecord[], (state) => {
+              state.sources.kafka['t:0'] = String(i + 1);
+            });
+            // In the background, as sources do: the next batches change profiles while it writes.
+            if (background[i]) await open.session.maybeCheckpoint();
+            else await open.session.checkpoint();
+            if (!reopenAt.delete(i)) {
+              i += 1;
+              continue;
+            }
+            // Stopped once its last write is on disk: the store holds the profiles of the batches
+            // its position names, and the stream resumes from there.
+            while (open.session.writing) await sleep(1);
+            open = await sessionIn(dir, written);
+            i = position(open.session.state);
+            expect(plain(open.session.state.profiles)).toEqual(after[i]);
+          }
+          await open.session.checkpoint();
+          for (const w of written) kinds[w.changesOnly ? 'append' : 'whole'] += 1;
+          const reopened = await ProfileStore.open(dir);
+          expect(reopened.notice).toBeNull();
+          expect(position(reopened.state)).toBe(batches.length);
+          expect(plain(reopened.state.profiles)).toEqual(after.at(-1));
+          expect(reopened.state.totals.atRisk).toBe(inMemory.state.totals.atRisk);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // Both ways of writing were taken, many times.
+    expect(kinds.append).toBeGreaterThan(50);
+    expect(kinds.whole).toBeGreaterThan(50);
+  });
+});
