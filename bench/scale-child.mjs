@@ -62,6 +62,7 @@ for (let i = 0; i < total; i += BATCH) {
   previous = now;
 }
 const ingestMs = performance.now() - started;
+const events = session.events;
 const during = { ...session.timings };
 // The checkpoint on its own, nothing else running: its time is the cost of saving this many.
 const last = await session.checkpoint({ whole: true });
@@ -91,9 +92,9 @@ for (const customers of [1_000, 10_000, 100_000]) {
 process.stdout.write(
   JSON.stringify({
     customers: state.profiles.size,
-    events: session.events,
+    events,
     ingestMs,
-    eventsPerSecond: Math.round((session.events * 1000) / ingestMs),
+    eventsPerSecond: Math.round((events * 1000) / ingestMs),
     bytesPerCustomer: Math.round((after - before) / state.profiles.size),
     checkpointsDuringIngest: during.checkpoints,
     longestCheckpointDuringIngestMs: during.longestCheckpointMs,
