@@ -39,6 +39,16 @@ async function listensFile(dir: string): Promise<string> {
   return path;
 }
 
+/** When the store last saved a checkpoint, whole or appended (0 for none). */
+function lastCheckpointAt(data: string): number {
+  let at = 0;
+  for (const file of ['store.json', 'store.changes']) {
+    const path = join(data, file);
+    if (existsSync(path)) at = Math.max(at, statSync(path).mtimeMs);
+  }
+  return at;
+}
+
 /** Timeline batches written after the last checkpoint (what opening must drop), read without opening the timeline. */
 async function batchesPastCheckpoint(data: string): Promise<number> {
   const { state } = await ProfileStore.open(data);
@@ -57,6 +67,7 @@ describe('the timeline when c360 ingest is killed', () => {
     const path = await listensFile(work);
     const data = join(work, 'store');
     let kills = 0;
+    let killedWithChanges = false;
     let dropped = 0;
     for (let round = 0; round < 3; round++) {
       const child = spawn(
@@ -68,19 +79,23 @@ describe('the timeline when c360 ingest is killed', () => {
         },
       );
       const exited = new Promise((r) => child.on('close', r));
-      const storePath = join(data, 'store.json');
-      const before = existsSync(storePath) ? statSync(storePath).mtimeMs : 0;
-      // Wait for a checkpoint of this run, then kill at some moment after it.
-      for (let i = 0; i < 800; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        if (existsSync(storePath) && statSync(storePath).mtimeMs > before) break;
+      const before = lastCheckpointAt(data);
+      // Wait for a checkpoint of this run, then kill at some moment after it. A checkpoint here
+      // changes 120 of 400 customers, so some are appended to store.changes: until a kill has
+      // left one there, the kill comes as soon as one is.
+      const changes = join(data, 'store.changes');
+      for (let i = 0; i < 3200; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+        if (lastCheckpointAt(data) > before && (killedWithChanges || existsSync(changes))) break;
       }
-      await new Promise((r) => setTimeout(r, 40 + round * 90));
+      if (killedWithChanges) await new Promise((r) => setTimeout(r, 40 + round * 90));
       if (child.exitCode === null && child.kill('SIGKILL')) kills += 1;
       await exited;
+      killedWithChanges ||= existsSync(changes);
       dropped += await batchesPastCheckpoint(data);
     }
     expect(kills).toBeGreaterThan(0);
+    expect(killedWithChanges).toBe(true);
     // The kills did land between timeline writes and the checkpoint holding them.
     expect(dropped).toBeGreaterThan(0);
 
