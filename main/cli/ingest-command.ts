@@ -54,7 +54,7 @@ export async function runIngest(files: string[], flags: IngestFlags): Promise<vo
       bar?.stop();
     }
   }
-  await engine.close();
+  await engine.close({ whole: true }); // a run ends with the store in one file
   const { session, store } = engine;
   const quarantinePath = engine.quarantinePath;
   const elapsed = performance.now() - started;

@@ -69,7 +69,7 @@ export async function runKafkaIngest(flags: KafkaIngestFlags): Promise<void> {
         bar?.update(s.events + s.counts.quarantined + s.profileCounts.upserts + s.profileCounts.removed),
     })
     .finally(() => bar?.stop());
-  await engine.close();
+  await engine.close({ whole: true }); // a run ends with the store in one file
   const lines = ingestSummary(engine.session, {
     source: `Kafka (${settings.brokers.join(',')}${settings.profiles === null ? '' : `, profiles from ${settings.profiles}`}; ${count(result.messages, 'message')}${result.caughtUp ? ', up to the end offsets seen at start' : ''})`,
     elapsedMs: performance.now() - started,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Engine } from '../../main/engine/engine.js';
 import { type EngineState, emptyEngineState } from '../../main/engine/engine-state.js';
 import { type IngestRecord, IngestSession } from '../../main/engine/ingest/ingest-session.js';
 import { applyEvent, type ProfileMap } from '../../main/engine/profile/profile-aggregator.js';
@@ -188,6 +189,19 @@ describe('checkpoints of what changed', () => {
     expect(await readdir(dir)).toEqual(['store.json']);
     const reopened = await ProfileStore.open(dir);
     expect(plain(reopened.state.profiles)).toEqual(plain(session.state.profiles));
+  });
+
+  it('are kept when the app closes, and written whole when a command-line run ends', async () => {
+    const { dir } = await populatedStore();
+    for (const whole of [false, true]) {
+      const engine = await Engine.open({ storeDir: dir });
+      engine.session.apply([decoded(listen('c1', '2026-03-03 21:00:00'))], () => {});
+      await engine.close({ whole });
+      const files = (await readdir(dir)).filter((f) => f.startsWith('store.'));
+      expect(files).toEqual(whole ? ['store.json'] : ['store.changes', 'store.json']);
+    }
+    const { state } = await ProfileStore.open(dir);
+    expect(state.profiles.get('c1')?.listens).toBe(3);
   });
 
   it('cost what changed: a checkpoint of one customer among 20,000 writes one profile', async () => {
