@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { cleanEnv } from '../support/clean-env.js';
 import { expectedFromDemoFiles } from '../support/expected-profiles.js';
 import { uniqueTopics } from '../support/kafka-helpers.js';
 import { CLI, runCli } from '../support/run-cli.js';
+import { savedCheckpoint } from '../support/saved-checkpoint.js';
 
 const kafka = inject('kafka');
 
@@ -97,12 +97,7 @@ describe('(b) a consumer killed mid-stream', () => {
 
 /** Records the store's checkpoint says were consumed, summed over partitions. */
 async function consumedSoFar(dataDir: string): Promise<number> {
-  const path = join(dataDir, 'store.json');
-  if (!existsSync(path)) return 0;
-  try {
-    const store = JSON.parse(await readFile(path, 'utf8'));
-    return Object.values(store.sources.kafka as Record<string, string>).reduce((n, o) => n + Number(o), 0);
-  } catch {
-    return 0; // caught between the temp write and the rename: read again next time
-  }
+  const saved = await savedCheckpoint(dataDir);
+  const offsets = (saved?.sources as { kafka?: Record<string, string> } | undefined)?.kafka ?? {};
+  return Object.values(offsets).reduce((n, o) => n + Number(o), 0);
 }

@@ -1,4 +1,15 @@
-import { appendFile, copyFile, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  copyFile,
+  type FileHandle,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,6 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../main/engine/engine.js';
 import { type EngineState, emptyEngineState } from '../../main/engine/engine-state.js';
 import { type IngestRecord, IngestSession } from '../../main/engine/ingest/ingest-session.js';
+import { quarantineRecord } from '../../main/engine/ingest/quarantine.js';
 import { applyEvent, type ProfileMap } from '../../main/engine/profile/profile-aggregator.js';
 import { type CheckpointStats, ProfileStore } from '../../main/engine/store/profile-store.js';
 import { encodeProfile } from '../../main/engine/store/store-codec.js';
@@ -202,6 +214,85 @@ describe('checkpoints of what changed', () => {
     }
     const { state } = await ProfileStore.open(dir);
     expect(state.profiles.get('c1')?.listens).toBe(3);
+  });
+
+  it('are whole on disk when the disk takes a write in parts, and written whole after one that failed', async () => {
+    const { dir, session, written } = await populatedStore();
+    const proto = Object.getPrototypeOf(await open(join(dir, 'store.json'), 'r'));
+    const write = proto.write;
+    let parts = 0;
+    let full = false;
+    // A disk nearly full: a write takes part of what it is given and says so, or takes nothing.
+    proto.write = async function (this: FileHandle, data: unknown, offset?: number, length?: number) {
+      if (Buffer.isBuffer(data) && data.includes('"base"')) {
+        if (full) return { bytesWritten: 0, buffer: data };
+        if (parts++ === 0) return write.call(this, data, offset, Math.ceil((length ?? data.length) / 3));
+      }
+      return write.call(this, data, offset, length);
+    };
+    try {
+      session.apply([decoded(listen('c1', '2026-03-03 21:00:00'))], (state) => {
+        state.sources.kafka['t:0'] = '1';
+      });
+      await session.checkpoint();
+      expect(parts).toBeGreaterThan(1);
+      expect((await ProfileStore.open(dir)).state.sources.kafka).toEqual({ 't:0': '1' });
+
+      full = true;
+      session.apply([decoded(listen('c2', '2026-03-03 21:00:00'))], (state) => {
+        state.sources.kafka['t:0'] = '2';
+      });
+      await expect(session.checkpoint()).rejects.toThrow(/took none/);
+      // (and once more on the next call, as a failed checkpoint in the background is)
+      await expect(session.checkpoint()).rejects.toThrow(/took none/);
+      expect((await ProfileStore.open(dir)).state.sources.kafka).toEqual({ 't:0': '1' });
+    } finally {
+      proto.write = write;
+    }
+    session.apply([decoded(listen('c3', '2026-03-03 21:00:00'))], (state) => {
+      state.sources.kafka['t:0'] = '3';
+    });
+    await session.checkpoint();
+    expect(written.at(-1)?.changesOnly).toBe(false);
+    const reopened = await ProfileStore.open(dir);
+    expect(reopened.notice).toBeNull();
+    expect(reopened.state.sources.kafka).toEqual({ 't:0': '3' });
+    expect(plain(reopened.state.profiles)).toEqual(plain(session.state.profiles));
+  });
+
+  it('never write through a link planted as store.changes or as the temporary file', async () => {
+    const { dir, session, written } = await populatedStore();
+    const victim = join(dir, 'victim.txt');
+    await writeFile(victim, 'keep me\n');
+    await symlink(victim, join(dir, 'store.changes'));
+    session.apply([decoded(listen('c1', '2026-03-03 21:00:00'))], () => {});
+    await expect(session.checkpoint()).rejects.toThrow(/ELOOP|symbolic link/);
+    await expect(session.checkpoint()).rejects.toThrow(/ELOOP|symbolic link/); // reported once more
+    // The whole write's temporary file too: the link is replaced, not written through.
+    await symlink(victim, join(dir, '.store.json.tmp'));
+    await session.checkpoint(); // whole, and the link is gone
+    expect(written.at(-1)?.changesOnly).toBe(false);
+    expect(await readFile(victim, 'utf8')).toBe('keep me\n');
+    expect(await readdir(dir)).not.toContain('store.changes');
+    expect((await ProfileStore.open(dir)).state.profiles.get('c1')?.listens).toBe(2);
+  });
+
+  it('write whole when the header every entry repeats (the quarantine) would pass half the store', async () => {
+    const { dir, session, written } = await populatedStore();
+    for (let i = 0; i < 400; i++)
+      quarantineRecord(session.state.quarantine, { file: 'f.csv', line: i }, 'bad JSON', 'x'.repeat(200));
+    session.apply([decoded(listen('c1', '2026-03-03 21:00:00'))], () => {});
+    await session.checkpoint();
+    expect(written.slice(1).map((w) => w.changesOnly)).toEqual([false]);
+    expect(await readdir(dir)).not.toContain('store.changes');
+  });
+
+  it('leave one file at the end of a command-line run, even beside a write cut short', async () => {
+    const { dir } = await populatedStore();
+    await writeFile(join(dir, 'store.changes'), '{"id":"c1","lis');
+    const engine = await Engine.open({ storeDir: dir });
+    await engine.close({ whole: true });
+    expect((await readdir(dir)).filter((f) => f.startsWith('store.'))).toEqual(['store.json']);
   });
 
   it('cost what changed: a checkpoint of one customer among 20,000 writes one profile', async () => {

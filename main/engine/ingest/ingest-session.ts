@@ -361,8 +361,12 @@ export class IngestSession {
 
   #start(lent: LentLines[] | null, whole = false): Promise<CheckpointStats> {
     const t = performance.now();
+    const header = StoreSnapshot.headerOf(this.state, lent);
     const changed =
-      lent || whole || this.#wholeNext || !this.store.appendable(this.#changed.size, this.state.profiles.size)
+      lent ||
+      whole ||
+      this.#wholeNext ||
+      !this.store.appendable(this.#changed.size, this.state.profiles.size, header.length)
         ? null
         : this.#changed;
     // From this instant on, changes are the next checkpoint's.
@@ -370,7 +374,7 @@ export class IngestSession {
     this.#changed = new Set();
     const wasWholeNext = this.#wholeNext;
     this.#wholeNext = false;
-    const snapshot = new StoreSnapshot(this.state, lent, changed);
+    const snapshot = new StoreSnapshot(this.state, lent, changed, header);
     this.#noteStall(performance.now() - t, 'taking the snapshot');
     this.#snapshot = snapshot;
     const records = this.#sinceCheckpoint;

@@ -216,6 +216,8 @@ export class ProfileStore {
   #wholeProfiles = 0;
   /** Where the last whole entry of the changes ends: the next is appended there. */
   #changesBytes = 0;
+  /** Whether store.changes may exist (even stale, or only a write cut short): a whole write deletes it. */
+  #changesOnDisk = false;
 
   private constructor(readonly dataDir: string) {
     this.path = join(dataDir, STORE_FILE);
@@ -255,6 +257,7 @@ export class ProfileStore {
     store.#db.data = null;
     store.#generation = null;
     store.#changesBytes = 0;
+    store.#changesOnDisk = false;
     return {
       store,
       state: emptyEngineState(riskThreshold),
@@ -336,6 +339,10 @@ export class ProfileStore {
     this.#wholeProfiles = profiles.size;
     this.#generation = header.generation ?? null;
     this.#changesBytes = 0;
+    this.#changesOnDisk = await stat(this.changesPath).then(
+      () => true,
+      () => false,
+    );
     // Changes apply only to the whole write they name (an older program's store names none).
     if (this.#generation !== null) header = await this.#readChanges(header, profiles, totals);
     if (riskThreshold === undefined && header.summary && header.summary.threshold !== totals.threshold)
@@ -413,18 +420,20 @@ export class ProfileStore {
   }
 
   /**
-   * Whether a checkpoint of `changed` profiles (of `customers`) should append them rather than
-   * write the store whole: while the changes stay under CHANGES_SHARE of the whole store.
+   * Whether a checkpoint of `changed` profiles (of `customers`) and a header of `headerBytes`
+   * should append them rather than write the store whole: while the changes stay under
+   * CHANGES_SHARE of the whole store.
    */
-  appendable(changed: number, customers: number): boolean {
+  appendable(changed: number, customers: number, headerBytes: number): boolean {
     if (this.#generation === null || this.#wholeProfiles === 0 || changed > customers) return false;
-    const estimate = (changed * this.#wholeBytes) / this.#wholeProfiles;
+    // Every entry repeats the header (the quarantine's recent records make it up to megabytes).
+    const estimate = headerBytes + (changed * this.#wholeBytes) / this.#wholeProfiles;
     return this.#changesBytes + estimate <= this.#wholeBytes * CHANGES_SHARE;
   }
 
-  /** True when checkpoints since the last whole write are in store.changes. */
+  /** True when store.changes is (or may be) beside store.json: a whole write leaves one file. */
   get hasChanges(): boolean {
-    return this.#changesBytes > 0;
+    return this.#changesOnDisk;
   }
 
   /** Writes a snapshot taken earlier; the state may change meanwhile (see StoreSnapshot). */
@@ -437,12 +446,20 @@ export class ProfileStore {
       changesOnly,
     });
     if (snapshot.removed !== null && this.#generation !== null) {
-      this.#changesBytes += await appendEntry(this.changesPath, this.#changesBytes, {
-        base: this.#generation,
-        header: snapshot.header,
-        profiles: snapshot.encoded(),
-        removed: snapshot.removed,
-      });
+      this.#changesOnDisk = true;
+      try {
+        this.#changesBytes += await appendEntry(this.changesPath, this.#changesBytes, {
+          base: this.#generation,
+          header: snapshot.header,
+          profiles: snapshot.encoded(),
+          removed: snapshot.removed,
+        });
+      } catch (error) {
+        // Whatever it left is cut off by the next append; but if the file was cut short by
+        // something else, no append can be trusted: the next checkpoint writes the store whole.
+        this.#generation = null;
+        throw error;
+      }
       return stats(true);
     }
     const generation = newGeneration();
@@ -458,6 +475,7 @@ export class ProfileStore {
     this.#wholeBytes = await this.sizeBytes();
     this.#wholeProfiles = snapshot.profileCount;
     await rm(this.changesPath, { force: true });
+    this.#changesOnDisk = false;
     return stats(false);
   }
 

@@ -1,8 +1,8 @@
-import { open, stat, truncate } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { isCleanId } from '../decode/record-ids.js';
 import { StoreDamage } from './store-damage.js';
-import { readLineChunks } from './store-file.js';
+import { openForWriting, readLineChunks, writeAll } from './store-file.js';
 
 /**
  * The changes since the store's last whole write: `store.changes`, beside `store.json`. Rewriting a
@@ -97,26 +97,25 @@ export async function* readJournal(path: string): AsyncGenerator<JournalPart> {
 
 /**
  * Appends one entry at `at` (the end of the last whole entry: anything after it is a write cut
- * short and is cut off first). Returns the bytes the entry took.
+ * short and is cut off first). Returns the bytes the entry took. Throws if the file is shorter
+ * than `at` (something else cut it: the entries it held are gone, and the caller must write the
+ * store whole).
  */
 export async function appendEntry(
   path: string,
   at: number,
   entry: { base: string; header: string; profiles: AsyncIterable<string[]>; removed: readonly string[] },
 ): Promise<number> {
-  const size = await stat(path).then(
-    (s) => s.size,
-    () => 0,
-  );
-  if (size > at) await truncate(path, at);
-  const file = await open(path, 'a');
+  const file = await openForWriting(path, 'append');
   let bytes = 0;
   let count = 0;
   const write = async (text: string) => {
-    await file.write(text);
-    bytes += Buffer.byteLength(text);
+    bytes += await writeAll(file, text);
   };
   try {
+    const { size } = await file.stat();
+    if (size < at) throw new Error(`store.changes holds ${size} bytes, its checkpoints ${at}`);
+    if (size > at) await file.truncate(at);
     let pending = '';
     for await (const lines of entry.profiles) {
       if (lines.length === 0) continue;

@@ -54,9 +54,10 @@ export class StoreSnapshot {
     state: EngineState,
     readonly lent: readonly LentLines[] | null = null,
     changed: ReadonlySet<string> | null = null,
+    header = StoreSnapshot.headerOf(state, lent),
   ) {
     // Encoded now, as they must not move under the writer; the offsets are also kept as a copy.
-    this.header = JSON.stringify(storeHeader(state, lent === null));
+    this.header = header;
     this.sources = structuredClone(state.sources);
     this.timelineBatch = state.timelineBatch;
     if (lent) {
@@ -75,6 +76,11 @@ export class StoreSnapshot {
       this.removed = null;
     }
     this.profileCount = lent ? lent.reduce((n, part) => n + part.profiles, 0) : this.#order.length;
+  }
+
+  /** The header of a snapshot taken now: made first when its size decides how to write it. */
+  static headerOf(state: EngineState, lent: readonly LentLines[] | null = null): string {
+    return JSON.stringify(storeHeader(state, lent === null));
   }
 
   /** The longest slice: how long encoding held the event loop in one go. */
