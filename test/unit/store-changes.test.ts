@@ -2,6 +2,7 @@ import {
   appendFile,
   copyFile,
   type FileHandle,
+  link,
   mkdtemp,
   open,
   readdir,
@@ -218,25 +219,46 @@ describe('checkpoints of what changed', () => {
 
   it('are whole on disk when the disk takes a write in parts, and written whole after one that failed', async () => {
     const { dir, session, written } = await populatedStore();
-    const proto = Object.getPrototypeOf(await open(join(dir, 'store.json'), 'r'));
+    const probe = await open(join(dir, 'store.json'), 'r');
+    const proto = Object.getPrototypeOf(probe);
+    await probe.close();
     const write = proto.write;
     let parts = 0;
     let full = false;
     // A disk nearly full: a write takes part of what it is given and says so, or takes nothing.
-    proto.write = async function (this: FileHandle, data: unknown, offset?: number, length?: number) {
-      if (Buffer.isBuffer(data) && data.includes('"base"')) {
+    // Each store write's first call (an entry's close, a whole store's end) is taken in part.
+    const taken = new Set<string>();
+    proto.write = async function (
+      this: FileHandle,
+      data: unknown,
+      offset?: number,
+      length?: number,
+      at?: number,
+    ) {
+      const kind =
+        Buffer.isBuffer(data) && (data.includes('"base"') ? 'append' : data.includes(']}') ? 'whole' : null);
+      if (kind) {
         if (full) return { bytesWritten: 0, buffer: data };
-        if (parts++ === 0) return write.call(this, data, offset, Math.ceil((length ?? data.length) / 3));
+        if (!taken.has(kind)) {
+          taken.add(kind);
+          parts += 1;
+          return write.call(this, data, offset, Math.ceil((length ?? data.length) / 3), at);
+        }
       }
-      return write.call(this, data, offset, length);
+      return write.call(this, data, offset, length, at);
     };
     try {
       session.apply([decoded(listen('c1', '2026-03-03 21:00:00'))], (state) => {
         state.sources.kafka['t:0'] = '1';
       });
       await session.checkpoint();
-      expect(parts).toBeGreaterThan(1);
+      await session.checkpoint({ whole: true });
+      expect(taken).toEqual(new Set(['append', 'whole']));
       expect((await ProfileStore.open(dir)).state.sources.kafka).toEqual({ 't:0': '1' });
+      session.apply([decoded(listen('c4', '2026-03-03 21:00:00'))], (state) => {
+        state.sources.kafka['t:0'] = '1';
+      });
+      await session.checkpoint(); // appended again, after the whole write
 
       full = true;
       session.apply([decoded(listen('c2', '2026-03-03 21:00:00'))], (state) => {
@@ -260,22 +282,45 @@ describe('checkpoints of what changed', () => {
     expect(plain(reopened.state.profiles)).toEqual(plain(session.state.profiles));
   });
 
-  it('never write through a link planted as store.changes or as the temporary file', async () => {
+  it('write whole after store.changes was cut short by something else', async () => {
     const { dir, session, written } = await populatedStore();
-    const victim = join(dir, 'victim.txt');
-    await writeFile(victim, 'keep me\n');
-    await symlink(victim, join(dir, 'store.changes'));
     session.apply([decoded(listen('c1', '2026-03-03 21:00:00'))], () => {});
-    await expect(session.checkpoint()).rejects.toThrow(/ELOOP|symbolic link/);
-    await expect(session.checkpoint()).rejects.toThrow(/ELOOP|symbolic link/); // reported once more
-    // The whole write's temporary file too: the link is replaced, not written through.
-    await symlink(victim, join(dir, '.store.json.tmp'));
-    await session.checkpoint(); // whole, and the link is gone
+    await session.checkpoint();
+    await writeFile(join(dir, 'store.changes'), '{"id"');
+    session.apply([decoded(listen('c2', '2026-03-03 21:00:00'))], () => {});
+    await expect(session.checkpoint()).rejects.toThrow(/store.changes holds 5 bytes/);
+    await expect(session.checkpoint()).rejects.toThrow(/store.changes holds 5 bytes/); // reported once more
+    await session.checkpoint();
     expect(written.at(-1)?.changesOnly).toBe(false);
-    expect(await readFile(victim, 'utf8')).toBe('keep me\n');
-    expect(await readdir(dir)).not.toContain('store.changes');
-    expect((await ProfileStore.open(dir)).state.profiles.get('c1')?.listens).toBe(2);
+    expect(plain((await ProfileStore.open(dir)).state.profiles)).toEqual(plain(session.state.profiles));
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'never write through a link planted as store.changes or as the temporary file',
+    async () => {
+      const { dir, session, written } = await populatedStore();
+      const victim = join(dir, 'victim.txt');
+      await writeFile(victim, 'keep me\n');
+      // A hard link first: opened, but not a file of its own.
+      await link(victim, join(dir, 'store.changes'));
+      session.apply([decoded(listen('c1', '2026-03-03 21:00:00'))], () => {});
+      await expect(session.checkpoint()).rejects.toThrow(/not a file of its own/);
+      await expect(session.checkpoint()).rejects.toThrow(/not a file of its own/); // reported once more
+      await session.checkpoint(); // whole: the name goes, the file stays
+      expect(await readFile(victim, 'utf8')).toBe('keep me\n');
+      await symlink(victim, join(dir, 'store.changes'));
+      session.apply([decoded(listen('c1', '2026-03-03 22:00:00'))], () => {});
+      await expect(session.checkpoint()).rejects.toThrow(/ELOOP|symbolic link/);
+      await expect(session.checkpoint()).rejects.toThrow(/ELOOP|symbolic link/); // reported once more
+      // The whole write's temporary file too: the link is replaced, not written through.
+      await symlink(victim, join(dir, '.store.json.tmp'));
+      await session.checkpoint(); // whole, and the link is gone
+      expect(written.at(-1)?.changesOnly).toBe(false);
+      expect(await readFile(victim, 'utf8')).toBe('keep me\n');
+      expect(await readdir(dir)).not.toContain('store.changes');
+      expect((await ProfileStore.open(dir)).state.profiles.get('c1')?.listens).toBe(3);
+    },
+  );
 
   it('write whole when the header every entry repeats (the quarantine) would pass half the store', async () => {
     const { dir, session, written } = await populatedStore();

@@ -366,7 +366,7 @@ export class IngestSession {
       lent ||
       whole ||
       this.#wholeNext ||
-      !this.store.appendable(this.#changed.size, this.state.profiles.size, header.length)
+      !this.store.appendable(this.#changed.size, this.state.profiles.size, Buffer.byteLength(header))
         ? null
         : this.#changed;
     // From this instant on, changes are the next checkpoint's.

@@ -2,6 +2,7 @@ import { constants, createReadStream } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { openForWriting, writeAll } from './safe-files.js';
 import { StoreDamage } from './store-damage.js';
 
 /**
@@ -87,33 +88,6 @@ export class StoreFileAdapter implements Adapter<StoreImage | null> {
     await file.close();
     await rename(temp, this.path);
   }
-}
-
-/**
- * Opens a store file to write, never through a link: a link planted in the store folder would
- * have the write land in (and cut off) whatever file it points to. `fresh`: a new file in place
- * of whatever is there (the temporary file of a whole write); `append`: the end of the file.
- */
-export async function openForWriting(path: string, mode: 'fresh' | 'append'): Promise<FileHandle> {
-  const noLink = constants.O_NOFOLLOW ?? 0;
-  if (mode === 'append')
-    return open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | noLink, 0o600);
-  await rm(path, { force: true }); // a link goes, not what it points to
-  return open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | noLink, 0o600);
-}
-
-/**
- * Writes all of `text`, or throws: one write may take only part of it (a disk nearly full), and a
- * checkpoint counted as saved with its end missing would be trusted after a restart.
- */
-export async function writeAll(file: FileHandle, text: string): Promise<number> {
-  const bytes = Buffer.from(text);
-  for (let at = 0; at < bytes.length; ) {
-    const { bytesWritten } = await file.write(bytes, at, bytes.length - at);
-    if (bytesWritten <= 0) throw new Error('the disk took none of a store write (is it full?)');
-    at += bytesWritten;
-  }
-  return bytes.length;
 }
 
 /** A store written as one line (before this layout, or by hand): read whole, as it always was. */

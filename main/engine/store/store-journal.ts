@@ -1,8 +1,9 @@
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { isCleanId } from '../decode/record-ids.js';
+import { openForWriting, writeAll } from './safe-files.js';
 import { StoreDamage } from './store-damage.js';
-import { openForWriting, readLineChunks, writeAll } from './store-file.js';
+import { readLineChunks } from './store-file.js';
 
 /**
  * The changes since the store's last whole write: `store.changes`, beside `store.json`. Rewriting a
@@ -106,11 +107,11 @@ export async function appendEntry(
   at: number,
   entry: { base: string; header: string; profiles: AsyncIterable<string[]>; removed: readonly string[] },
 ): Promise<number> {
-  const file = await openForWriting(path, 'append');
+  const file = await openForWriting(path, 'existing');
   let bytes = 0;
   let count = 0;
   const write = async (text: string) => {
-    bytes += await writeAll(file, text);
+    bytes += await writeAll(file, text, at + bytes);
   };
   try {
     const { size } = await file.stat();

@@ -1,0 +1,69 @@
+import { constants } from 'node:fs';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+
+/**
+ * Writing the files beside a store (the store, its changes, the quarantine): they hold the
+ * customer base, so they are the owner's alone, are never written through a link or into
+ * anything but a file of their own that someone planted in the folder, and a write is all of its
+ * bytes or a failure.
+ */
+
+// Not on Windows, which has no O_NOFOLLOW (and where a link needs privileges to make).
+const NO_LINK = constants.O_NOFOLLOW ?? 0;
+// A FIFO planted in the folder would block the open forever.
+const NO_WAIT = constants.O_NONBLOCK ?? 0;
+
+/**
+ * `fresh`: a new file in place of whatever is at `path` (a link goes, not what it points to);
+ * `existing`: the file at `path`, created if missing, which must be a plain file no other name
+ * leads to. Opened to write at given positions (not O_APPEND: Windows then refuses to truncate).
+ */
+export async function openForWriting(path: string, mode: 'fresh' | 'existing'): Promise<FileHandle> {
+  if (mode === 'fresh') {
+    await rm(path, { force: true });
+    return open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_LINK, 0o600);
+  }
+  const file = await open(path, constants.O_WRONLY | constants.O_CREAT | NO_LINK | NO_WAIT, 0o600);
+  const stats = await file.stat();
+  if (!stats.isFile() || stats.nlink !== 1) {
+    await file.close();
+    throw new Error(`${path} is not a file of its own (a link or a device); move it away`);
+  }
+  return file;
+}
+
+/**
+ * Writes all of `text` at `position` (or where the file is), or throws: one write may take only
+ * part of it (a disk nearly full), and a checkpoint counted as saved with its end missing would be
+ * trusted after a restart. Returns the bytes written.
+ */
+export async function writeAll(
+  file: FileHandle,
+  text: string,
+  position: number | null = null,
+): Promise<number> {
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length; ) {
+    const { bytesWritten } = await file.write(
+      bytes,
+      at,
+      bytes.length - at,
+      position === null ? null : position + at,
+    );
+    if (bytesWritten <= 0) throw new Error('the disk took none of a store write (is it full?)');
+    at += bytesWritten;
+  }
+  return bytes.length;
+}
+
+/** `text` as the whole of the file at `path`, by a fresh temporary file renamed over it. */
+export async function replaceFile(path: string, text: string): Promise<void> {
+  const temp = `${path}.tmp`;
+  const file = await openForWriting(temp, 'fresh');
+  try {
+    await writeAll(file, text);
+  } finally {
+    await file.close();
+  }
+  await rename(temp, path);
+}
