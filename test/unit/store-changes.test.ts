@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   appendFile,
   copyFile,
@@ -281,6 +282,18 @@ describe('checkpoints of what changed', () => {
     expect(reopened.state.sources.kafka).toEqual({ 't:0': '3' });
     expect(plain(reopened.state.profiles)).toEqual(plain(session.state.profiles));
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'move the store aside when store.changes is a pipe, rather than wait on it',
+    async () => {
+      const { dir } = await populatedStore();
+      execFileSync('mkfifo', [join(dir, 'store.changes')]);
+      const opened = await ProfileStore.open(dir);
+      expect(opened.notice).toMatch(
+        /store\.changes is not a file.*\(its changes to .*store\.changes\.damaged-/,
+      );
+    },
+  );
 
   it('write whole after store.changes was cut short by something else', async () => {
     const { dir, session, written } = await populatedStore();

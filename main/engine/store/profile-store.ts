@@ -339,10 +339,10 @@ export class ProfileStore {
     this.#wholeProfiles = profiles.size;
     this.#generation = header.generation ?? null;
     this.#changesBytes = 0;
-    this.#changesOnDisk = await stat(this.changesPath).then(
-      () => true,
-      () => false,
-    );
+    const changes = await stat(this.changesPath).catch(() => null);
+    // A pipe would hold the read up for ever: anything but a file there is not this program's.
+    if (changes && !changes.isFile()) throw new StoreDamage('store.changes is not a file');
+    this.#changesOnDisk = changes !== null;
     // Changes apply only to the whole write they name (an older program's store names none).
     if (this.#generation !== null) header = await this.#readChanges(header, profiles, totals);
     if (riskThreshold === undefined && header.summary && header.summary.threshold !== totals.threshold)
