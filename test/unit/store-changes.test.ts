@@ -224,7 +224,6 @@ describe('checkpoints of what changed', () => {
     const proto = Object.getPrototypeOf(probe);
     await probe.close();
     const write = proto.write;
-    let parts = 0;
     let full = false;
     // A disk nearly full: a write takes part of what it is given and says so, or takes nothing.
     // Each store write's first call (an entry's close, a whole store's end) is taken in part.
@@ -242,7 +241,6 @@ describe('checkpoints of what changed', () => {
         if (full) return { bytesWritten: 0, buffer: data };
         if (!taken.has(kind)) {
           taken.add(kind);
-          parts += 1;
           return write.call(this, data, offset, Math.ceil((length ?? data.length) / 3), at);
         }
       }
