@@ -472,7 +472,7 @@ export class ProfileStore {
     // The changes are in the new whole store now; named for the old one, they would be ignored.
     this.#generation = generation;
     this.#changesBytes = 0;
-    this.#wholeBytes = await this.sizeBytes();
+    this.#wholeBytes = (await stat(this.path)).size;
     this.#wholeProfiles = snapshot.profileCount;
     await rm(this.changesPath, { force: true });
     this.#changesOnDisk = false;
