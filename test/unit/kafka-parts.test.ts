@@ -5,6 +5,7 @@ import type {
   RawBatch,
 } from '../../main/engine/sources/kafka/consumer/consumer-protocol.js';
 import {
+  markersOf,
   packBatch,
   plainError,
   recordAt,
@@ -107,6 +108,23 @@ describe('a batch from the consumer thread', () => {
     expect(read.map((r) => r.offset)).toEqual(['7', '9', '9007199254740993']);
     expect(read.map((r) => r.key?.toString())).toEqual(['c1', undefined, 'k\u00e9']);
     expect(read.map((r) => r.value?.toString() ?? null)).toEqual(['{"a":1}', '', null]);
+  });
+});
+
+describe('a fetch with nothing to apply', () => {
+  it('is a range of offsets the source can read, also when kafkajs gives no first offset', () => {
+    const of = (firstOffset: string | null, lastOffset: string) =>
+      markersOf({ topic: 't', partition: 1, firstOffset, lastOffset });
+    expect(of('40', '42')).toEqual({
+      type: 'markers',
+      topic: 't',
+      partition: 1,
+      firstOffset: '40',
+      lastOffset: '42',
+    });
+    const allBefore = of(null, '41');
+    expect([allBefore.firstOffset, allBefore.lastOffset]).toEqual(['41', '41']);
+    expect(() => BigInt(allBefore.firstOffset)).not.toThrow();
   });
 });
 

@@ -5,6 +5,7 @@ import {
   type ConsumerMessage,
   type ConsumerRequest,
   type ConsumerWorkerData,
+  markersOf,
   packBatch,
   plainError,
   transferOf,
@@ -54,14 +55,7 @@ export function serveConsumer({ client, groupId }: ConsumerWorkerData, port: Con
     post({ type: 'crash', error: plainError(payload.error) }),
   );
   consumer.on(consumer.events.START_BATCH_PROCESS, ({ payload }) => {
-    if (payload.batchSize === 0)
-      post({
-        type: 'markers',
-        topic: payload.topic,
-        partition: payload.partition,
-        firstOffset: String(payload.firstOffset),
-        lastOffset: String(payload.lastOffset),
-      });
+    if (payload.batchSize === 0) post(markersOf(payload));
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     // Start every assigned partition where the store says, whatever the group committed.

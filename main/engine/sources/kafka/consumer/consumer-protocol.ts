@@ -85,6 +85,27 @@ export type ConsumerMessage =
   | { type: 'markers'; topic: string; partition: number; firstOffset: string; lastOffset: string }
   | { type: 'crash'; error: PlainError };
 
+/**
+ * The range of a fetch that held nothing to apply, from kafkajs's START_BATCH_PROCESS. kafkajs
+ * gives no first offset (null) when every record it fetched lay before the offset it fetched
+ * from, and resolves the partition to its last offset all the same: the range is that one offset.
+ * Sent as "null", it failed the source's reading of it, and a retry fetched the same again.
+ */
+export function markersOf(payload: {
+  topic: string;
+  partition: number;
+  firstOffset: string | null;
+  lastOffset: string;
+}): Extract<ConsumerMessage, { type: 'markers' }> {
+  return {
+    type: 'markers',
+    topic: payload.topic,
+    partition: payload.partition,
+    firstOffset: String(payload.firstOffset ?? payload.lastOffset),
+    lastOffset: String(payload.lastOffset),
+  };
+}
+
 /** How many batches the consumer may fetch ahead of what is applied. */
 export const BATCHES_AHEAD = 16;
 
