@@ -56,6 +56,35 @@ export async function writeAll(
   return bytes.length;
 }
 
+/** Writes are gathered to about this size, so a million profiles are not a million writes. */
+const WRITE_CHUNK = 1 << 20;
+
+/** Text gathered into writes of about a megabyte, from `position` on (or where the file is). */
+export class GatheredWriter {
+  #pending = '';
+  #written = 0;
+
+  constructor(
+    readonly file: FileHandle,
+    readonly position: number | null = null,
+  ) {}
+
+  async add(text: string): Promise<void> {
+    this.#pending += text;
+    if (this.#pending.length >= WRITE_CHUNK) await this.flush();
+  }
+
+  /** Writes what is gathered; returns the bytes written in all. */
+  async flush(): Promise<number> {
+    if (this.#pending !== '') {
+      const at = this.position === null ? null : this.position + this.#written;
+      this.#written += await writeAll(this.file, this.#pending, at);
+      this.#pending = '';
+    }
+    return this.#written;
+  }
+}
+
 /** `text` as the whole of the file at `path`, by a fresh temporary file renamed over it. */
 export async function replaceFile(path: string, text: string): Promise<void> {
   const temp = `${path}.tmp`;

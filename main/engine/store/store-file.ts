@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { openForWriting, writeAll } from './safe-files.js';
+import { GatheredWriter, openForWriting } from './safe-files.js';
 import { StoreDamage } from './store-damage.js';
 
 /**
@@ -43,8 +43,6 @@ export function headerOfFirstLine(line: string): string | null {
  * files and messages between chunks (a megabyte held the event loop ~25 ms a time).
  */
 const READ_CHUNK = 256 << 10;
-/** Writes are gathered to about this size, so a million profiles are not a million writes. */
-const WRITE_CHUNK = 1 << 20;
 
 /** `null` is "no store yet", as lowdb models an absent file. */
 export class StoreFileAdapter implements Adapter<StoreImage | null> {
@@ -68,18 +66,16 @@ export class StoreFileAdapter implements Adapter<StoreImage | null> {
     const temp = join(dirname(this.path), `.${basename(this.path)}.tmp`);
     const file = await openForWriting(temp, 'fresh');
     try {
-      let pending = `${head.slice(0, -1)}${head === '{}' ? '' : ','}${PROFILES_OPEN}\n`;
+      const out = new GatheredWriter(file);
+      await out.add(`${head.slice(0, -1)}${head === '{}' ? '' : ','}${PROFILES_OPEN}\n`);
       let first = true;
       for await (const batch of image.profiles) {
         if (batch.length === 0) continue;
-        pending += `${first ? '' : ',\n'}${batch.join(',\n')}`;
+        await out.add(`${first ? '' : ',\n'}${batch.join(',\n')}`);
         first = false;
-        if (pending.length >= WRITE_CHUNK) {
-          await writeAll(file, pending);
-          pending = '';
-        }
       }
-      await writeAll(file, `${pending}\n]}\n`);
+      await out.add('\n]}\n');
+      await out.flush();
     } catch (error) {
       await file.close();
       await rm(temp, { force: true });

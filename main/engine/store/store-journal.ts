@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { isCleanId } from '../decode/record-ids.js';
-import { openForWriting, writeAll } from './safe-files.js';
+import { GatheredWriter, openForWriting } from './safe-files.js';
 import { StoreDamage } from './store-damage.js';
 import { readLineChunks } from './store-file.js';
 
@@ -108,34 +108,25 @@ export async function appendEntry(
   entry: { base: string; header: string; profiles: AsyncIterable<string[]>; removed: readonly string[] },
 ): Promise<number> {
   const file = await openForWriting(path, 'existing');
-  let bytes = 0;
-  let count = 0;
-  const write = async (text: string) => {
-    bytes += await writeAll(file, text, at + bytes);
-  };
   try {
     const { size } = await file.stat();
     if (size < at) throw new Error(`store.changes holds ${size} bytes, its checkpoints ${at}`);
     if (size > at) await file.truncate(at);
-    let pending = '';
+    const out = new GatheredWriter(file, at);
+    let count = 0;
     for await (const lines of entry.profiles) {
       if (lines.length === 0) continue;
       count += lines.length;
-      pending += `${lines.join('\n')}\n`;
-      if (pending.length >= WRITE_CHUNK) {
-        await write(pending);
-        pending = '';
-      }
+      await out.add(`${lines.join('\n')}\n`);
     }
-    const close = `${CLOSE_START}${JSON.stringify(entry.base)},"profiles":${count},"removed":${JSON.stringify(entry.removed)},"checkpoint":${entry.header}}\n`;
-    await write(pending + close);
+    await out.add(
+      `${CLOSE_START}${JSON.stringify(entry.base)},"profiles":${count},"removed":${JSON.stringify(entry.removed)},"checkpoint":${entry.header}}\n`,
+    );
+    return await out.flush();
   } finally {
     await file.close();
   }
-  return bytes;
 }
-
-const WRITE_CHUNK = 1 << 20;
 
 /**
  * The last entry's close, read from the end of the file without reading the rest: what a window
