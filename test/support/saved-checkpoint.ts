@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { headerOfFirstLine } from '../../main/engine/store/store-file.js';
 
 /**
  * The header of the last checkpoint on disk (offsets, quarantine, figures), read without opening
@@ -12,8 +13,9 @@ export async function savedCheckpoint(dataDir: string): Promise<Record<string, u
   const path = join(dataDir, 'store.json');
   if (!existsSync(path)) return null;
   try {
-    const first = (await readFile(path, 'utf8')).split('\n')[0] ?? '';
-    const whole = JSON.parse(first.replace(/,?"profiles":\[$/, '}')) as Record<string, unknown>;
+    const header = headerOfFirstLine((await readFile(path, 'utf8')).split('\n')[0] ?? '');
+    if (header === null) return null;
+    const whole = JSON.parse(header) as Record<string, unknown>;
     const changes = join(dataDir, 'store.changes');
     if (!existsSync(changes)) return whole;
     const lines = (await readFile(changes, 'utf8')).split('\n');
