@@ -116,7 +116,8 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     const page = await open('/?view=flow');
     await expect.poll(() => counter(page, 'customers'), { timeout: 15_000 }).toBe(800);
     expect(await counter(page, 'at-risk')).toBeGreaterThan(0);
-    await expect(page.locator('.flow-chart canvas').count()).resolves.toBeGreaterThan(0);
+    // Charts draw in an effect after the commit that shows the numbers: wait for them, not a frame.
+    await expect.poll(() => page.locator('.flow-chart canvas').count()).toBeGreaterThan(0);
     const before = await counter(page, 'events-total');
     await expect.poll(() => counter(page, 'events-total'), { timeout: 10_000 }).toBeGreaterThan(before);
     await expect.poll(() => counter(page, 'events-per-second'), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -153,7 +154,7 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium', () => {
     const page = await open('/?view=churn');
     const rows = page.locator('.at-risk-table tbody tr');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    expect(await page.locator('.churn-view canvas').count()).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => page.locator('.churn-view canvas').count()).toBeGreaterThanOrEqual(4);
     // The list is live: pin one button (rows are keyed by customer), so the id read is the one clicked.
     const first = await rows.first().locator('button').elementHandle();
     if (!first) throw new Error('no customer button in the top list');
