@@ -1,11 +1,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
 import { Engine } from '../../main/engine/engine.js';
 import { resolveKafkaSettings } from '../../main/engine/kafka/kafka-settings.js';
-import { KafkaSource } from '../../main/engine/sources/kafka/kafka-source.js';
+import { eventTopics, type KafkaReading, KafkaSource } from '../../main/engine/sources/kafka/kafka-source.js';
+import type { SourceStatus } from '../../shared/source-status.js';
 import { expectExactOutcome } from '../support/fuzz-outcome.js';
 import { fuzzRecords } from '../support/hostile-records.js';
 import { createTopics, sendTo, uniqueTopics } from '../support/kafka-helpers.js';
@@ -56,5 +58,86 @@ describe('hostile records on Kafka topics', () => {
       }),
       { numRuns: 4, seed: 20261122 },
     );
+  });
+});
+
+/**
+ * A fault in our own reading (code that throws, not a message it rejects) used to fail the attempt;
+ * the next attempt fetched the same message and threw again, so the run never ended.
+ */
+describe('a fault in the reading', () => {
+  const settingsFor = (t: ReturnType<typeof uniqueTopics>) =>
+    resolveKafkaSettings([{ brokers: kafka.brokers, topics: t }]);
+
+  it('quarantines the one message it throws on, with the error, and counts the rest', async () => {
+    const t = uniqueTopics('fault-msg');
+    await createTopics(kafka.brokers, [t.clickstream, t.predictions], 1);
+    const risk = (id: number, r: number) => JSON.stringify({ customerId: String(id), churnRisk: r });
+    const offsets = await sendTo(kafka.brokers, t.predictions, [
+      { partition: 0, key: '1', value: risk(1, 0.1) },
+      { partition: 0, key: '2', value: risk(2, 0.9) },
+      { partition: 0, key: '3', value: risk(3, 0.5) },
+    ]);
+    const settings = settingsFor(t);
+    const events = eventTopics(settings);
+    const reading: KafkaReading = {
+      ...events,
+      decode: (topic, partition, message) => {
+        if (message.value?.toString().includes('0.9'))
+          throw new TypeError("Cannot read properties of undefined (reading 'x')");
+        return events.decode(topic, partition, message);
+      },
+    };
+    const engine = await Engine.open({ storeDir: await mkdtemp(join(tmpdir(), 'c360-kafka-fault-')) });
+    const run = engine.run(
+      new KafkaSource(
+        settings,
+        { follow: false, giveUpAfterMs: 30_000, backoff: { initialMs: 100, maxMs: 200 } },
+        reading,
+      ),
+    );
+    const result = await Promise.race([run, sleep(30_000).then(() => 'still running after 30 s')]);
+    expect(result).toMatchObject({ caughtUp: true });
+    expect(engine.session.counts).toMatchObject({ predictions: 2, quarantined: 1 });
+    expect(engine.state.profiles.get('1')?.churn?.risk).toBe(0.1);
+    expect(engine.state.profiles.has('2')).toBe(false);
+    const [bad] = engine.state.quarantine.recent;
+    expect(bad?.origin).toEqual({ topic: t.predictions, partition: 0, offset: offsets[1] });
+    expect(bad?.reason).toMatch(/could not be read \(Cannot read properties of undefined/);
+    await engine.close();
+  });
+
+  it('that comes back the same on every attempt stops the source with the error, not a retry without end', async () => {
+    const t = uniqueTopics('fault-run');
+    await createTopics(kafka.brokers, [t.clickstream, t.predictions], 1);
+    const settings = settingsFor(t);
+    const events = eventTopics(settings);
+    let attempts = 0;
+    const reading: KafkaReading = {
+      ...events,
+      topics: () => {
+        attempts += 1;
+        throw new RangeError('Invalid array length');
+      },
+    };
+    const engine = await Engine.open({ storeDir: await mkdtemp(join(tmpdir(), 'c360-kafka-fault-')) });
+    const statuses: SourceStatus[] = [];
+    const run = engine.run(
+      new KafkaSource(settings, { follow: true, backoff: { initialMs: 100, maxMs: 200 } }, reading),
+      { onStatus: (s) => statuses.push(s) },
+    );
+    const outcome = await Promise.race([
+      run.then(
+        () => 'ended without an error',
+        (e: Error) => e.message,
+      ),
+      sleep(30_000).then(() => 'still retrying after 30 s'),
+    ]);
+    expect(outcome).toMatch(
+      /the same error 3 times in a row, with nothing read between \(Invalid array length\)/,
+    );
+    expect(attempts).toBe(3);
+    expect(statuses.at(-1)).toMatchObject({ state: 'failed', detail: 'Invalid array length' });
+    await engine.close();
   });
 });

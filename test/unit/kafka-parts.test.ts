@@ -19,13 +19,15 @@ import {
   classify,
   explain,
   isFatal,
+  isProgramFault,
   OtherCluster,
   TopicMissing,
 } from '../../main/engine/sources/kafka/errors.js';
 import { eventTopics } from '../../main/engine/sources/kafka/kafka-source.js';
+import { plainListen } from '../../main/engine/sources/kafka/message-decoder.js';
 import { commitsOf, PartitionOffsets } from '../../main/engine/sources/kafka/offsets.js';
 import { KafkaMetrics, SAMPLE_EVERY_MS } from '../../main/engine/sources/kafka/operations.js';
-import { backoffDelay, OutageClock } from '../../main/engine/sources/kafka/reconnect.js';
+import { backoffDelay, OutageClock, RepeatedFault } from '../../main/engine/sources/kafka/reconnect.js';
 import { dict } from '../../shared/dict.js';
 
 /** The Kafka source's pure parts, without a broker: exactly-once decisions, backoff, errors, metrics. */
@@ -109,6 +111,24 @@ describe('a batch from the consumer thread', () => {
     expect(read.map((r) => r.key?.toString())).toEqual(['c1', undefined, 'k\u00e9']);
     expect(read.map((r) => r.value?.toString() ?? null)).toEqual(['{"a":1}', '', null]);
   });
+
+  it('leaves a message its listen reader throws on to the source, whole, and reads the others', () => {
+    const messages = ['ok-1', 'boom', 'ok-2'].map((v, i) => ({
+      offset: String(i),
+      key: null,
+      value: Buffer.from(v),
+    }));
+    const reader = (value: Buffer | null) => {
+      if (value?.toString() === 'boom')
+        throw new TypeError("Cannot read properties of undefined (reading 'at')");
+      return plainListen(
+        Buffer.from(JSON.stringify({ type: 'listen', customerId: '1', trackId: '2', ts: '2026-03-04 05:06:07', mobile: true })),
+      );
+    };
+    const packed = packBatch('clicks', 0, '3', '2', messages, reader);
+    expect(Array.from(packed.listen)).toEqual([1, 0, 2]);
+    expect(recordAt(packed, 1).value?.toString()).toBe('boom');
+  });
 });
 
 describe('a fetch with nothing to apply', () => {
@@ -157,6 +177,34 @@ describe('reconnecting', () => {
     expect(clock.failed()).toBe(1); // a new outage
     expect(clock.failingFor(9000)).toBe(3000);
   });
+
+  it('stops on the same fault three times in a row with nothing read between, and only then', () => {
+    const faults = new RepeatedFault();
+    expect([faults.failed('x is undefined', 10), faults.failed('x is undefined', 10)]).toEqual([
+      false,
+      false,
+    ]);
+    expect(faults.failed('x is undefined', 10)).toBe(true);
+    const progressing = new RepeatedFault();
+    // Messages read between the faults: retrying gets somewhere, so it goes on.
+    expect([10, 20, 30, 40].map((read) => progressing.failed('x is undefined', read))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    const interrupted = new RepeatedFault();
+    // A connection failure or another fault between starts the count again.
+    expect(['a', 'a', null, 'a', 'b', 'a', 'a'].map((text) => interrupted.failed(text, 0))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
 });
 
 describe('Kafka errors', () => {
@@ -185,6 +233,19 @@ describe('Kafka errors', () => {
       false,
     ]);
     expect(isFatal(new OtherCluster('this store holds another cluster'))).toBe(true);
+  });
+
+  it('tell a fault in the code from trouble with the connection, also from the consumer thread', () => {
+    const fault = wrapped(new TypeError("Cannot read properties of undefined (reading 'offset')"));
+    const refused = wrapped(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+    );
+    expect([
+      isProgramFault(fault),
+      isProgramFault(new SyntaxError('Cannot convert null to a BigInt')),
+    ]).toEqual([true, true]);
+    expect([isProgramFault(refused), isProgramFault(new TopicMissing('x'))]).toEqual([false, false]);
+    expect(isProgramFault(revivedError(structuredClone(plainError(fault))))).toBe(true);
   });
 
   it('are classified the same after crossing from the consumer thread', () => {

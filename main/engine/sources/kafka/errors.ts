@@ -68,6 +68,19 @@ export function classify(error: unknown): KafkaFailure {
   return 'other';
 }
 
+/**
+ * What JavaScript throws on a fault in the code (ours or a library's): a wrong type, a bad
+ * argument, text that does not parse where the code assumed it would. Network and protocol trouble
+ * arrives as kafkajs's errors or system errors, never as these.
+ */
+const FAULT_NAMES = new Set(['TypeError', 'RangeError', 'SyntaxError', 'ReferenceError']);
+
+/** A fault in the code rather than trouble with the connection (see FAULT_NAMES). */
+export function isProgramFault(error: unknown): boolean {
+  for (const e of chain(error)) if (e.name !== undefined && FAULT_NAMES.has(e.name)) return true;
+  return false;
+}
+
 /** Errors that retrying will not fix without a change of settings. */
 export function isFatal(error: unknown): boolean {
   const kind = classify(error);

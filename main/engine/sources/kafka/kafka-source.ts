@@ -15,7 +15,7 @@ import {
 } from './consumer/consumer-protocol.js';
 import { type ConsumerThread, defaultConsumer } from './consumer/consumer-thread.js';
 import { DeadLetters } from './dead-letters.js';
-import { classify, describeError, isFatal, OtherCluster, TopicMissing } from './errors.js';
+import { classify, describeError, isFatal, isProgramFault, OtherCluster, TopicMissing } from './errors.js';
 import { decodeKafkaMessage } from './message-decoder.js';
 import {
   commitsOf,
@@ -26,7 +26,7 @@ import {
   splitPartitionKey,
 } from './offsets.js';
 import { KafkaMetrics } from './operations.js';
-import { type Backoff, backoffDelay, DEFAULT_BACKOFF, OutageClock } from './reconnect.js';
+import { type Backoff, backoffDelay, DEFAULT_BACKOFF, OutageClock, RepeatedFault } from './reconnect.js';
 
 /**
  * Consumes the clickstream, predictions and (when it exists) customers topics with exactly-once
@@ -167,6 +167,7 @@ export class KafkaSource implements Source<KafkaIngestResult> {
     this.#clock = new OutageClock(Date.now());
     try {
       let failures = 0;
+      const faults = new RepeatedFault();
       while (!ctx.shouldStop()) {
         this.#report('connecting', null, failures);
         let error: unknown = null;
@@ -188,6 +189,12 @@ export class KafkaSource implements Source<KafkaIngestResult> {
             kind === 'other-cluster'
               ? `${reason}; use another --data-dir for this cluster`
               : `cannot connect securely to Kafka at ${this.target}: ${reason}; check the SSL/SASL settings`,
+          );
+        }
+        if (faults.failed(isProgramFault(error) ? reason : null, this.#messages)) {
+          this.#report('failed', reason, failures);
+          throw new Error(
+            `stopped reading Kafka at ${this.target}: the same error ${faults.limit} times in a row, with nothing read between (${reason}); this is a fault in c360, not in the connection`,
           );
         }
         const failingFor = this.#clock.failingFor(Date.now());
@@ -339,7 +346,7 @@ export class KafkaSource implements Source<KafkaIngestResult> {
         const listen = batch.listen[i] as number;
         records.push(
           listen === 0
-            ? this.#reading.decode(batch.topic, batch.partition, recordAt(batch, i))
+            ? this.#decode(batch.topic, batch.partition, recordAt(batch, i))
             : listenRecordAt(batch, i, listen - 1),
         );
       }
@@ -363,6 +370,23 @@ export class KafkaSource implements Source<KafkaIngestResult> {
     this.metrics.noteBatch(records.length);
     if (ctx.saved !== this.#committed) await this.#commit(ctx, consumer);
     return [...reached.values()].map(({ topic, partition, next }) => [topic, partition, String(next)]);
+  }
+
+  /**
+   * The reading rejects a bad message with its reason; one it throws on shows a fault of ours, not
+   * of the message. It is quarantined with the error, so one record never stops the run: thrown,
+   * it failed the attempt, and every retry fetched the same message and threw again.
+   */
+  #decode(topic: string, partition: number, message: KafkaRecordBytes): IngestRecord {
+    try {
+      return this.#reading.decode(topic, partition, message);
+    } catch (error) {
+      return {
+        origin: { topic, partition, offset: message.offset },
+        raw: message.value?.subarray(0, 1024).toString('utf8') ?? '',
+        result: { ok: false, reason: `could not be read (${describeError(error)})` },
+      };
+    }
   }
 
   /** After a checkpoint, so lag tools see what the store holds; the store stays the truth. */

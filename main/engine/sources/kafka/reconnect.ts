@@ -49,3 +49,37 @@ export class OutageClock {
     return now - this.#since;
   }
 }
+
+/**
+ * A fault in the code (see errors.ts, `isProgramFault`) that comes back the same on every attempt,
+ * with nothing read in between, will not go away by retrying: the attempt fetched the same data
+ * and failed the same way. Retried forever, such a run looked like a slow connection and never
+ * ended; after `limit` in a row the source stops and says so. A fault that comes once (a library's
+ * hiccup on a dropped connection) is retried like any failure, and any progress starts the count
+ * again.
+ */
+export class RepeatedFault {
+  #text: string | null = null;
+  #progress = -1;
+  #count = 0;
+
+  constructor(readonly limit = 3) {}
+
+  /**
+   * An attempt failed. `text`: the fault's words, or null when the failure was not a fault;
+   * `progress`: how many messages the source has read so far. True once the same fault has come
+   * `limit` times in a row with no progress between.
+   */
+  failed(text: string | null, progress: number): boolean {
+    if (text === null) {
+      this.#text = null;
+      this.#count = 0;
+      return false;
+    }
+    const again = text === this.#text && progress === this.#progress;
+    this.#count = again ? this.#count + 1 : 1;
+    this.#text = text;
+    this.#progress = progress;
+    return this.#count >= this.limit;
+  }
+}

@@ -189,7 +189,14 @@ export function packBatch(
   let read = 0;
   let size = 0;
   messages.forEach((m, i) => {
-    const event = readListen?.(m.value) ?? null;
+    let event: ListenEvent | null = null;
+    try {
+      event = readListen?.(m.value) ?? null;
+    } catch {
+      // A fault in the reader, not a bad message (those come back null): the message is left to
+      // the source's thread, which quarantines it with the error. Thrown here, it failed the whole
+      // fetch, and every retry fetched it again.
+    }
     if (event) {
       listen[i] = ++read;
       listenTexts.push(event.customerId, event.trackId, event.at.text, event.eventId, event.zip);
