@@ -195,6 +195,7 @@ export class KafkaSource implements Source<KafkaIngestResult> {
           this.#report('failed', reason, failures);
           throw new Error(
             `stopped reading Kafka at ${this.target}: the same error ${faults.limit} times in a row, with nothing read between (${reason}); this is a fault in c360, not in the connection`,
+            { cause: error }, // its stack, for the report
           );
         }
         const failingFor = this.#clock.failingFor(Date.now());
