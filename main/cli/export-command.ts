@@ -23,8 +23,10 @@ export async function runExport(flags: ExportFlags): Promise<void> {
       `cannot write to ${flags.out} (${(error as NodeJS.ErrnoException).code}); choose another --out`,
     );
   }
-  const { state, notice } = await ProfileStore.open(flags.dataDir);
-  if (notice) throw new UserError(notice);
+  // Read-only, and without the store's lock: the last checkpoint, also of a store that `serve` or
+  // `ingest` is writing now (whole writes are renamed into place, appended ones count only once
+  // closed). A damaged store is reported, not moved aside: it is its writer's to judge.
+  const { state } = await ProfileStore.open(flags.dataDir, undefined, { readOnly: true });
   const profiles = [...state.profiles.values()];
   const live = join(flags.out, 'live_table.csv');
   const agg = join(flags.out, 'agg_table.csv');

@@ -5,6 +5,7 @@ import { type CheckpointPolicy, DEFAULT_CHECKPOINT_POLICY, IngestSession } from 
 import { QUARANTINE_FILE, writeQuarantineFile } from './ingest/quarantine-file.js';
 import type { Source, SourceContext } from './sources/source.js';
 import { ProfileStore } from './store/profile-store.js';
+import { StoreLock } from './store/store-lock.js';
 import { TimelineStore } from './timeline/timeline-store.js';
 
 /**
@@ -42,6 +43,8 @@ export class Engine {
   readonly timeline: TimelineStore;
   /** Set when a damaged store was moved aside on opening: what happened and where the old file is. */
   readonly notice: string | null;
+  /** This process's hold on the store folder, let go by `close`. */
+  readonly #lock: StoreLock;
   #quarantineWritten = -1;
   #savedAtWrite: unknown = null;
 
@@ -49,30 +52,43 @@ export class Engine {
     store: ProfileStore,
     session: IngestSession,
     timeline: TimelineStore,
+    lock: StoreLock,
     notice: string | null,
   ) {
     this.store = store;
     this.session = session;
     this.timeline = timeline;
+    this.#lock = lock;
     this.notice = notice;
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
-    const { store, state, notice, readMs } = await ProfileStore.open(options.storeDir, options.riskThreshold);
-    // Opened after the store: it keeps only what the store's last checkpoint holds.
-    const { timeline, notice: timelineNotice } = await TimelineStore.open(
-      options.storeDir,
-      state.storeId,
-      state.timelineBatch,
-    );
-    const session = new IngestSession(
-      store,
-      state,
-      { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint },
-      options.writeTimeline === false ? null : timeline,
-      readMs,
-    );
-    return new Engine(store, session, timeline, [notice, timelineNotice].filter(Boolean).join(' ') || null);
+    // Before anything is read: a store another process writes is neither read nor moved aside.
+    const lock = await StoreLock.take(options.storeDir);
+    try {
+      const { store, state, notice, readMs } = await ProfileStore.open(
+        options.storeDir,
+        options.riskThreshold,
+      );
+      // Opened after the store: it keeps only what the store's last checkpoint holds.
+      const { timeline, notice: timelineNotice } = await TimelineStore.open(
+        options.storeDir,
+        state.storeId,
+        state.timelineBatch,
+      );
+      const session = new IngestSession(
+        store,
+        state,
+        { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint },
+        options.writeTimeline === false ? null : timeline,
+        readMs,
+      );
+      const notices = [notice, timelineNotice].filter(Boolean).join(' ') || null;
+      return new Engine(store, session, timeline, lock, notices);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
   }
 
   get state(): EngineState {
@@ -160,7 +176,11 @@ export class Engine {
       if (this.session.unsaved || (whole && this.store.hasChanges)) await this.session.checkpoint({ whole });
       await this.#afterCheckpoint(true);
     } finally {
-      await this.timeline.close();
+      try {
+        await this.timeline.close();
+      } finally {
+        await this.#lock.release();
+      }
     }
   }
 

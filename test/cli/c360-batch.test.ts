@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_FILES } from '../../main/engine/demo/demo-files.js';
+import { LOCK_FILE } from '../../main/engine/store/store-lock.js';
 import { describe as describeValues, expectedFromDemoFiles } from '../support/expected-profiles.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -178,6 +179,8 @@ describe('re-ingesting', () => {
     }
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
+    // The killed run's lock is left behind; the next run sees its process is gone and goes on.
+    expect(JSON.parse(await readFile(join(data, LOCK_FILE), 'utf8')).pid).toBe(child.pid);
     const partial = JSON.parse(await readFile(storePath, 'utf8'));
     const progress = Object.values(partial.sources.files)[0] as { records: number; complete: boolean };
     expect(progress.complete).toBe(false);
@@ -190,6 +193,50 @@ describe('re-ingesting', () => {
     const total = (await readCsv(join(out, 'live_table.csv'))).reduce((n, r) => n + Number(r.listens), 0);
     const lines = (await readFile(tracks, 'utf8')).split('\n').filter(Boolean).length;
     expect(total).toBe(lines);
+  });
+});
+
+describe('one store, two processes', () => {
+  it('refuses a second writer, naming the first, while export reads the last checkpoint', async () => {
+    const big = join(work, 'big-shared');
+    await runCli(['demo-data', '--out', big, '--customers', '2000', '--events', '400000', '--seed', '5']);
+    const data = join(work, 'store-shared');
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../support/run-cli.js');
+    const first = spawn(
+      process.execPath,
+      [CLI, 'ingest', join(big, 'tracks.csv'), '--data-dir', data, '--checkpoint-every', '20000'],
+      { stdio: 'ignore' },
+    );
+    const firstDone = new Promise<number | null>((r) => first.on('close', (code) => r(code)));
+    for (let i = 0; i < 1200 && !existsSync(join(data, 'store.json')); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    const second = await runCli(['ingest', join(demo, DEMO_FILES.customers), '--data-dir', data]);
+    // Before, both wrote store.json, each renaming its checkpoint over the other's.
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`is in use by another c360 (process ${first.pid}, since `);
+    const out = join(work, 'out-shared');
+    const exported = await runCli(['export', '--out', out, '--data-dir', data]);
+    expect(exported.code).toBe(0);
+    expect((await readCsv(join(out, 'live_table.csv'))).length).toBeGreaterThan(0);
+    expect(await firstDone).toBe(0);
+    expect(existsSync(join(data, LOCK_FILE))).toBe(false);
+    const after = await runCli(['ingest', join(demo, DEMO_FILES.customers), '--data-dir', data]);
+    expect(after.code).toBe(0);
+  });
+
+  it('export leaves a damaged store where it is, for its owner to judge', async () => {
+    const data = join(work, 'store-damaged');
+    expect((await runCli(['ingest', ...files(), '--data-dir', data])).code).toBe(0);
+    const path = join(data, 'store.json');
+    const text = await readFile(path, 'utf8');
+    const damaged = text.replace('"listens":', '"listens":"x');
+    await writeFile(path, damaged);
+    const exported = await runCli(['export', '--out', join(work, 'out-damaged'), '--data-dir', data]);
+    expect(exported.code).toBe(1);
+    expect(exported.stderr).toMatch(/could not be read \(.+\); nothing was changed/);
+    expect(await readdir(data)).not.toContainEqual(expect.stringMatching(/damaged/));
+    expect(await readFile(path, 'utf8')).toBe(damaged);
   });
 });
 

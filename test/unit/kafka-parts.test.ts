@@ -122,7 +122,15 @@ describe('a batch from the consumer thread', () => {
       if (value?.toString() === 'boom')
         throw new TypeError("Cannot read properties of undefined (reading 'at')");
       return plainListen(
-        Buffer.from(JSON.stringify({ type: 'listen', customerId: '1', trackId: '2', ts: '2026-03-04 05:06:07', mobile: true })),
+        Buffer.from(
+          JSON.stringify({
+            type: 'listen',
+            customerId: '1',
+            trackId: '2',
+            ts: '2026-03-04 05:06:07',
+            mobile: true,
+          }),
+        ),
       );
     };
     const packed = packBatch('clicks', 0, '3', '2', messages, reader);

@@ -225,8 +225,16 @@ export class ProfileStore {
     this.#db = new Low<StoreImage | null>(new StoreFileAdapter(this.path), null);
   }
 
-  /** `riskThreshold`: what the totals count as at risk (else the last checkpoint's, else the default). */
-  static async open(dataDir: string, riskThreshold?: number): Promise<OpenedStore> {
+  /**
+   * `riskThreshold`: what the totals count as at risk (else the last checkpoint's, else the default).
+   * `readOnly`: for a reader beside the store's writer (`c360 export`), which may be writing it
+   * right now: damage is thrown, and the files stay where they are for their owner to judge.
+   */
+  static async open(
+    dataDir: string,
+    riskThreshold?: number,
+    { readOnly = false } = {},
+  ): Promise<OpenedStore> {
     try {
       await mkdir(dataDir, { recursive: true });
     } catch (error) {
@@ -244,6 +252,8 @@ export class ProfileStore {
       if (!(error instanceof StoreDamage) && !(error instanceof SyntaxError)) throw error;
       problem = error.message;
     }
+    if (readOnly)
+      throw new UserError(`the store ${store.path} could not be read (${problem}); nothing was changed`);
     // Never overwritten, never half-trusted: the file goes aside whole, and a new store starts.
     // Its changes go with it: they mean nothing without it.
     const time = new Date().toISOString().replace(/[:.]/g, '-');
