@@ -20,7 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../main/engine/engine.js';
 import { type EngineState, emptyEngineState } from '../../main/engine/engine-state.js';
 import { type IngestRecord, IngestSession } from '../../main/engine/ingest/ingest-session.js';
-import { quarantineRecord } from '../../main/engine/ingest/quarantine.js';
+import { type QuarantineState, quarantineRecord } from '../../main/engine/ingest/quarantine.js';
 import { applyEvent, type ProfileMap } from '../../main/engine/profile/profile-aggregator.js';
 import { type CheckpointStats, ProfileStore } from '../../main/engine/store/profile-store.js';
 import { encodeProfile } from '../../main/engine/store/store-codec.js';
@@ -31,6 +31,10 @@ import { click, event, listen, prediction } from '../support/events.js';
  * Checkpoints of what changed (store.changes beside store.json): what a reopened store holds must
  * be what the session held at its last checkpoint, whichever way each checkpoint was written.
  */
+
+/** A quarantine as comparable data: when each record was quarantined differs between two sessions. */
+const withoutTimes = (q: QuarantineState | undefined) =>
+  q && { ...q, byReason: { ...q.byReason }, recent: q.recent.map(({ at: _, ...r }) => r) };
 
 /** A store that keeps nothing: for a session that only holds its state in memory. */
 const memoryOnly = {
@@ -333,7 +337,78 @@ describe('checkpoints of what changed', () => {
     },
   );
 
-  it('write whole when the header every entry repeats (the quarantine) would pass half the store', async () => {
+  it('hold only the records quarantined since the checkpoint before, and a reopened store has them all', async () => {
+    const { dir, session, written } = await populatedStore();
+    const bad = (from: number, n: number) =>
+      Array.from(
+        { length: n },
+        (_, i): IngestRecord => ({
+          origin: { file: 'f.jsonl', line: from + i },
+          raw: `{"oops":${from + i}`,
+          result: { ok: false, reason: 'not JSON' },
+        }),
+      );
+    session.apply([...bad(1, 40), decoded(listen('c1', '2026-03-03 21:00:00'))], () => {});
+    await session.checkpoint();
+    session.apply([...bad(41, 25), decoded(listen('c2', '2026-03-03 21:00:00'))], () => {});
+    await session.checkpoint();
+    session.apply([decoded(listen('c3', '2026-03-03 21:00:00'))], () => {}); // none quarantined
+    await session.checkpoint();
+    expect(written.slice(1).map((w) => w.changesOnly)).toEqual([true, true, true]);
+    const closes = (await readFile(join(dir, 'store.changes'), 'utf8'))
+      .split('\n')
+      .filter((l) => l.startsWith('{"base":'))
+      .map((l) => JSON.parse(l).checkpoint.quarantine);
+    // Before, every entry repeated every recent record: 40, 65, 65.
+    expect(closes.map((q) => [q.since, q.total, q.recent.length])).toEqual([
+      [0, 40, 40],
+      [40, 65, 25],
+      [65, 65, 0],
+    ]);
+
+    const reopened = await ProfileStore.open(dir);
+    expect(reopened.notice).toBeNull();
+    expect(reopened.state.quarantine).toEqual(session.state.quarantine);
+    expect(reopened.state.quarantine.recent.map((r) => r.origin)).toEqual(
+      Array.from({ length: 65 }, (_, i) => ({ file: 'f.jsonl', line: i + 1 })),
+    );
+    expect((await ProfileStore.glance(dir))?.quarantine.total).toBe(65);
+
+    // A checkpoint that does not follow on from the one before it is damage, not a shorter list.
+    const changes = join(dir, 'store.changes');
+    await writeFile(changes, (await readFile(changes, 'utf8')).replace('"since":40', '"since":39'));
+    expect((await ProfileStore.open(dir)).notice).toMatch(
+      /adds to a quarantine of 39 records; the one before holds 40/,
+    );
+  });
+
+  it('keep exactly the last records the session kept once the quarantine passes 10,000', async () => {
+    const dir = await tempDir();
+    const { session, written } = await sessionIn(dir);
+    session.apply(
+      Array.from({ length: 20_000 }, (_, i) =>
+        decoded(listen(`c${i}`, '2026-03-02 07:10:00', { trackId: `t${i}` })),
+      ),
+      () => {},
+    );
+    await session.checkpoint();
+    // 10,900, then 300 more: the session drops the oldest once it holds over 11,000.
+    for (const [from, n] of [
+      [0, 10_900],
+      [10_900, 300],
+    ] as const) {
+      for (let i = from; i < from + n; i++)
+        quarantineRecord(session.state.quarantine, { file: 'f.csv', line: i }, 'bad JSON', `${i}`);
+      session.apply([decoded(listen('c1', '2026-03-03 21:00:00'))], () => {});
+      await session.checkpoint();
+    }
+    expect(written.map((w) => w.changesOnly)).toEqual([false, true, true]);
+    expect(session.state.quarantine.recent).toHaveLength(10_000);
+    const reopened = await ProfileStore.open(dir);
+    expect(reopened.state.quarantine).toEqual(session.state.quarantine);
+  });
+
+  it('write whole when the records quarantined since the last checkpoint would pass half the store', async () => {
     const { dir, session, written } = await populatedStore();
     for (let i = 0; i < 400; i++)
       quarantineRecord(session.state.quarantine, { file: 'f.csv', line: i }, 'bad JSON', 'x'.repeat(200));
@@ -372,8 +447,14 @@ describe('checkpoints of what changed', () => {
   const time = fc
     .record({ day: fc.integer({ min: 1, max: 28 }), hour: fc.integer({ min: 0, max: 23 }) })
     .map(({ day, hour }) => `2026-02-${String(day).padStart(2, '0')} ${String(hour).padStart(2, '0')}:30:00`);
-  /** Events, and now and then a customer removed (a tombstone from a profiles topic). */
-  const anyRecord: fc.Arbitrary<C360Event | string> = fc.oneof(
+  /** A record that could not be read, by where it was. */
+  const unreadable = (line: number): IngestRecord => ({
+    origin: { file: 'f.jsonl', line },
+    raw: `{${line}`,
+    result: { ok: false, reason: 'not JSON' },
+  });
+  /** Events, now and then a customer removed (a tombstone from a profiles topic) or a record quarantined. */
+  const anyRecord: fc.Arbitrary<C360Event | string | number> = fc.oneof(
     {
       weight: 6,
       arbitrary: fc
@@ -397,6 +478,7 @@ describe('checkpoints of what changed', () => {
         .map((r) => event({ type: 'customer', customerId: r.id, Note: r.note })),
     },
     { weight: 1, arbitrary: ids },
+    { weight: 1, arbitrary: fc.nat() },
   );
 
   it('give, for any split of a stream into batches and checkpoints, reopened, the profiles of the batches its position names', async () => {
@@ -413,7 +495,11 @@ describe('checkpoints of what changed', () => {
           let from = 0;
           for (const end of [...bounds, records.length]) {
             batches.push(
-              records.slice(from, end).map((r) => (typeof r === 'string' ? removal(r) : decoded(r))),
+              records
+                .slice(from, end)
+                .map((r) =>
+                  typeof r === 'string' ? removal(r) : typeof r === 'number' ? unreadable(r) : decoded(r),
+                ),
             );
             from = end;
           }
@@ -421,13 +507,15 @@ describe('checkpoints of what changed', () => {
           // the store must hold after k batches, the position its checkpoint names.
           const inMemory = new IngestSession(memoryOnly, emptyEngineState());
           const after = [plain(inMemory.state.profiles)];
+          const quarantined = [structuredClone(inMemory.state.quarantine)];
           for (const batch of batches) {
             inMemory.apply(batch, () => {});
             after.push(plain(inMemory.state.profiles));
+            quarantined.push(structuredClone(inMemory.state.quarantine));
           }
-          if (!records.some((r) => typeof r === 'string')) {
+          if (!records.some((r) => typeof r !== 'object')) {
             const oneByOne: ProfileMap = new Map();
-            for (const r of records) if (typeof r !== 'string') applyEvent(oneByOne, r);
+            for (const r of records) if (typeof r === 'object') applyEvent(oneByOne, r);
             expect(after.at(-1)).toEqual(plain(oneByOne));
           }
           const position = (state: EngineState) => Number(state.sources.kafka['t:0'] ?? 0);
@@ -452,6 +540,7 @@ describe('checkpoints of what changed', () => {
             open = await sessionIn(dir, written);
             i = position(open.session.state);
             expect(plain(open.session.state.profiles)).toEqual(after[i]);
+            expect(withoutTimes(open.session.state.quarantine)).toEqual(withoutTimes(quarantined[i]));
           }
           await open.session.checkpoint();
           for (const w of written) kinds[w.changesOnly ? 'append' : 'whole'] += 1;
@@ -459,6 +548,7 @@ describe('checkpoints of what changed', () => {
           expect(reopened.notice).toBeNull();
           expect(position(reopened.state)).toBe(batches.length);
           expect(plain(reopened.state.profiles)).toEqual(after.at(-1));
+          expect(withoutTimes(reopened.state.quarantine)).toEqual(withoutTimes(quarantined.at(-1)));
           expect(reopened.state.totals.atRisk).toBe(inMemory.state.totals.atRisk);
         },
       ),

@@ -361,14 +361,16 @@ export class IngestSession {
 
   #start(lent: LentLines[] | null, whole = false): Promise<CheckpointStats> {
     const t = performance.now();
-    const header = StoreSnapshot.headerOf(this.state, lent);
+    const mayAppend = !lent && !whole && !this.#wholeNext;
+    const since = mayAppend ? this.store.quarantineTotal : null;
+    let header = StoreSnapshot.headerOf(this.state, lent, since);
     const changed =
-      lent ||
-      whole ||
-      this.#wholeNext ||
-      !this.store.appendable(this.#changed.size, this.state.profiles.size, Buffer.byteLength(header))
-        ? null
-        : this.#changed;
+      mayAppend &&
+      this.store.appendable(this.#changed.size, this.state.profiles.size, Buffer.byteLength(header))
+        ? this.#changed
+        : null;
+    // A whole write holds the quarantine whole.
+    if (changed === null && since !== null) header = StoreSnapshot.headerOf(this.state, lent);
     // From this instant on, changes are the next checkpoint's.
     const wasChanged = this.#changed;
     this.#changed = new Set();

@@ -120,6 +120,9 @@ const headerShape = z.object({
     .optional(),
   quarantine: z.object({
     total: z.number().int().nonnegative(),
+    /** In an appended checkpoint: the last checkpoint's total, and how many recent records to keep. */
+    since: z.number().int().nonnegative().optional(),
+    kept: z.number().int().nonnegative().optional(),
     byReason: z.record(z.string(), z.number().int().nonnegative()),
     recent: z.array(
       z.object({
@@ -218,6 +221,8 @@ export class ProfileStore {
   #changesBytes = 0;
   /** Whether store.changes may exist (even stale, or only a write cut short): a whole write deletes it. */
   #changesOnDisk = false;
+  /** The quarantine's total in the checkpoint on disk, whole or appended; null when not known. */
+  #quarantineTotal: number | null = null;
 
   private constructor(readonly dataDir: string) {
     this.path = join(dataDir, STORE_FILE);
@@ -307,8 +312,13 @@ export class ProfileStore {
       if (changes > 0 && header.data.generation !== undefined) {
         const close = await lastClose(join(dataDir, JOURNAL_FILE), GLANCE_LIMIT);
         if (close === null) return null;
-        if (close.base === header.data.generation) header = headerShape.safeParse(close.checkpoint);
+        const whole = header.data;
+        if (close.base === whole.generation) header = headerShape.safeParse(close.checkpoint);
         if (!header.success) return null;
+        // Its recent quarantined records are those since the checkpoint before: shown after the
+        // whole write's, those of the checkpoints between come with the full read.
+        const q = header.data.quarantine;
+        if (q.since !== undefined) q.recent = [...whole.quarantine.recent, ...q.recent].slice(-(q.kept ?? 0));
       }
       if (!header.data.summary) return null;
       return { summary: header.data.summary, ...windowsAndQuarantine(header.data) };
@@ -335,6 +345,8 @@ export class ProfileStore {
     this.#db.data = null;
     if (image === null) throw new StoreDamage('the file holds only blank lines');
     let header = checkedHeader(JSON.parse(image.header));
+    if (header.quarantine.since !== undefined)
+      throw new StoreDamage("the quarantine in store.json's first line builds on a checkpoint before it");
     const profiles = new Map<string, Profile>();
     // Counted with the threshold the last checkpoint used (the settings' threshold, in `serve`).
     const totals = new ProfileTotals(riskThreshold ?? header.summary?.threshold);
@@ -355,6 +367,7 @@ export class ProfileStore {
     this.#changesOnDisk = changes !== null;
     // Changes apply only to the whole write they name (an older program's store names none).
     if (this.#generation !== null) header = await this.#readChanges(header, profiles, totals);
+    this.#quarantineTotal = header.quarantine.total;
     if (riskThreshold === undefined && header.summary && header.summary.threshold !== totals.threshold)
       totals.recount(profiles.values(), header.summary.threshold);
     const { storeId, origin, sources, timelineBatch } = header;
@@ -378,7 +391,8 @@ export class ProfileStore {
     profiles: Map<string, Profile>,
     totals: ProfileTotals,
   ): Promise<z.infer<typeof headerShape>> {
-    let last: unknown = null;
+    let last: z.infer<typeof headerShape> | null = null;
+    let { total, recent } = whole.quarantine;
     let staged = new Map<string, Profile>();
     // Damage in lines no closing line follows is not the store's: they are a write cut short.
     let damage: Error | null = null;
@@ -422,11 +436,21 @@ export class ProfileStore {
         profiles.delete(id);
       }
       staged = new Map();
-      last = close.checkpoint;
+      last = checkedHeader(close.checkpoint);
+      const q = last.quarantine;
+      if (q.since === undefined) recent = q.recent;
+      else if (q.since !== total || q.kept === undefined || q.recent.length > q.kept)
+        throw new StoreDamage(
+          `a checkpoint in store.changes adds to a quarantine of ${q.since} records; the one before holds ${total}`,
+        );
+      else recent = [...recent, ...q.recent].slice(-q.kept);
+      total = q.total;
       this.#changesBytes = end;
     }
     // Profiles after the last closing line were a checkpoint cut short: never counted.
-    return last === null ? whole : checkedHeader(last);
+    if (last === null) return whole;
+    const { since: _, kept: __, ...counts } = last.quarantine;
+    return { ...last, quarantine: { ...counts, recent } };
   }
 
   /**
@@ -439,6 +463,14 @@ export class ProfileStore {
     // Every entry repeats the header (the quarantine's recent records make it up to megabytes).
     const estimate = headerBytes + (changed * this.#wholeBytes) / this.#wholeProfiles;
     return this.#changesBytes + estimate <= this.#wholeBytes * CHANGES_SHARE;
+  }
+
+  /**
+   * The quarantine's total in the last checkpoint, for the next to append only the records
+   * quarantined since; null when the next must write it whole (no whole write to build on).
+   */
+  get quarantineTotal(): number | null {
+    return this.#generation === null ? null : this.#quarantineTotal;
   }
 
   /** True when store.changes is (or may be) beside store.json: a whole write leaves one file. */
@@ -468,8 +500,10 @@ export class ProfileStore {
         // Whatever it left is cut off by the next append; but if the file was cut short by
         // something else, no append can be trusted: the next checkpoint writes the store whole.
         this.#generation = null;
+        this.#quarantineTotal = null;
         throw error;
       }
+      this.#quarantineTotal = snapshot.quarantineTotal;
       return stats(true);
     }
     const generation = newGeneration();
@@ -484,6 +518,7 @@ export class ProfileStore {
     this.#changesBytes = 0;
     this.#wholeBytes = (await stat(this.path)).size;
     this.#wholeProfiles = snapshot.profileCount;
+    this.#quarantineTotal = snapshot.quarantineTotal;
     await rm(this.changesPath, { force: true });
     this.#changesOnDisk = false;
     return stats(false);

@@ -63,7 +63,7 @@ export interface StoreData {
   savedAt: string;
   profiles: StoredProfile[];
   sources: SourceProgress;
-  quarantine: QuarantineState;
+  quarantine: QuarantineState | QuarantineSince;
   /** Absent in stores written before windows were kept. */
   windows?: SavedWindows;
   /** The last batch this checkpoint holds (the timeline keeps what batches up to it wrote). */
@@ -371,8 +371,35 @@ function crm(v: unknown, bad: Bad): Dict<CrmValue> | null {
 /** Everything in the store but the profiles. */
 export type StoreHeader = Omit<StoreData, 'profiles'>;
 
-/** `withSummary`: false while the state's own profiles (and so its totals) are not current. */
-export function storeHeader(state: EngineState, withSummary = true): StoreHeader {
+/**
+ * The quarantine as an appended checkpoint holds it (store-journal.ts): its counts, and of its
+ * recent records only those quarantined after the `since`-th (the last checkpoint's total). The
+ * recent records are the last 10,000 (up to megabytes); repeated in every appended checkpoint, they
+ * made one that changed a few profiles cost as much as a whole write of a small store. A reader
+ * puts the recent list back from the checkpoint before: its records, then these, the last `kept`.
+ */
+export interface QuarantineSince extends QuarantineState {
+  since: number;
+  kept: number;
+}
+
+function quarantineSince(q: QuarantineState, since: number): QuarantineSince | QuarantineState {
+  if (q.total < since) return q; // not after that checkpoint: whole
+  const added = Math.min(q.total - since, q.recent.length);
+  const recent = added === 0 ? [] : q.recent.slice(-added);
+  return { total: q.total, byReason: q.byReason, recent, since, kept: q.recent.length };
+}
+
+/**
+ * `withSummary`: false while the state's own profiles (and so its totals) are not current.
+ * `quarantineSince`: for an appended checkpoint, the quarantine's total at the last checkpoint
+ * (see QuarantineSince); null writes it whole.
+ */
+export function storeHeader(
+  state: EngineState,
+  withSummary = true,
+  quarantineSinceTotal: number | null = null,
+): StoreHeader {
   return {
     format: STORE_FORMAT,
     version: STORE_VERSION,
@@ -380,7 +407,10 @@ export function storeHeader(state: EngineState, withSummary = true): StoreHeader
     origin: state.origin,
     savedAt: new Date().toISOString(),
     sources: state.sources,
-    quarantine: state.quarantine,
+    quarantine:
+      quarantineSinceTotal === null
+        ? state.quarantine
+        : quarantineSince(state.quarantine, quarantineSinceTotal),
     windows: state.windows.toJSON(),
     timelineBatch: state.timelineBatch,
     ...(withSummary ? { summary: state.totals.summary(state.profiles.size) } : {}),

@@ -34,6 +34,8 @@ export class StoreSnapshot {
   readonly removed: readonly string[] | null;
   /** The last batch at the instant: the timeline must hold everything up to it before this is saved. */
   readonly timelineBatch: number;
+  /** The quarantine's total at the instant: what the next appended checkpoint's counts start from. */
+  readonly quarantineTotal: number;
   #order: Profile[] = [];
   #next = 0;
   readonly #encoded = new Set<Profile>();
@@ -60,6 +62,7 @@ export class StoreSnapshot {
     this.header = header;
     this.sources = structuredClone(state.sources);
     this.timelineBatch = state.timelineBatch;
+    this.quarantineTotal = state.quarantine.total;
     if (lent) {
       this.removed = null;
     } else if (changed) {
@@ -78,9 +81,17 @@ export class StoreSnapshot {
     this.profileCount = lent ? lent.reduce((n, part) => n + part.profiles, 0) : this.#order.length;
   }
 
-  /** The header of a snapshot taken now: made first when its size decides how to write it. */
-  static headerOf(state: EngineState, lent: readonly LentLines[] | null = null): string {
-    return JSON.stringify(storeHeader(state, lent === null));
+  /**
+   * The header of a snapshot taken now: made first when its size decides how to write it.
+   * `quarantineSince`: for a checkpoint that may be appended, the quarantine's total at the last
+   * one, so it holds only the records quarantined since (see storeHeader).
+   */
+  static headerOf(
+    state: EngineState,
+    lent: readonly LentLines[] | null = null,
+    quarantineSince: number | null = null,
+  ): string {
+    return JSON.stringify(storeHeader(state, lent === null, quarantineSince));
   }
 
   /** The longest slice: how long encoding held the event loop in one go. */
