@@ -15,6 +15,9 @@ import { readLineChunks } from './store-file.js';
  *   {"id":"c7",…}
  *   {"base":"9f…","profiles":2,"removed":["c3"],"checkpoint":{…the header, as store.json's first line…}}
  *
+ * The header in a closing line holds of the quarantine's recent records only those quarantined
+ * since the entry before (store-codec.ts, QuarantineSince); the reader puts the list back.
+ *
  * An entry counts once its closing line is whole on disk, so a crash while appending leaves the
  * previous checkpoint as it was: the lines after the last closing line are ignored, and cut off
  * before the next append. `base` names the whole write the entries build on: a crash between
