@@ -770,10 +770,25 @@ export class EngineService implements EngineApi {
         const storeDir = storeDirOf(this.#options.dataDir, id);
         const existed = existsSync(join(storeDir, STORE_FILE));
         await this.#closeRunning();
+        let storeNotice: string | null;
+        try {
+          storeNotice = await this.#open(connection);
+        } catch (error) {
+          // Refused (its store in use by another c360, its folder unusable): back to the one
+          // read before, rather than nothing running.
+          const back =
+            current &&
+            (await this.#open(current.connection).then(
+              () => true,
+              () => false,
+            ));
+          // Nothing reads now: calls say so rather than reach the closed engine.
+          if (!back) this.#run = null;
+          throw error;
+        }
         await this.#settingsFile().update((s) => {
           s.active = id;
         });
-        const storeNotice = await this.#open(connection);
         const customers = this.#profiles().size;
         return [
           `Now reading ${connection.name}.`,

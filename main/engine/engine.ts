@@ -45,6 +45,7 @@ export class Engine {
   readonly notice: string | null;
   /** This process's hold on the store folder, let go by `close`. */
   readonly #lock: StoreLock;
+  #closed = false;
   #quarantineWritten = -1;
   #savedAtWrite: unknown = null;
 
@@ -70,6 +71,12 @@ export class Engine {
         options.storeDir,
         options.riskThreshold,
       );
+      store.mayWrite = () => {
+        if (lock.lost)
+          throw new Error(
+            `another process took the store in ${options.storeDir} (its lock was not this one's any more); this one stops writing it`,
+          );
+      };
       // Opened after the store: it keeps only what the store's last checkpoint holds.
       const { timeline, notice: timelineNotice } = await TimelineStore.open(
         options.storeDir,
@@ -172,6 +179,9 @@ export class Engine {
    * append what changed: quitting with a million customers took a whole write of 12–20 s.
    */
   async close({ whole = false } = {}): Promise<void> {
+    // Once: a second close would write the quarantine file into a folder no longer held.
+    if (this.#closed) return;
+    this.#closed = true;
     try {
       if (this.session.unsaved || (whole && this.store.hasChanges)) await this.session.checkpoint({ whole });
       await this.#afterCheckpoint(true);

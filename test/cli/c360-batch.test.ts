@@ -198,27 +198,25 @@ describe('re-ingesting', () => {
 
 describe('one store, two processes', () => {
   it('refuses a second writer, naming the first, while export reads the last checkpoint', async () => {
-    const big = join(work, 'big-shared');
-    await runCli(['demo-data', '--out', big, '--customers', '2000', '--events', '400000', '--seed', '5']);
     const data = join(work, 'store-shared');
     const { spawn } = await import('node:child_process');
     const { CLI } = await import('../support/run-cli.js');
-    const first = spawn(
-      process.execPath,
-      [CLI, 'ingest', join(big, 'tracks.csv'), '--data-dir', data, '--checkpoint-every', '20000'],
-      { stdio: 'ignore' },
-    );
+    // The live demo, until Ctrl+C: it holds the store for as long as the test needs.
+    const first = spawn(process.execPath, [CLI, 'ingest', '--demo', '--rate', '200', '--data-dir', data], {
+      stdio: 'ignore',
+    });
     const firstDone = new Promise<number | null>((r) => first.on('close', (code) => r(code)));
-    for (let i = 0; i < 1200 && !existsSync(join(data, 'store.json')); i++)
+    for (let i = 0; i < 2400 && !existsSync(join(data, 'store.json')); i++)
       await new Promise((r) => setTimeout(r, 25));
     const second = await runCli(['ingest', join(demo, DEMO_FILES.customers), '--data-dir', data]);
     // Before, both wrote store.json, each renaming its checkpoint over the other's.
-    expect(second.code).toBe(1);
     expect(second.stderr).toContain(`is in use by another c360 (process ${first.pid}, since `);
+    expect(second.code).toBe(1);
     const out = join(work, 'out-shared');
     const exported = await runCli(['export', '--out', out, '--data-dir', data]);
     expect(exported.code).toBe(0);
     expect((await readCsv(join(out, 'live_table.csv'))).length).toBeGreaterThan(0);
+    first.kill('SIGINT');
     expect(await firstDone).toBe(0);
     expect(existsSync(join(data, LOCK_FILE))).toBe(false);
     const after = await runCli(['ingest', join(demo, DEMO_FILES.customers), '--data-dir', data]);

@@ -104,10 +104,11 @@ describe('a fault in the reading', () => {
     const [bad] = engine.state.quarantine.recent;
     expect(bad?.origin).toEqual({ topic: t.predictions, partition: 0, offset: offsets[1] });
     expect(bad?.reason).toMatch(/could not be read \(Cannot read properties of undefined/);
+    expect(bad?.raw).toBe(risk(2, 0.9)); // whole, as a dead-letter topic gets it
     await engine.close();
   });
 
-  it('that comes back the same on every attempt stops the source with the error, not a retry without end', async () => {
+  it('that comes back the same on every attempt stops a run with an end, and shows "failed" in one that follows', async () => {
     const t = uniqueTopics('fault-run');
     await createTopics(kafka.brokers, [t.clickstream, t.predictions], 1);
     const settings = settingsFor(t);
@@ -120,12 +121,12 @@ describe('a fault in the reading', () => {
         throw new RangeError('Invalid array length');
       },
     };
+    const backoff = { initialMs: 100, maxMs: 200 };
     const engine = await Engine.open({ storeDir: await mkdtemp(join(tmpdir(), 'c360-kafka-fault-')) });
     const statuses: SourceStatus[] = [];
-    const run = engine.run(
-      new KafkaSource(settings, { follow: true, backoff: { initialMs: 100, maxMs: 200 } }, reading),
-      { onStatus: (s) => statuses.push(s) },
-    );
+    const run = engine.run(new KafkaSource(settings, { follow: false, backoff }, reading), {
+      onStatus: (s) => statuses.push(s),
+    });
     const outcome = await Promise.race([
       run.then(
         () => 'ended without an error',
@@ -138,6 +139,59 @@ describe('a fault in the reading', () => {
     );
     expect(attempts).toBe(3);
     expect(statuses.at(-1)).toMatchObject({ state: 'failed', detail: 'Invalid array length' });
+
+    // Following the stream (the app, a booth): it keeps trying, and says "failed" with the fault.
+    attempts = 0;
+    statuses.length = 0;
+    let stopping = false;
+    const following = engine.run(new KafkaSource(settings, { follow: true, backoff }, reading), {
+      onStatus: (s) => statuses.push(s),
+      shouldStop: () => stopping,
+    });
+    for (let i = 0; i < 300 && attempts < 6; i++) await sleep(100);
+    stopping = true;
+    await following;
+    expect(attempts).toBeGreaterThanOrEqual(6);
+    const states = statuses.filter((s) => s.detail === 'Invalid array length').map((s) => s.state);
+    expect(states.slice(0, 2)).toEqual(['reconnecting', 'reconnecting']);
+    expect(states.slice(2)).toContain('failed');
+    expect(states.slice(2)).not.toContain('reconnecting');
     await engine.close();
   });
+
+  it('in every message fails the run before it quarantines the topic away', async () => {
+    const t = uniqueTopics('fault-all');
+    await createTopics(kafka.brokers, [t.clickstream, t.predictions], 1);
+    await sendTo(
+      kafka.brokers,
+      t.predictions,
+      Array.from({ length: 150 }, (_, i) => ({
+        partition: 0,
+        key: String(i),
+        value: JSON.stringify({ customerId: String(i), churnRisk: 0.5 }),
+      })),
+    );
+    const settings = settingsFor(t);
+    const reading: KafkaReading = {
+      ...eventTopics(settings),
+      decode: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'kind')");
+      },
+    };
+    const engine = await Engine.open({ storeDir: await mkdtemp(join(tmpdir(), 'c360-kafka-fault-')) });
+    const run = engine.run(
+      new KafkaSource(settings, { follow: false, backoff: { initialMs: 100, maxMs: 200 } }, reading),
+    );
+    const outcome = await Promise.race([
+      run.then(
+        () => 'ended without an error',
+        (e: Error) => e.message,
+      ),
+      sleep(100_000).then(() => 'still retrying after 100 s'),
+    ]);
+    expect(outcome).toMatch(/the same error 3 times in a row.*reading 'kind'/);
+    // At most the first hundred in a row are quarantined; the rest stay on the topic for a fixed c360.
+    expect(engine.session.counts.quarantined).toBeLessThanOrEqual(100);
+    await engine.close();
+  }, 150_000); // each retry's consumer joins the group again, after up to 10 s
 });

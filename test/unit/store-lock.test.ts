@@ -1,83 +1,169 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir, uptime } from 'node:os';
+import { mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../main/engine/engine.js';
-import { LOCK_FILE, StoreLock } from '../../main/engine/store/store-lock.js';
-import { UserError } from '../../main/engine/user-error.js';
+import { BEAT_MS, LOCK_FILE, StoreLock } from '../../main/engine/store/store-lock.js';
 
-/** One writer per store folder; a holder that is gone (killed, or the machine restarted) is not waited for. */
+/**
+ * One writer per store folder. A holder beats (rewrites its lock every 2 s); one that is gone is
+ * taken over: at once when its process is known to have ended here, else after a watch without a
+ * beat, whatever its process number now belongs to.
+ */
 
-const boot = () => Math.round(Date.now() / 1000 - uptime());
 const since = '2026-12-07T04:00:00.000Z';
+/** The built module, for holders in processes of their own (npm test builds first). */
+const BUILT_LOCK = fileURLToPath(new URL('../../dist/main/engine/store/store-lock.js', import.meta.url));
 
-async function heldBy(holder: object): Promise<string> {
+async function heldBy(holder: object | string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'c360-lock-'));
-  await writeFile(join(dir, LOCK_FILE), JSON.stringify(holder));
+  await writeFile(join(dir, LOCK_FILE), typeof holder === 'string' ? holder : JSON.stringify(holder));
   return dir;
 }
 
 /** The number of a process that has ended (not reused within a test's time on Linux or macOS). */
 function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-  return Number(child.stdout.toString());
+  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout);
 }
 
 const holderIn = async (dir: string) => JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'));
 
-describe('the store lock', () => {
-  it("refuses a store a running process holds, naming it, on this machine or another's", async () => {
-    const alive = process.ppid; // running, and not this process
-    const here = await heldBy({ pid: alive, host: hostname(), boot: boot(), since });
-    await expect(StoreLock.take(here)).rejects.toThrow(
-      new UserError(
-        `the store in ${here} is in use by another c360 (process ${alive}, since ${since}); stop that one first, or use another data folder`,
-      ),
-    );
-    expect((await holderIn(here)).pid).toBe(alive);
-    // A shared folder: a process on another machine cannot be asked, so it holds the store.
-    const shared = await heldBy({ pid: deadPid(), host: 'booth-pc-2', boot: boot(), since });
-    await expect(StoreLock.take(shared)).rejects.toThrow(
-      /in use by another c360 \(process \d+ on booth-pc-2/,
-    );
+/** Another process holding `dir` through the built lock, until killed. */
+async function holderProcess(dir: string) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { StoreLock } = await import(${JSON.stringify(BUILT_LOCK)});
+       await StoreLock.take(${JSON.stringify(dir)});
+       process.stdout.write('held\\n');
+       setInterval(() => {}, 1000);`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d) => String(d).includes('held') && resolve());
+    child.on('exit', (code) => reject(new Error(`the holder exited with ${code}`)));
   });
+  return child;
+}
 
-  it('takes a store at once from a process that is gone, from before a restart, or unreadable', async () => {
-    const killed = await heldBy({ pid: deadPid(), host: hostname(), boot: boot(), since });
-    // The machine restarted since: the number may belong to any process now (here, a running one).
-    const rebooted = await heldBy({ pid: process.ppid, host: hostname(), boot: boot() - 86_400, since });
-    const cutShort = await heldBy({});
-    for (const dir of [killed, rebooted, cutShort]) {
-      const lock = await StoreLock.take(dir);
-      expect(await holderIn(dir)).toMatchObject({ pid: process.pid, host: hostname() });
-      await lock.release();
-      expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+describe('the store lock', () => {
+  it('refuses a store a running process holds, at its first beat, naming it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'c360-lock-'));
+    const holder = await holderProcess(dir);
+    try {
+      const started = performance.now();
+      await expect(StoreLock.take(dir)).rejects.toThrow(
+        new RegExp(
+          `^the store in ${dir} is in use by another c360 \\(process ${holder.pid}, since .+\\); stop that one first`,
+        ),
+      );
+      expect(performance.now() - started).toBeLessThan(BEAT_MS * 3); // a beat, not the whole watch
+    } finally {
+      holder.kill('SIGKILL');
     }
   });
 
-  it('lets this process open its store again, and lets go with the last release', async () => {
+  it('takes a store at once from a holder on this machine whose process has ended', async () => {
+    const dir = await heldBy({ pid: deadPid(), host: hostname(), nonce: 'a1', since, beat: 7 });
+    const started = performance.now();
+    const lock = await StoreLock.take(dir, 60_000);
+    expect(performance.now() - started).toBeLessThan(5_000); // not the minute's watch
+    expect(await holderIn(dir)).toMatchObject({ pid: process.pid, host: hostname() });
+    await lock.release();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('takes over after a watch without a beat, whoever the number now belongs to', async () => {
+    // A running process's number (a restarted container, a restarted machine), this process's
+    // own (pid 1 in a container), another machine's, and a lock that is not JSON: no beat, so gone.
+    for (const left of [
+      { pid: process.ppid, host: hostname(), nonce: 'b1', since, beat: 3 },
+      { pid: process.pid, host: hostname(), nonce: 'b2', since, beat: 3 },
+      { pid: 4242, host: 'booth-pc-2', nonce: 'b3', since, beat: 3 },
+      '{"pid":',
+    ]) {
+      const dir = await heldBy(left);
+      const lock = await StoreLock.take(dir, 600);
+      expect((await holderIn(dir)).pid).toBe(process.pid);
+      await lock.release();
+    }
+  });
+
+  it('lets go when another process took it, and then refuses to let its store be written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'c360-lock-'));
+    const engine = await Engine.open({ storeDir: dir });
+    // Taken from under it (as a process that found no beat for the whole watch would).
+    await rename(join(dir, LOCK_FILE), join(dir, 'gone'));
+    await writeFile(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: 4242, host: 'x', nonce: 'c1', since, beat: 0 }),
+    );
+    await sleep(BEAT_MS * 1.5);
+    await expect(engine.session.checkpoint()).rejects.toThrow(/another process took the store/);
+    await engine.close().catch(() => {});
+    // Its release leaves the other's lock alone.
+    expect((await holderIn(dir)).nonce).toBe('c1');
+  });
+
+  it('counts a second hold in one thread, and lets go with the last release', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'c360-lock-'));
     const first = await StoreLock.take(dir);
     const again = await StoreLock.take(dir);
     await first.release();
-    await first.release(); // once only
     expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
     await again.release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
 
   it('keeps an engine off a store another process holds: nothing read, nothing moved aside', async () => {
-    const dir = await heldBy({ pid: process.ppid, host: hostname(), boot: boot(), since });
+    const dir = await mkdtemp(join(tmpdir(), 'c360-lock-'));
     await writeFile(join(dir, 'store.json'), 'half a checkpoint the holder is writ');
-    await expect(Engine.open({ storeDir: dir })).rejects.toThrow(/is in use by another c360/);
-    expect(await readFile(join(dir, 'store.json'), 'utf8')).toBe('half a checkpoint the holder is writ');
+    const holder = await holderProcess(dir);
+    try {
+      await expect(Engine.open({ storeDir: dir })).rejects.toThrow(/is in use by another c360/);
+      expect(await readFile(join(dir, 'store.json'), 'utf8')).toBe('half a checkpoint the holder is writ');
+    } finally {
+      holder.kill('SIGKILL');
+    }
     // Its own store: taken on opening, let go on closing.
     const own = await mkdtemp(join(tmpdir(), 'c360-lock-'));
     const engine = await Engine.open({ storeDir: own });
     expect((await holderIn(own)).pid).toBe(process.pid);
     await engine.close();
     expect(existsSync(join(own, LOCK_FILE))).toBe(false);
+  });
+
+  it('never lets two processes that start together both hold it', async () => {
+    const dir = await heldBy({ pid: deadPid(), host: hostname(), nonce: 'd1', since, beat: 0 });
+    const racer = () =>
+      new Promise<string>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `const { StoreLock } = await import(${JSON.stringify(BUILT_LOCK)});
+             try { await StoreLock.take(${JSON.stringify(dir)}, 3000); process.stdout.write('held');
+                   await new Promise((r) => setTimeout(r, 4000)); }
+             catch (e) { process.stdout.write('refused'); }`,
+          ],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+        });
+        child.on('exit', () => resolve(out));
+      });
+    const outcomes = await Promise.all([racer(), racer(), racer()]);
+    expect(outcomes.filter((o) => o === 'held')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'refused')).toHaveLength(2);
   });
 });

@@ -478,8 +478,15 @@ export class ProfileStore {
     return this.#changesOnDisk;
   }
 
+  /**
+   * Asked before every write; throws when this process may no longer write the store (its lock
+   * was taken by another: store-lock.ts).
+   */
+  mayWrite: () => void = () => {};
+
   /** Writes a snapshot taken earlier; the state may change meanwhile (see StoreSnapshot). */
   async write(snapshot: StoreSnapshot): Promise<CheckpointStats> {
+    this.mayWrite();
     const started = performance.now();
     const stats = (changesOnly: boolean): CheckpointStats => ({
       ms: performance.now() - started,

@@ -1,43 +1,52 @@
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { type FileHandle, mkdir, open, unlink } from 'node:fs/promises';
-import { hostname, uptime } from 'node:os';
+import { type FileHandle, link, mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../user-error.js';
 
 /**
  * One writer per store folder. Two processes writing one store each rename their checkpoint over
  * the other's, so each loses what only the other counted, without a word (two `c360 ingest` runs
- * on the default data folder did this). The first to open a store writes `c360.lock` beside it;
- * another that finds it alive is refused with who holds it.
+ * on the default data folder did this). The first to open a store holds `c360.lock` beside it;
+ * another is refused with who holds it.
  *
- * Not proper-lockfile: it decides that a holder is gone from the lock's age, kept fresh by a
- * timer, so a restart after a crash waits out that age (10 s by default), and a holder whose
- * thread is busy longer than that (a large store's whole checkpoint) loses its lock. Here a holder
- * is gone when its process is: the lock names the process and the machine's boot, so a restart
- * after a kill or a power cut takes the store at once, and a busy holder keeps it.
+ * A holder shows it is alive by beating: it rewrites the lock every BEAT_MS with a counter. A
+ * process that finds a lock watches it: a beat within WATCH_MS means a live holder (refused); none
+ * means a holder that is gone, whatever its process number now belongs to (a container restarted
+ * with the same number, a machine restarted, a renamed host), and the lock is taken over. Nothing
+ * depends on the wall clock. A holder on this machine whose process no longer runs is known to be
+ * gone at once, so the usual restart after a crash does not wait.
  *
- * A process may open a store it holds again (a restart within one process, in tests): the lock is
- * counted, and the file removed with the last release.
+ * Not proper-lockfile: its locks go stale by their age on the wall clock (a clock step takes a
+ * live holder's lock), and it cannot tell a dead holder without waiting out that age.
+ *
+ * Taking over: the stale lock is renamed to a name of this process's own and read back; only if
+ * it is the lock that was watched is it deleted (else it is put back). A lock is always created
+ * whole (written to a file of its own, then linked into place), so no one reads half of one.
+ * A holder that finds its lock is no longer its own stops beating and reports it lost: its store
+ * refuses further checkpoints rather than write beside another process.
+ *
+ * In one thread the same folder may be taken again while held (an engine reopened before the
+ * last one closed, in tests): the hold is counted, and the lock removed with the last release.
  */
 
 export const LOCK_FILE = 'c360.lock';
+/** How often a holder rewrites its lock. */
+export const BEAT_MS = 2000;
+/** How long without a beat before a holder counts as gone: long enough for a busy thread's pauses. */
+export const WATCH_MS = 15_000;
 /** Kept small and read with a limit: the file is input like any other. */
 const LOCK_MAX_BYTES = 4096;
-/** Boot times computed from the uptime drift by a second or so; a restart moves them by far more. */
-const SAME_BOOT_SLACK_S = 120;
 
 interface Holder {
   pid: number;
   host: string;
-  /** When the machine started, in seconds since 1970 (from the uptime). */
-  boot: number;
+  /** Names this hold: a process number may come back, this does not. */
+  nonce: string;
   since: string;
-}
-
-const held = new Map<string, number>();
-
-function bootTime(): number {
-  return Math.round(Date.now() / 1000 - uptime());
+  beat: number;
 }
 
 function holderOf(text: string): Holder | null {
@@ -49,107 +58,24 @@ function holderOf(text: string): Holder | null {
       Number.isSafeInteger(h.pid) &&
       (h.pid as number) > 0 &&
       typeof h.host === 'string' &&
-      typeof h.boot === 'number' &&
+      typeof h.nonce === 'string' &&
       typeof h.since === 'string'
     )
       return h as Holder;
   } catch {
-    // unreadable: below
+    // unreadable: watched like any other
   }
   return null;
 }
 
-/** Whether the process that wrote the lock still runs (as far as this machine can tell). */
-function alive(h: Holder): boolean {
-  // Another machine's process (a shared folder) cannot be asked: it holds the store.
-  if (h.host !== hostname()) return true;
-  // The machine has restarted since: its number may now belong to any process.
-  if (Math.abs(h.boot - bootTime()) > SAME_BOOT_SLACK_S) return false;
+/** True when `h` is a process on this machine that no longer runs. */
+function goneHere(h: Holder): boolean {
+  if (h.host !== hostname() || h.pid === process.pid) return false; // cannot tell: watch it
   try {
     process.kill(h.pid, 0); // signal 0: asks whether it exists, sends nothing
-    return true;
+    return false;
   } catch (error) {
-    // EPERM: it exists, as another user's process.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export class StoreLock {
-  #released = false;
-
-  private constructor(readonly path: string) {}
-
-  /** Takes the store folder `dir` (made if missing), or throws a UserError naming its holder. */
-  static async take(dir: string): Promise<StoreLock> {
-    try {
-      await mkdir(dir, { recursive: true });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new UserError(`cannot use the data folder ${dir} (${code}); choose another one`);
-    }
-    const path = join(resolve(dir), LOCK_FILE);
-    const mine = held.get(path);
-    if (mine !== undefined) {
-      held.set(path, mine + 1);
-      return new StoreLock(path);
-    }
-    const me: Holder = {
-      pid: process.pid,
-      host: hostname(),
-      boot: bootTime(),
-      since: new Date().toISOString(),
-    };
-    // Twice: once more after taking a dead holder's lock away.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      let file: FileHandle | null = null;
-      try {
-        file = await open(
-          path,
-          constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
-          0o600,
-        );
-        await file.writeFile(`${JSON.stringify(me)}\n`);
-        held.set(path, 1);
-        return new StoreLock(path);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          if (file) await unlink(path).catch(() => {});
-          throw new UserError(
-            `cannot lock the store in ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); choose another data folder`,
-          );
-        }
-      } finally {
-        await file?.close();
-      }
-      const text = await readLock(path);
-      if (text === null) continue; // gone meanwhile: its holder released it
-      const holder = holderOf(text);
-      if (holder && alive(holder)) {
-        const who =
-          holder.host === hostname() ? `process ${holder.pid}` : `process ${holder.pid} on ${holder.host}`;
-        throw new UserError(
-          `the store in ${dir} is in use by another c360 (${who}, since ${holder.since}); stop that one first, or use another data folder`,
-        );
-      }
-      // Its holder is gone (or wrote nothing readable: killed between creating and writing it).
-      // Two processes finding the same dead holder at the same instant could both get here, and
-      // the slower remove the faster one's new lock: a window of microseconds, at start only.
-      await unlink(path).catch(() => {});
-    }
-    throw new UserError(`the store in ${dir} is being opened by another c360 right now; try again`);
-  }
-
-  /** Lets the store go (once; the file goes with the last holder in this process). */
-  async release(): Promise<void> {
-    if (this.#released) return;
-    this.#released = true;
-    const count = (held.get(this.path) ?? 1) - 1;
-    if (count > 0) {
-      held.set(this.path, count);
-      return;
-    }
-    held.delete(this.path);
-    await unlink(this.path).catch(() => {});
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'; // EPERM: another user's, running
   }
 }
 
@@ -161,9 +87,161 @@ async function readLock(path: string): Promise<string | null> {
     return buffer.subarray(0, bytesRead).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    // A link or something else planted as the lock: unreadable, so its holder is unknown.
-    return '';
+    return ''; // a link or something else planted there: unreadable, watched like any other
   } finally {
     await file?.close();
+  }
+}
+
+/** One thread's holds, by lock path. */
+const held = new Map<string, { lock: StoreLock; count: number }>();
+
+export class StoreLock {
+  readonly #me: Holder;
+  #timer: NodeJS.Timeout | null = null;
+  #beating: Promise<void> = Promise.resolve();
+  #lost = false;
+
+  private constructor(
+    readonly path: string,
+    me: Holder,
+  ) {
+    this.#me = me;
+  }
+
+  /** True once another process took the lock: this one must not write the store again. */
+  get lost(): boolean {
+    return this.#lost;
+  }
+
+  /**
+   * Takes the store folder `dir` (made if missing), or throws a UserError naming its holder. Waits
+   * up to WATCH_MS when a lock is there whose holder may be alive; refuses at its first beat.
+   */
+  static async take(dir: string, watchMs = WATCH_MS): Promise<StoreLock> {
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new UserError(`cannot use the data folder ${dir} (${code}); choose another one`);
+    }
+    const path = join(resolve(dir), LOCK_FILE);
+    const mine = held.get(path);
+    if (mine) {
+      mine.count += 1;
+      return mine.lock;
+    }
+    const me: Holder = {
+      pid: process.pid,
+      host: hostname(),
+      nonce: randomBytes(8).toString('hex'),
+      since: new Date().toISOString(),
+      beat: 0,
+    };
+    const lock = new StoreLock(path, me);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (await lock.#create()) {
+        held.set(path, { lock, count: 1 });
+        lock.#timer = setInterval(() => {
+          lock.#beating = lock.#beat();
+        }, BEAT_MS);
+        lock.#timer.unref(); // a command-line run ends when its work does
+        return lock;
+      }
+      const seen = await readLock(path);
+      if (seen === null) continue; // released meanwhile
+      const holder = holderOf(seen);
+      if (!(holder && goneHere(holder))) {
+        // Alive until shown otherwise: any change within the watch is a beat.
+        const until = performance.now() + watchMs;
+        while (performance.now() < until) {
+          await sleep(Math.min(250, watchMs));
+          const now = await readLock(path);
+          if (now === null) break; // released: try again
+          if (now !== seen) {
+            const h = holderOf(now) ?? holder;
+            const who = !h
+              ? 'another process'
+              : h.host === hostname()
+                ? `process ${h.pid}, since ${h.since}`
+                : `process ${h.pid} on ${h.host}, since ${h.since}`;
+            throw new UserError(
+              `the store in ${dir} is in use by another c360 (${who}); stop that one first, or use another data folder`,
+            );
+          }
+        }
+        if ((await readLock(path)) !== seen) continue;
+      }
+      await lock.#takeOver(seen);
+    }
+    throw new UserError(`the store in ${dir} is being opened by another c360 right now; try again`);
+  }
+
+  /** Creates the lock whole, or finds one there (false). */
+  async #create(): Promise<boolean> {
+    const temp = `${this.path}.${this.#me.nonce}`;
+    try {
+      await writeFile(temp, `${JSON.stringify(this.#me)}\n`, { flag: 'wx', mode: 0o600 });
+      await link(temp, this.path);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      throw new UserError(
+        `cannot lock the store in ${this.path.slice(0, -LOCK_FILE.length - 1)} (${code ?? (error as Error).message}); choose another data folder`,
+      );
+    } finally {
+      await unlink(temp).catch(() => {});
+    }
+  }
+
+  /** Moves the lock `seen` out of the way, if it is still that one. */
+  async #takeOver(seen: string): Promise<void> {
+    const aside = `${this.path}.gone-${this.#me.nonce}`;
+    try {
+      await rename(this.path, aside);
+    } catch {
+      return; // gone meanwhile, or not ours to move: look again
+    }
+    if ((await readLock(aside)) !== seen) await link(aside, this.path).catch(() => {}); // a new holder's: back
+    await unlink(aside).catch(() => {});
+  }
+
+  /** Rewrites the lock with the next count, if it is still this process's. */
+  async #beat(): Promise<void> {
+    if (this.#lost || this.#timer === null) return;
+    const now = holderOf((await readLock(this.path)) ?? '');
+    if (now?.nonce !== this.#me.nonce) {
+      this.#lost = true;
+      this.#stop();
+      return;
+    }
+    this.#me.beat += 1;
+    const temp = `${this.path}.${this.#me.nonce}`;
+    try {
+      await writeFile(temp, `${JSON.stringify(this.#me)}\n`, { mode: 0o600 });
+      await rename(temp, this.path);
+    } catch {
+      await unlink(temp).catch(() => {}); // a missed beat; the watch allows several
+    }
+  }
+
+  #stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Lets the store go: with the last hold in this thread, the lock goes, if it is still ours. */
+  async release(): Promise<void> {
+    const mine = held.get(this.path);
+    if (!mine || mine.lock !== this) return;
+    mine.count -= 1;
+    if (mine.count > 0) return;
+    held.delete(this.path);
+    this.#stop();
+    await this.#beating;
+    if (this.#lost) return;
+    if (holderOf((await readLock(this.path)) ?? '')?.nonce === this.#me.nonce)
+      await unlink(this.path).catch(() => {});
   }
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import type { SourceState, SourceStatus } from '../../../../shared/source-status.js';
 import type { RecordKind } from '../../decode/record-decoder.js';
+import { MAX_RECORD_BYTES } from '../../decode/record-decoder.js';
 import { type DecodedRecord, type IngestRecord, isProfileRecord } from '../../ingest/ingest-session.js';
 import { type KafkaSettings, kafkaJsConfig } from '../../kafka/kafka-settings.js';
 import { UserError } from '../../user-error.js';
@@ -92,6 +93,9 @@ export function eventTopics(settings: KafkaSettings): KafkaReading {
   };
 }
 
+/** Messages the reading may throw on in a row before the attempt fails (see #decode). */
+const THROWN_IN_A_ROW = 100;
+
 export interface KafkaIngestResult {
   /** Messages read in this run (including quarantined ones). */
   messages: number;
@@ -110,6 +114,10 @@ export class KafkaSource implements Source<KafkaIngestResult> {
   /** The topics this connection reads (those of the last attempt). */
   #topicsRead = new Set<string>();
   #messages = 0;
+  /** Grows with every apply (messages, or markers moving a position): a retry that got somewhere. */
+  #progress = 0;
+  /** Messages the reading threw on, in a row: a fault in every message is not quarantined away. */
+  #thrownInARow = 0;
   /** The checkpoint whose offsets were last committed to the group. */
   #committed: unknown = null;
   #deadLetters: DeadLetters | null = null;
@@ -191,7 +199,11 @@ export class KafkaSource implements Source<KafkaIngestResult> {
               : `cannot connect securely to Kafka at ${this.target}: ${reason}; check the SSL/SASL settings`,
           );
         }
-        if (faults.failed(isProgramFault(error) ? reason : null, this.#messages)) {
+        const stuck = faults.failed(isProgramFault(error) ? reason : null, this.#progress);
+        // A run with an end stops and says what broke. One that follows the stream (the app, a
+        // booth) keeps trying, as a library's fault on a degraded cluster may pass, but says
+        // "failed" with the fault rather than "reconnecting".
+        if (stuck && !this.#options.follow) {
           this.#report('failed', reason, failures);
           throw new Error(
             `stopped reading Kafka at ${this.target}: the same error ${faults.limit} times in a row, with nothing read between (${reason}); this is a fault in c360, not in the connection`,
@@ -206,7 +218,12 @@ export class KafkaSource implements Source<KafkaIngestResult> {
           );
         }
         const delay = backoffDelay(backoff, failures);
-        this.#report(fatal ? 'failed' : 'reconnecting', reason, failures, new Date(Date.now() + delay));
+        this.#report(
+          fatal || stuck ? 'failed' : 'reconnecting',
+          reason,
+          failures,
+          new Date(Date.now() + delay),
+        );
         const until = Date.now() + delay;
         while (Date.now() < until && !ctx.shouldStop()) await sleep(Math.min(200, until - Date.now()));
       }
@@ -263,6 +280,7 @@ export class KafkaSource implements Source<KafkaIngestResult> {
           await ctx.apply([], (state) => {
             state.sources.kafka[k] = String(after);
           });
+          this.#progress += 1;
           if (!this.#options.follow && offsets.caughtUp()) settle(true);
         },
         failed: (error) => settle(error),
@@ -368,6 +386,7 @@ export class KafkaSource implements Source<KafkaIngestResult> {
       for (const [k, { next }] of reached) state.sources.kafka[k] = String(next);
     });
     this.#messages += records.length;
+    this.#progress += 1;
     this.metrics.noteBatch(records.length);
     if (ctx.saved !== this.#committed) await this.#commit(ctx, consumer);
     return [...reached.values()].map(({ topic, partition, next }) => [topic, partition, String(next)]);
@@ -380,11 +399,24 @@ export class KafkaSource implements Source<KafkaIngestResult> {
    */
   #decode(topic: string, partition: number, message: KafkaRecordBytes): IngestRecord {
     try {
-      return this.#reading.decode(topic, partition, message);
+      const record = this.#reading.decode(topic, partition, message);
+      this.#thrownInARow = 0;
+      return record;
     } catch (error) {
+      // A fault that every message meets would quarantine the whole topic (and the store keeps
+      // the last 10,000 only): past a few in a row it fails the attempt instead, before anything
+      // is applied, and the retries stop the source as a repeated fault, with nothing lost.
+      if (++this.#thrownInARow > THROWN_IN_A_ROW) throw error;
+      const value = message.value;
       return {
         origin: { topic, partition, offset: message.offset },
-        raw: message.value?.subarray(0, 1024).toString('utf8') ?? '',
+        // Whole, as a rejected message's text is: it is what a dead-letter topic gets to replay.
+        raw:
+          value === null
+            ? ''
+            : value.length > MAX_RECORD_BYTES
+              ? value.subarray(0, 200).toString('utf8')
+              : value.toString('utf8'),
         result: { ok: false, reason: `could not be read (${describeError(error)})` },
       };
     }

@@ -51,12 +51,13 @@ export class OutageClock {
 }
 
 /**
- * A fault in the code (see errors.ts, `isProgramFault`) that comes back the same on every attempt,
- * with nothing read in between, will not go away by retrying: the attempt fetched the same data
- * and failed the same way. Retried forever, such a run looked like a slow connection and never
- * ended; after `limit` in a row the source stops and says so. A fault that comes once (a library's
- * hiccup on a dropped connection) is retried like any failure, and any progress starts the count
- * again.
+ * A fault in the code (see errors.ts, `isProgramFault`) that comes back the same attempt after
+ * attempt, with nothing read in between, will not go away by retrying: each attempt fetched the
+ * same data and failed the same way. Retried forever, such a run looked like a slow connection and
+ * never ended; after `limit` times the source says so. Other failures between (the group
+ * rebalancing while the failed consumer's session expires) neither count nor start the count
+ * again; progress or another fault does. A fault that comes once (a library's hiccup on a dropped
+ * connection) is retried like any failure.
  */
 export class RepeatedFault {
   #text: string | null = null;
@@ -67,19 +68,18 @@ export class RepeatedFault {
 
   /**
    * An attempt failed. `text`: the fault's words, or null when the failure was not a fault;
-   * `progress`: how many messages the source has read so far. True once the same fault has come
-   * `limit` times in a row with no progress between.
+   * `progress`: grows with everything the source applied. True once the same fault has come
+   * `limit` times with no progress between.
    */
   failed(text: string | null, progress: number): boolean {
-    if (text === null) {
+    if (progress !== this.#progress) {
       this.#text = null;
       this.#count = 0;
-      return false;
+      this.#progress = progress;
     }
-    const again = text === this.#text && progress === this.#progress;
-    this.#count = again ? this.#count + 1 : 1;
+    if (text === null) return this.#count >= this.limit;
+    this.#count = text === this.#text ? this.#count + 1 : 1;
     this.#text = text;
-    this.#progress = progress;
     return this.#count >= this.limit;
   }
 }
