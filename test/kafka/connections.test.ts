@@ -12,6 +12,7 @@ import type { Customer360, DashboardSnapshot } from '../../shared/engine-api.js'
 import type { ConnectionTestReport, KafkaConnection, SettingsView } from '../../shared/settings.js';
 import type { SourceStatus } from '../../shared/source-status.js';
 import { createTopics, sendTo, uniqueTopics } from '../support/kafka-helpers.js';
+import { holderProcess } from '../support/store-holder.js';
 
 /**
  * Connections through the engine API, against the real broker's SASL/SCRAM listener: saved (the
@@ -160,6 +161,18 @@ describe.skipIf(!kafka.saslBrokers || !kafka.sasl)('connections through the API 
     await call('switchConnection', { id: 'demo' });
     await waitFor('the demo store', snapshot, (s) => s.source === 'demo' && s.customers === 50);
     expect(await kafkaListens(call)).toBe(0);
+
+    // Its store held by another c360 meanwhile: the switch is refused, and the demo reads on.
+    const holder = await holderProcess(join(dataDir, 'stores', 'secured'));
+    try {
+      await expect(call('switchConnection', { id: 'secured' })).rejects.toThrow(
+        `is in use by another c360 (process ${holder.pid}, since `,
+      );
+      await waitFor('the demo again', snapshot, (s) => s.source === 'demo' && s.customers === 50);
+      expect(((await call('getSettings', {})) as SettingsView).active).toMatchObject({ id: 'demo' });
+    } finally {
+      holder.kill('SIGKILL');
+    }
 
     // More on the topic meanwhile; back on Kafka, each message counts once.
     await produceListens(t.clickstream, 30, 10);

@@ -4,10 +4,10 @@ import { mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../main/engine/engine.js';
 import { BEAT_MS, LOCK_FILE, StoreLock } from '../../main/engine/store/store-lock.js';
+import { BUILT_LOCK, holderProcess } from '../support/store-holder.js';
 
 /**
  * One writer per store folder. A holder beats (rewrites its lock every 2 s); one that is gone is
@@ -16,8 +16,6 @@ import { BEAT_MS, LOCK_FILE, StoreLock } from '../../main/engine/store/store-loc
  */
 
 const since = '2026-12-07T04:00:00.000Z';
-/** The built module, for holders in processes of their own (npm test builds first). */
-const BUILT_LOCK = fileURLToPath(new URL('../../dist/main/engine/store/store-lock.js', import.meta.url));
 
 async function heldBy(holder: object | string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'c360-lock-'));
@@ -31,27 +29,6 @@ function deadPid(): number {
 }
 
 const holderIn = async (dir: string) => JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'));
-
-/** Another process holding `dir` through the built lock, until killed. */
-async function holderProcess(dir: string) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      `const { StoreLock } = await import(${JSON.stringify(BUILT_LOCK)});
-       await StoreLock.take(${JSON.stringify(dir)});
-       process.stdout.write('held\\n');
-       setInterval(() => {}, 1000);`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d) => String(d).includes('held') && resolve());
-    child.on('exit', (code) => reject(new Error(`the holder exited with ${code}`)));
-  });
-  return child;
-}
 
 describe('the store lock', () => {
   it('refuses a store a running process holds, at its first beat, naming it', async () => {
