@@ -23,8 +23,7 @@ import { UserError } from '../user-error.js';
  * live holder's lock), and it cannot tell a dead holder without waiting out that age.
  *
  * Taking over: the stale lock is renamed to a name of this process's own and read back; only if
- * it is the lock that was watched is it deleted (else it is put back). A lock is always created
- * whole (written to a file of its own, then linked into place), so no one reads half of one.
+ * it is the lock that was watched is it deleted (else it is put back).
  * A holder that finds its lock is no longer its own stops beating and reports it lost: its store
  * refuses further checkpoints rather than write beside another process.
  *
@@ -177,12 +176,15 @@ export class StoreLock {
     throw new UserError(`the store in ${dir} is being opened by another c360 right now; try again`);
   }
 
-  /** Creates the lock whole, or finds one there (false). */
+  /**
+   * Creates the lock, or finds one there (false). Exclusive, and written in the same call: one
+   * caught half-written (or left empty by a kill between the two) is watched like any other, and
+   * its writing is a beat, so it is never taken for a holder that is gone. No hard link, so it
+   * works on file systems without them (exFAT, some network shares).
+   */
   async #create(): Promise<boolean> {
-    const temp = `${this.path}.${this.#me.nonce}`;
     try {
-      await writeFile(temp, `${JSON.stringify(this.#me)}\n`, { flag: 'wx', mode: 0o600 });
-      await link(temp, this.path);
+      await writeFile(this.path, `${JSON.stringify(this.#me)}\n`, { flag: 'wx', mode: 0o600 });
       return true;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -190,8 +192,6 @@ export class StoreLock {
       throw new UserError(
         `cannot lock the store in ${this.path.slice(0, -LOCK_FILE.length - 1)} (${code ?? (error as Error).message}); choose another data folder`,
       );
-    } finally {
-      await unlink(temp).catch(() => {});
     }
   }
 
@@ -203,7 +203,20 @@ export class StoreLock {
     } catch {
       return; // gone meanwhile, or not ours to move: look again
     }
-    if ((await readLock(aside)) !== seen) await link(aside, this.path).catch(() => {}); // a new holder's: back
+    if ((await readLock(aside)) === seen) {
+      await unlink(aside).catch(() => {});
+      return;
+    }
+    // A new holder's lock, moved by mistake: back into place, unless yet another was made since
+    // (then the one moved is lost, and its holder stops writing at its next beat).
+    try {
+      await link(aside, this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        await rename(aside, this.path).catch(() => {}); // a file system without hard links
+        return;
+      }
+    }
     await unlink(aside).catch(() => {});
   }
 
