@@ -202,6 +202,13 @@ export class EngineService implements EngineApi {
 
   /** Opens a connection's store and starts its source; returns the store's notice, if any. */
   async #open(connection: ActiveConnection): Promise<string | null> {
+    // Made first: one that cannot be made (a CA file gone) must not leave an engine holding the store.
+    const source: Source<unknown> =
+      connection.kind === 'demo'
+        ? new DemoSource({ ...DEFAULT_DEMO, ...this.#options.demo })
+        : connection.kind === 'profiles'
+          ? new ProfilesSource(connection.settings, { follow: true })
+          : new KafkaSource(connection.settings, { follow: true });
     const engine = await Engine.open({
       storeDir: storeDirOf(this.#options.dataDir, connection.id),
       riskThreshold: this.#threshold,
@@ -237,12 +244,6 @@ export class EngineService implements EngineApi {
         if (crossing) live.noteCrossing(crossing);
       }
     };
-    const source: Source<unknown> =
-      connection.kind === 'demo'
-        ? new DemoSource({ ...DEFAULT_DEMO, ...this.#options.demo })
-        : connection.kind === 'profiles'
-          ? new ProfilesSource(connection.settings, { follow: true })
-          : new KafkaSource(connection.settings, { follow: true });
     const run: Running = {
       connection,
       engine,

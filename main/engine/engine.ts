@@ -72,7 +72,7 @@ export class Engine {
         options.riskThreshold,
       );
       store.mayWrite = () => {
-        if (lock.lost)
+        if (!lock.stillHeld())
           throw new Error(
             `another process took the store in ${options.storeDir} (its lock was not this one's any more); this one stops writing it`,
           );

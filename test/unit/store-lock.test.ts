@@ -3,10 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../main/engine/engine.js';
-import { BEAT_MS, LOCK_FILE, StoreLock } from '../../main/engine/store/store-lock.js';
+import { BEAT_MS, LOCK_FILE, MACHINE, StoreLock } from '../../main/engine/store/store-lock.js';
 import { BUILT_LOCK, holderProcess } from '../support/store-holder.js';
 
 /**
@@ -48,7 +47,14 @@ describe('the store lock', () => {
   });
 
   it('takes a store at once from a holder on this machine whose process has ended', async () => {
-    const dir = await heldBy({ pid: deadPid(), host: hostname(), nonce: 'a1', since, beat: 7 });
+    const dir = await heldBy({
+      pid: deadPid(),
+      host: hostname(),
+      machine: MACHINE,
+      nonce: 'a1',
+      since,
+      beat: 7,
+    });
     const started = performance.now();
     const lock = await StoreLock.take(dir, 60_000);
     expect(performance.now() - started).toBeLessThan(5_000); // not the minute's watch
@@ -64,10 +70,22 @@ describe('the store lock', () => {
       { pid: process.ppid, host: hostname(), nonce: 'b1', since, beat: 3 },
       { pid: process.pid, host: hostname(), nonce: 'b2', since, beat: 3 },
       { pid: 4242, host: 'booth-pc-2', nonce: 'b3', since, beat: 3 },
+      // This host's name and a process number that has ended here, but another boot or pid
+      // namespace (a container on the host's network): its number says nothing here.
+      {
+        pid: deadPid(),
+        host: hostname(),
+        machine: 'another-boot/pid:[4026531836]',
+        nonce: 'b4',
+        since,
+        beat: 3,
+      },
       '{"pid":',
     ]) {
       const dir = await heldBy(left);
+      const started = performance.now();
       const lock = await StoreLock.take(dir, 600);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(600); // watched, not taken at once
       expect((await holderIn(dir)).pid).toBe(process.pid);
       await lock.release();
     }
@@ -82,7 +100,7 @@ describe('the store lock', () => {
       join(dir, LOCK_FILE),
       JSON.stringify({ pid: 4242, host: 'x', nonce: 'c1', since, beat: 0 }),
     );
-    await sleep(BEAT_MS * 1.5);
+    // At once, not at its next beat: the lock is read before each write of the store.
     await expect(engine.session.checkpoint()).rejects.toThrow(/another process took the store/);
     await engine.close().catch(() => {});
     // Its release leaves the other's lock alone.
@@ -118,7 +136,14 @@ describe('the store lock', () => {
   });
 
   it('never lets two processes that start together both hold it', async () => {
-    const dir = await heldBy({ pid: deadPid(), host: hostname(), nonce: 'd1', since, beat: 0 });
+    const dir = await heldBy({
+      pid: deadPid(),
+      host: hostname(),
+      machine: MACHINE,
+      nonce: 'd1',
+      since,
+      beat: 0,
+    });
     const racer = () =>
       new Promise<string>((resolve) => {
         const child = spawn(
@@ -127,7 +152,7 @@ describe('the store lock', () => {
             '--input-type=module',
             '-e',
             `const { StoreLock } = await import(${JSON.stringify(BUILT_LOCK)});
-             try { await StoreLock.take(${JSON.stringify(dir)}, 3000); process.stdout.write('held');
+             try { await StoreLock.take(${JSON.stringify(dir)}, 6000); process.stdout.write('held');
                    await new Promise((r) => setTimeout(r, 4000)); }
              catch (e) { process.stdout.write('refused'); }`,
           ],

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { type FileHandle, link, mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,17 +36,37 @@ export const LOCK_FILE = 'c360.lock';
 export const BEAT_MS = 2000;
 /** How long without a beat before a holder counts as gone: long enough for a busy thread's pauses. */
 export const WATCH_MS = 15_000;
+/** How long a new lock must stay ours before it counts (see take). */
+const SETTLE_MS = 300;
 /** Kept small and read with a limit: the file is input like any other. */
 const LOCK_MAX_BYTES = 4096;
 
 interface Holder {
   pid: number;
   host: string;
+  /**
+   * Where its process number means something: on Linux this boot and this pid namespace (a
+   * container on the host's network has the host's name but numbers of its own). Empty elsewhere.
+   */
+  machine: string;
   /** Names this hold: a process number may come back, this does not. */
   nonce: string;
   since: string;
   beat: number;
 }
+
+function machineId(): string {
+  try {
+    return `${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}/${readlinkSync('/proc/self/ns/pid')}`;
+  } catch {
+    return '';
+  }
+}
+/** This process's `machine` (exported for tests that write a lock as another process would). */
+export const MACHINE = machineId();
+
+/** Readable by every user (it says only who holds the store), so another user's c360 sees the beats. */
+const LOCK_MODE = 0o644;
 
 function holderOf(text: string): Holder | null {
   try {
@@ -67,9 +87,9 @@ function holderOf(text: string): Holder | null {
   return null;
 }
 
-/** True when `h` is a process on this machine that no longer runs. */
+/** True when `h` is a process here (this machine, boot and pid namespace) that no longer runs. */
 function goneHere(h: Holder): boolean {
-  if (h.host !== hostname() || h.pid === process.pid) return false; // cannot tell: watch it
+  if (h.host !== hostname() || (h.machine ?? '') !== MACHINE || h.pid === process.pid) return false;
   try {
     process.kill(h.pid, 0); // signal 0: asks whether it exists, sends nothing
     return false;
@@ -78,18 +98,31 @@ function goneHere(h: Holder): boolean {
   }
 }
 
-async function readLock(path: string): Promise<string | null> {
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * The lock's text; null when there is none; undefined when it could not be read now (out of file
+ * handles, a file another user made unreadable, Windows holding it open): that tells nothing.
+ */
+async function readLock(path: string): Promise<string | null | undefined> {
   let file: FileHandle | null = null;
   try {
-    file = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    file = await open(path, OPEN_FLAGS);
     const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(LOCK_MAX_BYTES) });
     return buffer.subarray(0, bytesRead).toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return ''; // a link or something else planted there: unreadable, watched like any other
+    return readError(error);
   } finally {
     await file?.close();
   }
+}
+
+function readError(error: unknown): string | null | undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return null;
+  // A link or a folder planted there: not a lock of ours, watched like any other text.
+  if (code === 'ELOOP' || code === 'EISDIR' || code === 'EMLINK') return '';
+  return undefined;
 }
 
 /** One thread's holds, by lock path. */
@@ -133,6 +166,7 @@ export class StoreLock {
     const me: Holder = {
       pid: process.pid,
       host: hostname(),
+      machine: MACHINE,
       nonce: randomBytes(8).toString('hex'),
       since: new Date().toISOString(),
       beat: 0,
@@ -140,6 +174,11 @@ export class StoreLock {
     const lock = new StoreLock(path, me);
     for (let attempt = 0; attempt < 5; attempt++) {
       if (await lock.#create()) {
+        // A process taking over the lock before ours (it had watched the one before) may move
+        // ours aside in the instant after: held only if it is still ours a moment later.
+        await sleep(SETTLE_MS);
+        const after = await readLock(path);
+        if (after !== undefined && holderOf(after ?? '')?.nonce !== me.nonce) continue;
         held.set(path, { lock, count: 1 });
         lock.#timer = setInterval(() => {
           lock.#beating = lock.#beat();
@@ -149,6 +188,10 @@ export class StoreLock {
       }
       const seen = await readLock(path);
       if (seen === null) continue; // released meanwhile
+      if (seen === undefined)
+        throw new UserError(
+          `cannot read ${path} to tell whether another c360 holds the store; check its permissions, or use another data folder`,
+        );
       const holder = holderOf(seen);
       if (!(holder && goneHere(holder))) {
         // Alive until shown otherwise: any change within the watch is a beat.
@@ -157,7 +200,7 @@ export class StoreLock {
           await sleep(Math.min(250, watchMs));
           const now = await readLock(path);
           if (now === null) break; // released: try again
-          if (now !== seen) {
+          if (now !== undefined && now !== seen) {
             const h = holderOf(now) ?? holder;
             const who = !h
               ? 'another process'
@@ -184,7 +227,7 @@ export class StoreLock {
    */
   async #create(): Promise<boolean> {
     try {
-      await writeFile(this.path, `${JSON.stringify(this.#me)}\n`, { flag: 'wx', mode: 0o600 });
+      await writeFile(this.path, `${JSON.stringify(this.#me)}\n`, { flag: 'wx', mode: LOCK_MODE });
       return true;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -223,8 +266,9 @@ export class StoreLock {
   /** Rewrites the lock with the next count, if it is still this process's. */
   async #beat(): Promise<void> {
     if (this.#lost || this.#timer === null) return;
-    const now = holderOf((await readLock(this.path)) ?? '');
-    if (now?.nonce !== this.#me.nonce) {
+    const text = await readLock(this.path);
+    if (text === undefined) return; // cannot tell now: a missed beat, the watch allows several
+    if (text === null || holderOf(text)?.nonce !== this.#me.nonce) {
       this.#lost = true;
       this.#stop();
       return;
@@ -232,11 +276,36 @@ export class StoreLock {
     this.#me.beat += 1;
     const temp = `${this.path}.${this.#me.nonce}`;
     try {
-      await writeFile(temp, `${JSON.stringify(this.#me)}\n`, { mode: 0o600 });
+      await writeFile(temp, `${JSON.stringify(this.#me)}\n`, { mode: LOCK_MODE });
       await rename(temp, this.path);
     } catch {
-      await unlink(temp).catch(() => {}); // a missed beat; the watch allows several
+      await unlink(temp).catch(() => {}); // a missed beat
     }
+  }
+
+  /**
+   * Whether the lock is still this process's, read now (before each write of the store: a flag
+   * from the last beat would leave up to 2 s of writes beside a process that took it).
+   */
+  stillHeld(): boolean {
+    if (this.#lost) return false;
+    let fd: number | null = null;
+    let text: string | null | undefined;
+    try {
+      fd = openSync(this.path, OPEN_FLAGS);
+      const buffer = Buffer.alloc(LOCK_MAX_BYTES);
+      text = buffer.subarray(0, readSync(fd, buffer)).toString('utf8');
+    } catch (error) {
+      text = readError(error);
+    } finally {
+      if (fd !== null) closeSync(fd);
+    }
+    if (text === undefined) return true; // cannot tell now
+    if (text === null || holderOf(text)?.nonce !== this.#me.nonce) {
+      this.#lost = true;
+      this.#stop();
+    }
+    return !this.#lost;
   }
 
   #stop(): void {

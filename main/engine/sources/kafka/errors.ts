@@ -73,7 +73,12 @@ export function classify(error: unknown): KafkaFailure {
  * argument, text that does not parse where the code assumed it would. Network and protocol trouble
  * arrives as kafkajs's errors or system errors, never as these.
  */
-const FAULT_NAMES = new Set(['TypeError', 'RangeError', 'SyntaxError', 'ReferenceError']);
+const FAULT_NAMES = new Set(['TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'ReadingFault']);
+
+/** The reading threw on message after message (whatever it threw): a fault, not the connection. */
+export class ReadingFault extends Error {
+  override name = 'ReadingFault';
+}
 
 /** A fault in the code rather than trouble with the connection (see FAULT_NAMES). */
 export function isProgramFault(error: unknown): boolean {

@@ -16,7 +16,15 @@ import {
 } from './consumer/consumer-protocol.js';
 import { type ConsumerThread, defaultConsumer } from './consumer/consumer-thread.js';
 import { DeadLetters } from './dead-letters.js';
-import { classify, describeError, isFatal, isProgramFault, OtherCluster, TopicMissing } from './errors.js';
+import {
+  classify,
+  describeError,
+  isFatal,
+  isProgramFault,
+  OtherCluster,
+  ReadingFault,
+  TopicMissing,
+} from './errors.js';
 import { decodeKafkaMessage } from './message-decoder.js';
 import {
   commitsOf,
@@ -199,7 +207,10 @@ export class KafkaSource implements Source<KafkaIngestResult> {
               : `cannot connect securely to Kafka at ${this.target}: ${reason}; check the SSL/SASL settings`,
           );
         }
-        const stuck = faults.failed(isProgramFault(error) ? reason : null, this.#progress);
+        const fault = isProgramFault(error);
+        // Shown and acted on only while the failure is that fault: once it passed, a dropped
+        // connection is "reconnecting" again.
+        const stuck = faults.failed(fault ? reason : null, this.#progress) && fault;
         // A run with an end stops and says what broke. One that follows the stream (the app, a
         // booth) keeps trying, as a library's fault on a degraded cluster may pass, but says
         // "failed" with the fault rather than "reconnecting".
@@ -217,7 +228,9 @@ export class KafkaSource implements Source<KafkaIngestResult> {
             `could not read from Kafka at ${this.target} for ${Math.round(failingFor / 1000)} s: ${reason}`,
           );
         }
-        const delay = backoffDelay(backoff, failures);
+        // Each attempt that connects resets the outage's count, so a fault met after connecting
+        // would be retried every second (a group join and a fetch each time): at the longest wait.
+        const delay = stuck ? backoff.maxMs : backoffDelay(backoff, failures);
         this.#report(
           fatal || stuck ? 'failed' : 'reconnecting',
           reason,
@@ -406,7 +419,13 @@ export class KafkaSource implements Source<KafkaIngestResult> {
       // A fault that every message meets would quarantine the whole topic (and the store keeps
       // the last 10,000 only): past a few in a row it fails the attempt instead, before anything
       // is applied, and the retries stop the source as a repeated fault, with nothing lost.
-      if (++this.#thrownInARow > THROWN_IN_A_ROW) throw error;
+      if (++this.#thrownInARow > THROWN_IN_A_ROW)
+        throw new ReadingFault(
+          `${THROWN_IN_A_ROW} messages in a row could not be read (${describeError(error)})`,
+          {
+            cause: error,
+          },
+        );
       const value = message.value;
       return {
         origin: { topic, partition, offset: message.offset },
