@@ -392,8 +392,8 @@ function quarantineSince(q: QuarantineState, since: number): QuarantineSince | Q
 
 /**
  * `withSummary`: false while the state's own profiles (and so its totals) are not current.
- * `quarantineSince`: for an appended checkpoint, the quarantine's total at the last checkpoint
- * (see QuarantineSince); null writes it whole.
+ * `quarantineSinceTotal`: for an appended checkpoint, the quarantine's total at the last
+ * checkpoint (see QuarantineSince); null writes it whole.
  */
 export function storeHeader(
   state: EngineState,

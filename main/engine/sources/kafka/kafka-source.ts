@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import type { SourceState, SourceStatus } from '../../../../shared/source-status.js';
-import type { RecordKind } from '../../decode/record-decoder.js';
-import { MAX_RECORD_BYTES } from '../../decode/record-decoder.js';
+import { MAX_RECORD_BYTES, type RecordKind } from '../../decode/record-decoder.js';
 import { type DecodedRecord, type IngestRecord, isProfileRecord } from '../../ingest/ingest-session.js';
 import { type KafkaSettings, kafkaJsConfig } from '../../kafka/kafka-settings.js';
 import { UserError } from '../../user-error.js';
