@@ -71,12 +71,6 @@ export class Engine {
         options.storeDir,
         options.riskThreshold,
       );
-      store.mayWrite = () => {
-        if (!lock.stillHeld())
-          throw new Error(
-            `another process took the store in ${options.storeDir} (its lock was not this one's any more); this one stops writing it`,
-          );
-      };
       // Opened after the store: it keeps only what the store's last checkpoint holds.
       const { timeline, notice: timelineNotice } = await TimelineStore.open(
         options.storeDir,
@@ -91,11 +85,21 @@ export class Engine {
         readMs,
       );
       const notices = [notice, timelineNotice].filter(Boolean).join(' ') || null;
-      return new Engine(store, session, timeline, lock, notices);
+      const engine = new Engine(store, session, timeline, lock, notices);
+      store.mayWrite = () => engine.#mustHold();
+      return engine;
     } catch (error) {
       await lock.release();
       throw error;
     }
+  }
+
+  /** Throws once another process took the store (its lock is not this one's any more). */
+  #mustHold(): void {
+    if (!this.#lock.stillHeld())
+      throw new Error(
+        `another process took the store in ${this.store.dataDir} (its lock was not this one's any more); this one stops writing it`,
+      );
   }
 
   get state(): EngineState {
@@ -151,15 +155,18 @@ export class Engine {
       get saved() {
         return session.saved;
       },
-      shouldStop: () => hooks.shouldStop?.() ?? false,
+      // A store another process took (store-lock.ts) is not this run's to go on with.
+      shouldStop: () => this.#lock.lost || (hooks.shouldStop?.() ?? false),
       timings: session.timings,
       everyRecords: session.policy.everyRecords,
       report: (status) => hooks.onStatus?.(status),
     };
     try {
-      return await source.run(ctx);
+      const result = await source.run(ctx);
+      this.#mustHold(); // a run stopped for a lost store says so
+      return result;
     } finally {
-      if (session.unsaved) await ctx.checkpoint();
+      if (session.unsaved && !this.#lock.lost) await ctx.checkpoint();
     }
   }
 

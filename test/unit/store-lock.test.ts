@@ -3,8 +3,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../main/engine/engine.js';
+import { DemoSource } from '../../main/engine/sources/demo/demo-source.js';
 import { BEAT_MS, LOCK_FILE, MACHINE, StoreLock } from '../../main/engine/store/store-lock.js';
 import { BUILT_LOCK, holderProcess } from '../support/store-holder.js';
 
@@ -105,6 +107,29 @@ describe('the store lock', () => {
     await engine.close().catch(() => {});
     // Its release leaves the other's lock alone.
     expect((await holderIn(dir)).nonce).toBe('c1');
+  });
+
+  it('stops a run whose store another process took, and says why, without waiting for a checkpoint', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'c360-lock-'));
+    // No checkpoint for a minute: the run itself must notice.
+    const engine = await Engine.open({ storeDir: dir, checkpoint: { everyMs: 60_000, everyRecords: 1e9 } });
+    const run = engine.run(new DemoSource({ seed: 1, customers: 50, rate: 200, speed: 24, history: 0 }));
+    for (let i = 0; i < 100 && engine.session.counts.listens === 0; i++) await sleep(50);
+    await rename(join(dir, LOCK_FILE), join(dir, 'gone'));
+    await writeFile(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: 4242, host: 'x', nonce: 'e1', since, beat: 0 }),
+    );
+    const outcome = await Promise.race([
+      run.then(
+        () => 'ended without an error',
+        (e: Error) => e.message,
+      ),
+      sleep(BEAT_MS * 4).then(() => 'still running'),
+    ]);
+    expect(outcome).toMatch(/another process took the store/);
+    await engine.close().catch(() => {});
+    expect((await holderIn(dir)).nonce).toBe('e1');
   });
 
   it('counts a second hold in one thread, and lets go with the last release', async () => {
