@@ -266,13 +266,8 @@ export class StoreLock {
   /** Rewrites the lock with the next count, if it is still this process's. */
   async #beat(): Promise<void> {
     if (this.#lost || this.#timer === null) return;
-    const text = await readLock(this.path);
-    if (text === undefined) return; // cannot tell now: a missed beat, the watch allows several
-    if (text === null || holderOf(text)?.nonce !== this.#me.nonce) {
-      this.#lost = true;
-      this.#stop();
-      return;
-    }
+    // Not ours any more (lost), or unreadable now (a missed beat: the watch allows several).
+    if (this.#stillMine(await readLock(this.path)) !== true) return;
     this.#me.beat += 1;
     const temp = `${this.path}.${this.#me.nonce}`;
     try {
@@ -300,7 +295,15 @@ export class StoreLock {
     } finally {
       if (fd !== null) closeSync(fd);
     }
-    if (text === undefined) return true; // cannot tell now
+    return this.#stillMine(text) ?? true; // cannot tell now: held, as far as anyone knows
+  }
+
+  /**
+   * Judges the lock's text as read: false when it is not this process's any more (then lost for
+   * good, and the beats stop); null when it could not be read (cannot tell).
+   */
+  #stillMine(text: string | null | undefined): boolean | null {
+    if (text === undefined) return this.#lost ? false : null;
     if (text === null || holderOf(text)?.nonce !== this.#me.nonce) {
       this.#lost = true;
       this.#stop();
