@@ -4,6 +4,7 @@
 // Usage (after `npm run build`): node bench/desk-child.mjs DATA_DIR [CUSTOMERS]
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EngineService } from '../dist/main/engine/engine-service.js';
 import { IngestSession } from '../dist/main/engine/ingest/ingest-session.js';
@@ -83,11 +84,34 @@ function fixedWork() {
 async function timed(call) {
   const started = performance.now();
   const result = await call();
-  return { ms: performance.now() - started, result };
+  return { started, ms: performance.now() - started, result };
+}
+
+// The collector's pauses, on the clock the calls are timed by: a slow call that overlaps one
+// waited for the collector, not for the index.
+const pauses = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) pauses.push([e.startTime, e.startTime + e.duration]);
+}).observe({ entryTypes: ['gc'] });
+const pausedWithin = (from, to) =>
+  pauses.reduce((sum, [a, b]) => sum + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0);
+
+/** The slowest calls, each with its query and the collector's pauses while it ran. */
+function slowest(calls, count = 15) {
+  const round = (ms) => Math.round(ms * 1000) / 1000;
+  return [...calls]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, count)
+    .map((c) => ({
+      query: c.query,
+      ms: round(c.ms),
+      gcMs: round(pausedWithin(c.started, c.started + c.ms)),
+    }));
 }
 
 async function measure(engine, queries, { rounds, between }) {
   const search = [];
+  const calls = []; // each search call: its query, start and time
   const forgiving = []; // the forgiving kinds, the mix's last queries
   const view = [];
   const baseline = [];
@@ -98,6 +122,7 @@ async function measure(engine, queries, { rounds, between }) {
     for (const [i, query] of queries.queries.entries()) {
       const s = await timed(() => engine.searchCustomers({ query, limit: LIMIT }));
       search.push(s.ms);
+      calls.push({ query, started: s.started, ms: s.ms });
       if (i >= firstForgiving) forgiving.push(s.ms);
       const found = (await s.result).total > 0;
       if (found) matched += 1;
@@ -110,7 +135,7 @@ async function measure(engine, queries, { rounds, between }) {
       baseline.push((await timed(fixedWork)).ms);
     }
   }
-  return { search, forgiving, view, baseline, matched, forgivingMatched };
+  return { search, forgiving, view, baseline, matched, forgivingMatched, slowest: slowest(calls) };
 }
 
 async function eventTotal(engine) {
@@ -178,6 +203,8 @@ process.stdout.write(
     view360: percentiles(quiet.view),
     baseline: percentiles(quiet.baseline),
     searchWhileIngesting: percentiles(loaded.search),
+    slowestSearch: quiet.slowest,
+    slowestSearchWhileIngesting: loaded.slowest,
     view360WhileIngesting: percentiles(loaded.view),
     baselineWhileIngesting: percentiles(loaded.baseline),
     restart: { startedMs: reopenedMs, searchReadyMs },

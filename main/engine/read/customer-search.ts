@@ -42,10 +42,10 @@ import {
  * code, or the middle of a word (the last digits of a phone number, part of an email), is not
  * found at all. This index keeps the cheap paths it had and adds the typo step beside them:
  *
- * - a query of three characters or more (or two Japanese or Chinese ones) first asks which
- *   customers' trigram signatures hold all its rarer trigrams (TrigramSignatures) and reads
- *   only those customers: most queries (a name, a phone number, an email) leave a few hundred;
- * - a shorter or a common one (`a`, `gmail`) scans one string of all haystacks joined, with a
+ * - a query of two characters or more first asks which customers' signatures hold all its
+ *   rarer trigrams, or its pair (GramSignatures), and reads only those customers: most queries
+ *   (a name, a phone number, an email) leave a few hundred;
+ * - a shorter or a common one (`a`, `ma`, `gmail`) scans one string of all haystacks joined, with a
  *   native indexOf per matching customer, until it has counted enough; an offsets table maps a
  *   match back to its customer.
  *   Customers added or changed since it was built are scanned one by one, and the string is
@@ -132,22 +132,15 @@ class Ranked {
   }
 }
 
-const BUCKET_SHIFT = 10; // a customer's grams set bits of a 1024-bit signature
+const BUCKET_SHIFT = 11; // a customer's grams set bits of a 2048-bit signature
 const BUCKETS = 1 << BUCKET_SHIFT;
-const CHUNK_SHIFT = 13; // signatures kept per chunk of 8192 customers
-const CHUNK_GROUPS = 1 << (CHUNK_SHIFT - 5); // 256 groups of 32 customers a chunk
-const CHUNK_WORDS = BUCKETS * CHUNK_GROUPS; // 1 MB a chunk
-const COUNT_SHIFT = 20; // grams counted in a table of 2^20 (collisions only count more)
+const CHUNK_SHIFT = 15; // signatures kept per chunk of 32,768 customers
+const CHUNK_GROUPS = 1 << (CHUNK_SHIFT - 5); // 1,024 groups of 32 customers a chunk
+const CHUNK_WORDS = BUCKETS * CHUNK_GROUPS; // 8 MB a chunk, a row of 4 KB per bit
+const COUNT_SHIFT = 20; // trigrams counted in a table of 2^20 (collisions only count more)
+const PAIR_COUNT_SHIFT = 18; // pairs in one of their own, so a common pair makes no trigram common
 
-/**
- * Two characters, one of them past Latin-1: Japanese and Chinese names are words of two
- * characters, which trigrams alone would leave to a scan of every customer.
- */
-function isWidePair(text: string, i: number): boolean {
-  return text.charCodeAt(i) > 0xff || text.charCodeAt(i + 1) > 0xff;
-}
-
-/** A trigram's code; a wide pair's is apart from every trigram's (a char code is below 2^16). */
+/** A trigram's code, or a pair's: a pair's is apart from every trigram's (a char code is below 2^16). */
 function gramCode(text: string, i: number, pair: boolean): number {
   return pair
     ? text.charCodeAt(i) * 65599 + text.charCodeAt(i + 1) + 0x7fffffff
@@ -164,8 +157,33 @@ function secondBit(code: number): number {
 function thirdBit(code: number): number {
   return Math.imul((code | 0) ^ 0x27d4eb2f, 0xc2b2ae35) >>> (32 - BUCKET_SHIFT);
 }
-function countSlot(code: number): number {
-  return Math.imul((code | 0) ^ 0x165667b1, 0x9e3779b1) >>> (32 - COUNT_SHIFT);
+function countSlot(code: number, shift: number): number {
+  return Math.imul((code | 0) ^ 0x165667b1, 0x9e3779b1) >>> (32 - shift);
+}
+
+/** How often grams of one kind (trigrams, or pairs) were seen, and which are common. */
+class GramCounts {
+  readonly #counts: Uint32Array;
+  readonly #common: Uint8Array;
+
+  constructor(readonly shift: number) {
+    this.#counts = new Uint32Array(1 << shift);
+    this.#common = new Uint8Array(1 << shift);
+  }
+
+  /** Counts `code` once more; false when it is common, and so is not to be set. */
+  count(code: number, limit: number): boolean {
+    const slot = countSlot(code, this.shift);
+    if (this.#common[slot] === 1) return false;
+    const count = (this.#counts[slot] as number) + 1;
+    this.#counts[slot] = count;
+    if (count > limit) this.#common[slot] = 1;
+    return true;
+  }
+
+  isCommon(code: number): boolean {
+    return this.#common[countSlot(code, this.shift)] === 1;
+  }
 }
 
 function bitCount(word: number): number {
@@ -175,27 +193,37 @@ function bitCount(word: number): number {
 }
 
 /**
- * Each customer's trigrams (and wide pairs) as a signature of 1024 bits, three set per gram: a
- * customer without all of a needle's bits cannot hold it; one with all of them may (grams share
- * bits), so its haystack is read. 128 bytes a customer.
+ * Each customer's trigrams and pairs of characters as a signature of 2048 bits, three set per
+ * gram: a customer without all of a needle's bits cannot hold it; one with all of them may (grams
+ * share bits), so its haystack is read. 256 bytes a customer. A query of three characters or
+ * more asks for its trigrams, one of two for its pair: a rare pair (`xq`, `@@`) no longer reads
+ * all of a million customers' text (26-45 ms), and Japanese and Chinese names, words of two
+ * characters, are found the same way. A tenth of a signature's bits are set (with 1,024 bits and
+ * no Latin pairs, as this was, a sixth), so a customer has a needle's three bits by chance once
+ * in 800, not 190: a query of one rare trigram reads about a fifth of the customers it did.
  *
  * Common grams are left out: once a gram has been counted in more than a sixteenth of the
  * customers (and `commonAfter`), later signatures do not set its bits and queries do not ask for
  * them (a gram never stops being common, so every gram a query asks for is in every signature).
  * In the demo's customers, 40 trigrams (".co", "gma", "str") are each in more than a tenth of
  * them; their bits, set in nearly every signature, had let a needle of one rare trigram read 5%
- * of a million customers.
+ * of a million customers. Of the pairs, about 350 are common ("ma", "38"), and a customer has 14
+ * rare ones. Pairs are counted apart from trigrams: in one table, the common pair "38" shared a
+ * slot with "ant", whose bits then went unset, and "grant" read five times the customers.
  * (Signatures per block of 8 customers, as this was first, let one customer's trigrams stand in
  * for another's: "santo" read 5% of a million customers to find 589.)
  *
- * Stored sliced, a bit per customer: per chunk of 8192 customers, each signature bit is a row of
- * 256 words, one per group of 32. A query reads a few rows of each chunk from end to end; a
- * customer's bits are all in its chunk's 1 MB.
+ * Stored sliced, a bit per customer: per chunk of 32,768 customers, each signature bit is a row
+ * of 1,024 words, one per group of 32. A query reads a few rows of each chunk from end to end; a
+ * customer's bits are all in its chunk's 8 MB. Chunks were of 8,192 customers (rows of 1 KB): a
+ * typo query, whose 10 to 15 texts read 40 to 80 rows at once, spent its time waiting on memory,
+ * and with rows four times as long its pass over a million customers' signatures took about half
+ * as long (5-10 ms before).
  */
-class TrigramSignatures {
-  #bits = new Int32Array(CHUNK_WORDS);
-  readonly #counts = new Uint32Array(1 << COUNT_SHIFT);
-  readonly #common = new Uint8Array(1 << COUNT_SHIFT);
+class GramSignatures {
+  #bits = new Int32Array(0);
+  readonly #trigrams = new GramCounts(COUNT_SHIFT);
+  readonly #pairs = new GramCounts(PAIR_COUNT_SHIFT);
   #customers = 0;
 
   constructor(readonly commonAfter: number) {}
@@ -222,52 +250,66 @@ class TrigramSignatures {
     for (let i = 0; i + 1 < hay.length; i++) {
       // No query holds the field separator, so no gram across one is ever asked for.
       if (hay.charCodeAt(i) === 1 || hay.charCodeAt(i + 1) === 1) continue;
-      if (isWidePair(hay, i)) this.#set(ordinal, gramCode(hay, i, true), bit, limit);
-      if (i + 2 < hay.length && hay.charCodeAt(i + 2) !== 1)
-        this.#set(ordinal, gramCode(hay, i, false), bit, limit);
+      const pair = gramCode(hay, i, true);
+      if (this.#pairs.count(pair, limit)) this.#set(ordinal, pair, bit);
+      if (i + 2 < hay.length && hay.charCodeAt(i + 2) !== 1) {
+        const trigram = gramCode(hay, i, false);
+        if (this.#trigrams.count(trigram, limit)) this.#set(ordinal, trigram, bit);
+      }
     }
   }
 
-  #set(ordinal: number, code: number, bit: number, limit: number): void {
-    const slot = countSlot(code);
-    if (this.#common[slot] === 1) return;
-    const count = (this.#counts[slot] as number) + 1;
-    this.#counts[slot] = count;
-    if (count > limit) this.#common[slot] = 1;
+  #set(ordinal: number, code: number, bit: number): void {
     const bits = this.#bits;
-    const a = TrigramSignatures.#word(ordinal, firstBit(code));
-    const b = TrigramSignatures.#word(ordinal, secondBit(code));
-    const c = TrigramSignatures.#word(ordinal, thirdBit(code));
+    const a = GramSignatures.#word(ordinal, firstBit(code));
+    const b = GramSignatures.#word(ordinal, secondBit(code));
+    const c = GramSignatures.#word(ordinal, thirdBit(code));
     bits[a] = (bits[a] as number) | bit;
     bits[b] = (bits[b] as number) | bit;
     bits[c] = (bits[c] as number) | bit;
   }
 
-  /** After a customer changed: its old grams may be gone, so its signature is made again. */
-  reset(ordinal: number, hay: string): void {
-    const bits = this.#bits;
+  /**
+   * After a customer changed: its old grams may be gone, so the bits every gram of its old
+   * haystack set (common or not now: it may not have been then) are cleared and its new haystack
+   * added. Clearing all 2,048 rows instead was a read and a write 4 KB apart per row, 0.1 ms an
+   * update at a million customers.
+   */
+  reset(ordinal: number, before: string, hay: string): void {
     const keep = ~(1 << (ordinal & 31));
-    for (let b = 0; b < BUCKETS; b++) {
-      const at = TrigramSignatures.#word(ordinal, b);
-      bits[at] = (bits[at] as number) & keep;
+    for (let i = 0; i + 1 < before.length; i++) {
+      if (before.charCodeAt(i) === 1 || before.charCodeAt(i + 1) === 1) continue;
+      this.#clear(ordinal, gramCode(before, i, true), keep);
+      if (i + 2 < before.length && before.charCodeAt(i + 2) !== 1)
+        this.#clear(ordinal, gramCode(before, i, false), keep);
     }
     this.add(ordinal, hay);
   }
 
+  #clear(ordinal: number, code: number, keep: number): void {
+    const bits = this.#bits;
+    const a = GramSignatures.#word(ordinal, firstBit(code));
+    const b = GramSignatures.#word(ordinal, secondBit(code));
+    const c = GramSignatures.#word(ordinal, thirdBit(code));
+    bits[a] = (bits[a] as number) & keep;
+    bits[b] = (bits[b] as number) & keep;
+    bits[c] = (bits[c] as number) & keep;
+  }
+
   /**
-   * The codes of up to `grams` of `text`'s grams that are not common, spread over it: none when
-   * the signatures cannot narrow a search for it (under three characters and not two wide ones,
-   * or every gram common).
+   * The codes of up to `grams` of `text`'s trigrams that are not common, spread over it, or of
+   * its pair if it has two characters: none when the signatures cannot narrow a search for it
+   * (one character, or every gram common).
    */
   codes(text: string, grams: number): number[] {
     if (text.length < 3) {
-      const pair = text.length === 2 && isWidePair(text, 0) ? gramCode(text, 0, true) : null;
-      return pair !== null && this.#common[countSlot(pair)] === 0 ? [pair] : [];
+      const pair = text.length === 2 ? gramCode(text, 0, true) : null;
+      return pair !== null && !this.#pairs.isCommon(pair) ? [pair] : [];
     }
     const rare: number[] = [];
     for (let i = 0; i + 2 < text.length; i++) {
       const code = gramCode(text, i, false);
-      if (this.#common[countSlot(code)] === 0) rare.push(code);
+      if (!this.#trigrams.isCommon(code)) rare.push(code);
     }
     if (rare.length <= grams) return rare;
     const last = rare.length - 1;
@@ -277,7 +319,7 @@ class TrigramSignatures {
   /**
    * The customers (a bit each, a word per group of 32 of `groups`) that may hold, for every term,
    * one of its texts, given by their `codes`: each gram is 3 rows to read, and each after the
-   * first leaves about 1 in 250 of the customers that passed. One pass over the groups: a group
+   * first leaves about 1 in 1,000 of the customers that passed. One pass over the groups: a group
    * no text of a term can be in is not read further.
    */
   likely(terms: readonly (readonly number[][])[], groups: number): Int32Array {
@@ -469,7 +511,7 @@ export class CustomerSearch {
   #stale = new Uint8Array(0);
   #changed: number[] = [];
   #changedSorted = true;
-  readonly #trigrams: TrigramSignatures;
+  readonly #signatures: GramSignatures;
   readonly #words: TermDictionary;
   readonly #minPending: number;
   readonly #likelyShare: number;
@@ -483,7 +525,7 @@ export class CustomerSearch {
     countUpTo = 1000,
     commonAfter = 512,
   }: CustomerSearchOptions = {}) {
-    this.#trigrams = new TrigramSignatures(commonAfter);
+    this.#signatures = new GramSignatures(commonAfter);
     this.#words = new TermDictionary(minPendingWords);
     this.#minPending = minPending;
     this.#likelyShare = likelyShare;
@@ -506,11 +548,12 @@ export class CustomerSearch {
         else this.#byFoldedId.set(foldedId, [ordinal]);
       }
       this.#hays.push(hay);
-      this.#trigrams.add(this.#ids.length - 1, hay);
+      this.#signatures.add(this.#ids.length - 1, hay);
     } else {
-      if (this.#hays[ordinal] === hay) return;
+      const before = this.#hays[ordinal] as string;
+      if (before === hay) return;
       this.#hays[ordinal] = hay;
-      this.#trigrams.reset(ordinal, hay);
+      this.#signatures.reset(ordinal, before, hay);
       if (ordinal < this.#built && this.#stale[ordinal] === 0) {
         this.#stale[ordinal] = 1;
         this.#changed.push(ordinal);
@@ -654,12 +697,12 @@ export class CustomerSearch {
     const size = this.#ids.length;
     const groups = (size + 31) >> 5;
     const narrowing = terms
-      .map((texts) => texts.map((t) => this.#trigrams.codes(t, grams)))
+      .map((texts) => texts.map((t) => this.#signatures.codes(t, grams)))
       .filter((texts) => texts.every((codes) => codes.length > 0));
     if (narrowing.length === 0) return null;
     // The term with the fewest texts first: most groups are ruled out before the others are read.
     narrowing.sort((a, b) => a.length - b.length);
-    const likely = this.#trigrams.likely(narrowing, groups);
+    const likely = this.#signatures.likely(narrowing, groups);
     let count = 0;
     for (let g = 0; g < groups; g++) count += bitCount(likely[g] as number);
     return count >= size * this.#likelyShare ? null : likely;
