@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EngineService } from '../dist/main/engine/engine-service.js';
 import { IngestSession } from '../dist/main/engine/ingest/ingest-session.js';
 import { queryMix } from './desk-queries.mjs';
+import { mulberry32 } from './seeded-random.mjs';
 
 const [dataDir, customersArg = '100000'] = process.argv.slice(2);
 const CUSTOMERS = Number(customersArg);
@@ -35,16 +36,6 @@ IngestSession.prototype.apply = function (records, advance) {
 };
 
 /** Seeded, so every run asks the same questions of the same customers. */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = mulberry32(42);
 const int = (n) => Math.floor(random() * n);
 const randomId = () => String(1 + int(CUSTOMERS));

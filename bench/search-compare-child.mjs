@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { snakeCase } from '../dist/main/engine/decode/crm-fields.js';
 import { DemoWorld } from '../dist/main/engine/demo/demo-world.js';
 import { queryMix } from './desk-queries.mjs';
+import { mulberry32 } from './seeded-random.mjs';
 
 const [countArg, ...dists] = process.argv.slice(2);
 const N = Number(countArg);
@@ -52,16 +53,6 @@ for (let from = 0; from < N; from += CHUNK) {
   }
 }
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = mulberry32(42);
 const randomId = () => String(1 + Math.floor(random() * N));
 const sample = [];

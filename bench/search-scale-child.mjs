@@ -10,6 +10,7 @@ import { DemoWorld } from '../dist/main/engine/demo/demo-world.js';
 import { CustomerSearch } from '../dist/main/engine/read/customer-search.js';
 import { fold } from '../dist/main/engine/read/search-text.js';
 import { queryMix } from './desk-queries.mjs';
+import { mulberry32 } from './seeded-random.mjs';
 
 const [countArg, kind = 'own'] = process.argv.slice(2);
 const N = Number(countArg);
@@ -21,16 +22,6 @@ const log = (text) => process.stderr.write(`${text}\n`);
 const CHUNK = 100_000;
 const LIMIT = 25;
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = mulberry32(42);
 const randomId = () => String(1 + Math.floor(random() * N));
 

@@ -8,6 +8,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeRecordObject } from '../dist/main/engine/decode/record-decoder.js';
 import { Engine } from '../dist/main/engine/engine.js';
+import { mulberry32 } from './seeded-random.mjs';
 
 const CUSTOMERS = 100_000;
 const PER_CUSTOMER = 20;
@@ -24,16 +25,6 @@ if (!dataDir) {
 }
 await rm(dataDir, { recursive: true, force: true });
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = mulberry32(7);
 const int = (n) => Math.floor(random() * n);
 const START = Date.UTC(2026, 2, 2);
