@@ -319,7 +319,7 @@ class GramSignatures {
   /**
    * The customers (a bit each, a word per group of 32 of `groups`) that may hold, for every term,
    * one of its texts, given by their `codes`: each gram is 3 rows to read, and each after the
-   * first leaves about 1 in 1,000 of the customers that passed. One pass over the groups: a group
+   * first leaves about 1 in 800 of the customers that passed. One pass over the groups: a group
    * no text of a term can be in is not read further.
    */
   likely(terms: readonly (readonly number[][])[], groups: number): Int32Array {
