@@ -148,7 +148,7 @@ export class Engine {
         session.takeBack(await pool.takeBack());
       },
       checkpoint: async () => {
-        const saved = await session.checkpoint();
+        const saved = await session.checkpoint({ ifUnsaved: true });
         await this.#afterCheckpoint();
         return saved;
       },

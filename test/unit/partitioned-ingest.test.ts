@@ -263,6 +263,29 @@ describe('partitioned ingest of tracks CSV files', () => {
     );
   });
 
+  it('completes a file with its last batch: the store is written once at the end, and the file is not read again', async () => {
+    const lines = Array.from(
+      { length: 40 },
+      (_, i) => `e${i},${i % 9},t${i % 4},2026-03-02 0${i % 10}:00:00,1,`,
+    );
+    const path = await fileOf(lines, ['\n']);
+    // No checkpoint falls inside the file: only the one that ends it. Marking the file complete
+    // after that checkpoint made a second one, the whole store written again by this thread.
+    const run = await ingest(path, { threads: 2, everyRecords: 1_000 });
+    expect(run.error).toBeNull();
+    expect(run.engine.session.timings.checkpoints).toBe(1);
+    expect(run.engine.session.unsaved).toBe(false);
+    const [file] = Object.values(run.engine.state.sources.files);
+    expect(file).toMatchObject({ records: 41, complete: true });
+    expect(file?.completedAt).toEqual(expect.any(String));
+    await run.engine.close();
+    // Reopened, the store knows the file is done.
+    const again = await ingest(path, { threads: 2, everyRecords: 1_000, storeDir: run.storeDir });
+    expect(again.engine.session.counts.listens).toBe(0);
+    expect(again.engine.state.profiles.size).toBe(9);
+    await again.engine.close();
+  });
+
   it('keeps what the store holds besides listens (clicks, CRM fields named like prototype members)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'c360-parts-crm-'));
     const json = join(dir, 'events.jsonl');

@@ -346,11 +346,14 @@ export class IngestSession {
 
   /**
    * Waits for any checkpoint being written, then writes one of the state as it is now. `whole`:
-   * the whole store in one file, with no changes beside it (at the end of a run).
+   * the whole store in one file, with no changes beside it (at the end of a run). `ifUnsaved`:
+   * only if a batch was applied since the last checkpoint (that one's figures otherwise).
    */
-  async checkpoint({ whole = false } = {}): Promise<CheckpointStats> {
+  async checkpoint({ whole = false, ifUnsaved = false } = {}): Promise<CheckpointStats> {
     if (this.#writing) await this.#writing.catch(() => {});
     this.#throwFailure();
+    // `ifUnsaved`: nothing applied since the last checkpoint, so writing the same again is skipped.
+    if (ifUnsaved && !whole && this.saved && this.#batchesSinceCheckpoint === 0) return this.saved;
     return this.#start(await this.#lentLines(), whole);
   }
 

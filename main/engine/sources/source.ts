@@ -59,7 +59,10 @@ export interface SourceContext {
   checkpointDue(records: number): boolean;
   /** The profiles back from the partitions (after a checkpoint, so nothing is encoded twice). */
   takeBackProfiles(pool: PartitionPool): Promise<void>;
-  /** Saves everything applied so far, now (a consumer about to leave its group does this). */
+  /**
+   * Saves everything applied so far, now (a consumer about to leave its group does this); nothing
+   * is written when the last checkpoint already holds it all.
+   */
   checkpoint(): Promise<CheckpointStats>;
   /** The latest checkpoint on disk: the only positions a source may publish (Kafka commits them). */
   readonly saved: CheckpointStats | null;

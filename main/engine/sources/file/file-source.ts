@@ -123,20 +123,27 @@ export class FileSource implements Source<FileResult[]> {
       }
       seenThisRun.add(file.sha);
       const startedAt = new Date().toISOString();
-      const position = (lines: number) => (state: EngineState) => {
-        state.sources.files[file.sha] = {
-          path: file.path,
-          bytes: file.bytes,
-          records: lines,
-          complete: false,
-          startedAt: state.sources.files[file.sha]?.startedAt ?? startedAt,
-          completedAt: null,
+      // `complete`: the batch that reaches this position ends the file.
+      const position =
+        (lines: number, complete = false) =>
+        (state: EngineState) => {
+          state.sources.files[file.sha] = {
+            path: file.path,
+            bytes: file.bytes,
+            records: lines,
+            complete,
+            startedAt: state.sources.files[file.sha]?.startedAt ?? startedAt,
+            completedAt: complete ? new Date().toISOString() : null,
+          };
         };
-      };
       const progress = (bytesRead: number) => this.options.onProgress?.(bytesBefore + bytesRead, totalBytes);
       let records: number | null = null;
-      if (pool && file.format === 'tracks-csv')
-        records = await partitioned(ctx, pool, { path: file.path, skip, every, position, progress });
+      let completed = false;
+      if (pool && file.format === 'tracks-csv') {
+        const read = await partitioned(ctx, pool, { path: file.path, skip, every, position, progress });
+        records = read?.records ?? null;
+        completed = read?.completed ?? false;
+      }
       if (records === null) {
         records = 0;
         for await (const batch of readFileBatches(file.path, file.format, skip, batchSize)) {
@@ -151,14 +158,16 @@ export class FileSource implements Source<FileResult[]> {
         results.push({ path: file.path, format: file.format, outcome, records });
         return results;
       }
-      // The file's end is a position too: it goes through apply like any other.
-      await ctx.apply([], (state) => {
-        const progress = state.sources.files[file.sha];
-        if (progress) {
-          progress.complete = true;
-          progress.completedAt = new Date().toISOString();
-        }
-      });
+      // The file's end is a position too: it goes through apply like any other (unless it came with
+      // the last batch).
+      if (!completed)
+        await ctx.apply([], (state) => {
+          const progress = state.sources.files[file.sha];
+          if (progress) {
+            progress.complete = true;
+            progress.completedAt = new Date().toISOString();
+          }
+        });
       bytesBefore += file.bytes;
       results.push({ path: file.path, format: file.format, outcome, records });
     }
@@ -179,13 +188,13 @@ async function partitioned(
     path: string;
     skip: number;
     every: number;
-    position: (lines: number) => (state: EngineState) => void;
+    position: (lines: number, complete: boolean) => (state: EngineState) => void;
     progress: (bytesRead: number) => void;
   },
-): Promise<number | null> {
+): Promise<{ records: number; completed: boolean } | null> {
   if (!(await ctx.lendProfiles(pool))) return null;
   try {
-    const records = await ingestTracksPartitioned(ctx, pool, {
+    const read = await ingestTracksPartitioned(ctx, pool, {
       path: file.path,
       skip: file.skip,
       batchRecords: Math.ceil(file.every / Math.ceil(file.every / PARTITIONED_BATCH)),
@@ -197,7 +206,7 @@ async function partitioned(
     const saved = ctx.checkpoint();
     const back = ctx.takeBackProfiles(pool);
     await Promise.all([saved, back]);
-    return records;
+    return read;
   } catch (error) {
     // Failed in this thread (a read error): what was applied is saved from the partitions. A
     // partition that failed holds profiles nothing may save; the engine's last checkpoint stands.

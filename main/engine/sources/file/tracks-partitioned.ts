@@ -18,8 +18,11 @@ export interface PartitionedFile {
   /** Lines already applied (a resumed file): read past, not counted. */
   skip: number;
   batchRecords: number;
-  /** Applies the position a batch reaches (the file's progress in the state). */
-  advance: (position: number) => Parameters<SourceContext['apply']>[1];
+  /**
+   * Applies the position a batch reaches (the file's progress in the state); `last`: the batch
+   * ends the file, which is then complete with it.
+   */
+  advance: (position: number, last: boolean) => Parameters<SourceContext['apply']>[1];
   onBytes?: (bytesRead: number) => void;
 }
 
@@ -154,18 +157,21 @@ class BatchFinder {
 }
 
 /**
- * Reads the file through the partitions; returns the records it applied. While the partitions
- * count one batch, this thread finds the next and applies the one before; only when a checkpoint
- * is due does it wait for them, as a checkpoint needs their profiles at one batch's end.
+ * Reads the file through the partitions; returns the records it applied, and whether its last
+ * batch completed the file (not when the run stopped early, or when there was no batch to apply).
+ * While the partitions count one batch, this thread finds the next and applies the one before;
+ * only when a checkpoint is due does it wait for them, as a checkpoint needs their profiles at
+ * one batch's end.
  */
 export async function ingestTracksPartitioned(
   ctx: SourceContext,
   pool: PartitionPool,
   file: PartitionedFile,
-): Promise<number> {
+): Promise<{ records: number; completed: boolean }> {
   const handle = await open(file.path, 'r');
   const finder = new BatchFinder(handle, file.skip, file.batchRecords);
   let applied = 0;
+  let completed = false;
   const send = (b: FileBatch) => {
     const digest = pool.batch(b.bytes, 0, b.length, b.firstLine, b.lines);
     // Awaited in turn; if an earlier batch fails first, this one's failure is the same one.
@@ -176,7 +182,11 @@ export async function ingestTracksPartitioned(
     const first = await finder.next();
     let inFlight = first && send(first);
     while (inFlight) {
-      const next = ctx.shouldStop() ? null : await finder.next();
+      const stopped = ctx.shouldStop();
+      const next = stopped ? null : await finder.next();
+      // The file's end comes with its last batch: marked complete apart, it made the state unsaved
+      // once more after the partitions' last checkpoint, and the engine wrote every profile again.
+      const last = !stopped && next === null;
       const waited = performance.now();
       const digest = await inFlight.digest;
       ctx.timings.decodeMs += performance.now() - waited;
@@ -188,14 +198,15 @@ export async function ingestTracksPartitioned(
         digest,
         batch.records,
         (n) => ({ file: file.path, line: n }),
-        file.advance(batch.position),
+        file.advance(batch.position, last),
         checkpoint,
       );
       applied += batch.records;
+      completed = last;
       file.onBytes?.(batch.bytesRead);
       if (next && checkpoint) inFlight = send(next);
     }
-    return applied;
+    return { records: applied, completed };
   } finally {
     await handle.close();
   }
