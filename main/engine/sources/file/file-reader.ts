@@ -21,9 +21,16 @@ export interface FileBatch {
 /** Larger batches mean fewer partial profiles to merge; 64k records hold a few MB. */
 export const FILE_BATCH_SIZE = 65_536;
 
+/**
+ * Read a megabyte at a time: the stream's default 64 KB took 250–300 ms for the 39 MB Spark anchor
+ * file against 160–170 ms (a file is hashed before any of it is counted, so this is all waited for).
+ */
+const HASH_READ_BYTES = 1 << 20;
+
 export async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: HASH_READ_BYTES }))
+    hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
