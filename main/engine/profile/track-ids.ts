@@ -47,6 +47,22 @@ export class TrackIds implements Iterable<string> {
     return set;
   }
 
+  /**
+   * The distinct tracks `numbers[i]` for i in [from, to), given as this thread's numbers (see
+   * trackNumber), already distinct and in the order first heard: nothing is looked up again.
+   */
+  static fromNumbers(numbers: ArrayLike<number>, from: number, to: number): TrackIds {
+    const set = new TrackIds();
+    const size = to - from;
+    if (size === 0) return set;
+    const list = new Array<number>(size).fill(0);
+    for (let i = 0; i < size; i++) list[i] = numbers[from + i] as number;
+    set.#list = list;
+    set.#size = size;
+    if (size > LIST_ONLY) set.#index = new Set(list);
+    return set;
+  }
+
   get size(): number {
     return this.#size;
   }

@@ -7,7 +7,7 @@ import {
   setDayHour,
   setRecentDays,
 } from '../../profile/profile.js';
-import { TrackIds } from '../../profile/track-ids.js';
+import { TrackIds, trackNumber } from '../../profile/track-ids.js';
 import { encodeProfile, type StoredProfile } from '../../store/store-codec.js';
 import type { LentLines } from '../../store/store-snapshot.js';
 import { partitionOfId } from './partition-of.js';
@@ -154,7 +154,7 @@ export class PartitionPool {
 
   /**
    * The profiles, back from the partitions. They come from this engine's own threads, not from
-   * outside, so they are not checked again; their track ids become this thread's TrackIds, and
+   * outside, so they are not checked again; their tracks become this thread's TrackIds, and
    * the dictionaries (product and CRM field names are data) are made prototype-free again, as
    * the clone lost that. A clone also keeps shared what was shared there, once per message: the
    * empty churn history every profile without a prediction points to would become one list that
@@ -165,11 +165,14 @@ export class PartitionPool {
     const replies = await Promise.all(
       this.channels.map((c) => this.#ask(c, { type: 'profiles' }, 'profiles')),
     );
-    return replies.flatMap((r) =>
-      r.profiles.map((p): Profile => {
+    return replies.flatMap(({ profiles: r }) => {
+      // The partition's track numbers, as this thread numbers the same ids: once per distinct track.
+      const mine = Int32Array.from(r.trackIds, trackNumber);
+      const tracks = r.tracks.map((t) => mine[t] as number);
+      return r.profiles.map((p, n): Profile => {
         const own: Profile = {
           ...p,
-          tracks: TrackIds.from(p.tracks),
+          tracks: TrackIds.fromNumbers(tracks, n === 0 ? 0 : (r.ends[n - 1] as number), r.ends[n] as number),
           ringBlock: null,
           ringAt: 0,
           products: productsFrom(p.products),
@@ -179,8 +182,8 @@ export class PartitionPool {
         setDayHour(own, p.cells, p.cellsAt);
         if (p.ringBlock) setRecentDays(own, p.ringBlock, p.ringAt, p.recentDaysEnd);
         return own;
-      }),
-    );
+      });
+    });
   }
 
   /** Set once a partition failed (or the pool was closed): nothing more is asked of it. */

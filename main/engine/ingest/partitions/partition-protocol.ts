@@ -1,6 +1,6 @@
 import type { StoredProfile } from '../../store/store-codec.js';
 import type { LentLines } from '../../store/store-snapshot.js';
-import { type PartitionDigest, type PartitionProfile, TracksPartition } from './tracks-partition.js';
+import { type PartitionDigest, type PartitionProfiles, TracksPartition } from './tracks-partition.js';
 
 /**
  * The messages between the engine and one partition (a worker thread, or in tests the same
@@ -26,7 +26,7 @@ export type PartitionReply =
   | { type: 'loaded' }
   | { type: 'digest'; digest: PartitionDigest }
   | { type: 'lines'; lines: LentLines }
-  | { type: 'profiles'; profiles: PartitionProfile[] }
+  | { type: 'profiles'; profiles: PartitionProfiles }
   | { type: 'failed'; message: string };
 
 /** What a partition's thread is given when it starts. */
