@@ -83,6 +83,8 @@ export class TracksPartition {
   /** Per customer: the JSON of its first #tracksDone[n] tracks (without brackets). */
   readonly #tracksJson: string[] = [];
   readonly #tracksDone: number[] = [];
+  /** Per track number: its id as JSON, once asked for (see #trackJson). */
+  readonly #trackJsons: string[] = [];
   /** This batch: customers touched (in order), their listens' instants and timeline items. */
   readonly #touched: number[] = [];
   readonly #seen: Array<SeenInBatch | undefined> = [];
@@ -332,9 +334,8 @@ export class TracksPartition {
     let tracks = this.#tracksJson[n] ?? '';
     const done = this.#tracksDone[n] ?? 0;
     if (done < numbers.length) {
-      const strings = this.#tracks.strings;
       const fresh: string[] = [];
-      for (let i = done; i < numbers.length; i++) fresh.push(JSON.stringify(strings[numbers[i] as number]));
+      for (let i = done; i < numbers.length; i++) fresh.push(this.#trackJson(numbers[i] as number));
       tracks = done === 0 ? fresh.join(',') : `${tracks},${fresh.join(',')}`;
       this.#tracksJson[n] = tracks;
       this.#tracksDone[n] = numbers.length;
@@ -344,6 +345,13 @@ export class TracksPartition {
     const line = JSON.stringify(encodeProfile(p, this.#rows.stored(n)));
     const at = line.indexOf(EMPTY_TRACKS) + EMPTY_TRACKS.length - 1;
     return `${line.slice(0, at)}${tracks}${line.slice(at)}`;
+  }
+
+  /** Track number `t`'s id as JSON, made once: a track is in the lines of many customers. */
+  #trackJson(t: number): string {
+    let json = this.#trackJsons[t];
+    if (json === undefined) json = this.#trackJsons[t] = JSON.stringify(this.#tracks.strings[t]);
+    return json;
   }
 
   /** Every profile's store line; only those changed since the last call are encoded again. */
