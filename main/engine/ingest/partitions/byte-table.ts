@@ -16,6 +16,17 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return h >>> 0;
 }
 
+/**
+ * Where `byte` first is in `buf[from, end)`, or -1. A loop here, not Buffer.indexOf: the byte is
+ * a few places away (a line's commas, its end), and the call into native code cost more than the
+ * search: three calls a line in each partition were a fifth of what a partition did with 5,000
+ * customers.
+ */
+export function findByte(buf: Uint8Array, byte: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (buf[i] === byte) return i;
+  return -1;
+}
+
 /** Per number: its length, and where its bytes start in the pool. */
 const ENTRY = 2;
 /**

@@ -6,7 +6,7 @@ import { noteListenTime } from '../../profile/profile-aggregator.js';
 import { TrackIds } from '../../profile/track-ids.js';
 import { decodeProfile, encodeProfile, type StoredProfile } from '../../store/store-codec.js';
 import type { LentLines } from '../../store/store-snapshot.js';
-import { ByteTable, hashBytes } from './byte-table.js';
+import { ByteTable, findByte, hashBytes } from './byte-table.js';
 import { ListenRows } from './listen-rows.js';
 import { partitionOfHash, partitionOfId } from './partition-of.js';
 import { TimelineChunks } from './timeline-chunks.js';
@@ -149,8 +149,8 @@ export class TracksPartition {
     // The next quote at or after the line being read: a line with one is read by every partition.
     let quote = -1;
     for (let slot = 0; lineStart < end; slot++, line++) {
-      let nl = text.indexOf(10, lineStart);
-      if (nl === -1 || nl >= end) nl = end;
+      let nl = findByte(buf, 10, lineStart, end);
+      if (nl === -1) nl = end;
       const lineEnd = nl > lineStart && buf[nl - 1] === 13 ? nl - 1 : nl;
       if (quote < lineStart) {
         quote = text.indexOf(34, lineStart);
@@ -162,9 +162,9 @@ export class TracksPartition {
       let owner = -1;
       let hash = 0;
       if (line !== 1 && quote >= lineEnd) {
-        const c1 = text.indexOf(44, lineStart);
-        const c2 = c1 === -1 || c1 >= lineEnd ? -1 : text.indexOf(44, c1 + 1);
-        if (c2 !== -1 && c2 < lineEnd && c2 > c1 + 1 && plainEdge(buf[c1 + 1]) && plainEdge(buf[c2 - 1])) {
+        const c1 = findByte(buf, 44, lineStart, lineEnd);
+        const c2 = c1 === -1 ? -1 : findByte(buf, 44, c1 + 1, lineEnd);
+        if (c2 !== -1 && c2 > c1 + 1 && plainEdge(buf[c1 + 1]) && plainEdge(buf[c2 - 1])) {
           hash = hashBytes(buf, c1 + 1, c2);
           owner = partitionOfHash(hash, this.count);
           if (owner !== this.index) {

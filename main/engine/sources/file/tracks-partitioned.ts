@@ -1,4 +1,5 @@
 import { type FileHandle, open } from 'node:fs/promises';
+import { findByte } from '../../ingest/partitions/byte-table.js';
 import type { PartitionPool } from '../../ingest/partitions/partition-pool.js';
 import type { SourceContext } from '../source.js';
 
@@ -92,8 +93,8 @@ class BatchFinder {
       let records = 0;
       let whole = true;
       while (records < this.batchRecords && pos < filled) {
-        let nl = buf.indexOf(10, pos);
-        if (nl === -1 || nl >= filled) {
+        let nl = findByte(buf, 10, pos, filled);
+        if (nl === -1) {
           if (!this.#eof) {
             whole = false; // the rest of this line is not read yet
             break;
