@@ -10,6 +10,8 @@ import {
 import { TrackIds, trackNumber } from '../../profile/track-ids.js';
 import { encodeProfile, type StoredProfile } from '../../store/store-codec.js';
 import type { LentLines } from '../../store/store-snapshot.js';
+import type { SharedLineIndex } from './line-index.js';
+import { MAX_PARTITIONS } from './line-index.js';
 import { partitionOfId } from './partition-of.js';
 import {
   answer,
@@ -99,6 +101,8 @@ export class PartitionPool {
   private constructor(readonly channels: PartitionChannel[]) {}
 
   static start(count: number, open: OpenPartition = workerPartition): PartitionPool {
+    if (!(Number.isInteger(count) && count >= 1 && count <= MAX_PARTITIONS))
+      throw new RangeError(`partitions: 1 to ${MAX_PARTITIONS}, not ${count}`);
     return new PartitionPool(Array.from({ length: count }, (_, i) => open(i, count)));
   }
 
@@ -116,19 +120,19 @@ export class PartitionPool {
   }
 
   /**
-   * One batch: the lines in `bytes[start, end)` (`lines` of them), numbered from `firstLine`. At
-   * most two may be under way: the digest of one must be applied before the next but one is sent.
+   * One batch: `lines` lines of `bytes`, numbered from `firstLine`, where `index` says (see
+   * line-index.ts). At most two may be under way: the digest of one must be applied before the
+   * next but one is sent.
    */
   async batch(
     bytes: SharedArrayBuffer,
-    start: number,
-    end: number,
+    index: SharedLineIndex,
     firstLine: number,
     lines: number,
   ): Promise<BatchDigest> {
     const lanes = this.#lanesFor(lines);
     new Uint16Array(lanes.codes, 0, lines).fill(0);
-    const request: PartitionRequest = { type: 'batch', bytes, start, end, firstLine, ...lanes };
+    const request: PartitionRequest = { type: 'batch', bytes, index, firstLine, lines, ...lanes };
     const digests = await Promise.all(this.channels.map((c) => this.#ask(c, request, 'digest')));
     const combined: BatchDigest = {
       listens: 0,

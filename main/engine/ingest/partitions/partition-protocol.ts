@@ -1,5 +1,6 @@
 import type { StoredProfile } from '../../store/store-codec.js';
 import type { LentLines } from '../../store/store-snapshot.js';
+import { lineIndexOf, type SharedLineIndex } from './line-index.js';
 import { type PartitionDigest, type PartitionProfiles, TracksPartition } from './tracks-partition.js';
 
 /**
@@ -13,9 +14,9 @@ export type PartitionRequest =
   | {
       type: 'batch';
       bytes: SharedArrayBuffer;
-      start: number;
-      end: number;
+      index: SharedLineIndex;
       firstLine: number;
+      lines: number;
       times: SharedArrayBuffer;
       codes: SharedArrayBuffer;
     }
@@ -47,8 +48,8 @@ export function answer(partition: TracksPartition, request: PartitionRequest): P
           type: 'digest',
           digest: partition.ingest(
             new Uint8Array(request.bytes),
-            request.start,
-            request.end,
+            lineIndexOf(request.index),
+            request.lines,
             request.firstLine,
             {
               times: new Float64Array(request.times),

@@ -6,9 +6,10 @@ import { noteListenTime } from '../../profile/profile-aggregator.js';
 import { TrackIds } from '../../profile/track-ids.js';
 import { decodeProfile, encodeProfile, type StoredProfile } from '../../store/store-codec.js';
 import type { LentLines } from '../../store/store-snapshot.js';
-import { ByteTable, findByte, hashBytes } from './byte-table.js';
+import { ByteTable, hashBytes } from './byte-table.js';
+import { EVERY_PARTITION, type LineIndex } from './line-index.js';
 import { ListenRows } from './listen-rows.js';
-import { partitionOfHash, partitionOfId } from './partition-of.js';
+import { partitionOfId } from './partition-of.js';
 import { TimelineChunks } from './timeline-chunks.js';
 import { TrackSets } from './track-set.js';
 
@@ -130,13 +131,14 @@ export class TracksPartition {
   }
 
   /**
-   * Counts this partition's listens among the lines in `buf[start, end)`, the first of them line
-   * `firstLine` of its file. `end` is just past the batch's last line break (or the file's end).
+   * Counts this partition's listens among the `lines` lines of `buf` that `index` finds (see
+   * line-index.ts), the first of them line `firstLine` of its file: those it owns, and those every
+   * partition reads.
    */
   ingest(
     buf: Uint8Array,
-    start: number,
-    end: number,
+    index: LineIndex,
+    lines: number,
     firstLine: number,
     lanes: WindowLanes,
   ): PartitionDigest {
@@ -144,39 +146,20 @@ export class TracksPartition {
     const f = this.#fields;
     const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     const customers = this.#customers;
-    let line = firstLine;
-    let lineStart = start;
-    // The next quote at or after the line being read: a line with one is read by every partition.
-    let quote = -1;
-    for (let slot = 0; lineStart < end; slot++, line++) {
-      let nl = findByte(buf, 10, lineStart, end);
-      if (nl === -1) nl = end;
-      const lineEnd = nl > lineStart && buf[nl - 1] === 13 ? nl - 1 : nl;
-      if (quote < lineStart) {
-        quote = text.indexOf(34, lineStart);
-        if (quote === -1 || quote >= end) quote = end;
-      }
-      // Who reads the line: the partition of its customer field as written, when the line has no
-      // quote and the field no space or other byte at either end that decoding would trim; then the
-      // field's bytes are the decoded id, if the line decodes at all, and the others skip it unread.
-      let owner = -1;
-      let hash = 0;
-      if (line !== 1 && quote >= lineEnd) {
-        const c1 = findByte(buf, 44, lineStart, lineEnd);
-        const c2 = c1 === -1 ? -1 : findByte(buf, 44, c1 + 1, lineEnd);
-        if (c2 !== -1 && c2 > c1 + 1 && plainEdge(buf[c1 + 1]) && plainEdge(buf[c2 - 1])) {
-          hash = hashBytes(buf, c1 + 1, c2);
-          owner = partitionOfHash(hash, this.count);
-          if (owner !== this.index) {
-            lineStart = nl + 1;
-            continue;
-          }
-        }
-      }
-      if (owner !== -1 && scanListenLine(buf, lineStart, lineEnd, f)) {
+    const { starts, owners, hashes } = index;
+    const me = this.index;
+    for (let slot = 0; slot < lines; slot++) {
+      const owner = owners[slot] as number;
+      if (owner !== me && owner !== EVERY_PARTITION) continue;
+      const line = firstLine + slot;
+      const lineStart = starts[slot] as number;
+      let lineEnd = starts[slot + 1] as number;
+      if (lineEnd > lineStart && buf[lineEnd - 1] === 10) lineEnd -= 1;
+      if (lineEnd > lineStart && buf[lineEnd - 1] === 13) lineEnd -= 1;
+      if (owner === me && scanListenLine(buf, lineStart, lineEnd, f)) {
         const before = customers.size;
-        // The customer field is the one hashed above (the same first two commas).
-        const n = customers.intern(buf, f.customerStart, f.customerEnd, hash);
+        // The customer field is the one the reading thread hashed (the same first two commas).
+        const n = customers.intern(buf, f.customerStart, f.customerEnd, hashes[slot] as number);
         if (n === before) this.#added(n);
         const track = this.#tracks.intern(
           buf,
@@ -192,7 +175,7 @@ export class TracksPartition {
         this.#lane(lanes, slot, f.epochMs, f.hour, f.dayOfWeek, f.mobile);
         digest.listens += 1;
       } else {
-        const reports = owner === this.index || (owner === -1 && this.index === 0);
+        const reports = owner === me || this.index === 0;
         const event = this.#slowLine(text, lineStart, lineEnd, line, reports, digest);
         if (event) {
           const at = event.at;
@@ -211,7 +194,6 @@ export class TracksPartition {
           digest.listens += 1;
         }
       }
-      lineStart = nl + 1;
     }
     for (const n of this.#touched) {
       this.#settle(n, text);
@@ -412,11 +394,6 @@ export interface PartitionProfiles {
 const EMPTY_TRACKS = '"tracks":[]';
 /** Store lines are handed over joined in blocks of about this many characters (a string has a limit). */
 const BLOCK_CHARS = 32 << 20;
-
-/** A byte an id may start or end with and keep as decoded: printable ASCII, not a space. */
-function plainEdge(b: number | undefined): boolean {
-  return b !== undefined && b > 0x20 && b < 0x7f;
-}
 
 function emptySeen(): SeenInBatch {
   return {

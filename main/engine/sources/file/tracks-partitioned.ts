@@ -1,5 +1,6 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { findByte } from '../../ingest/partitions/byte-table.js';
+import { LineIndexBuilder, lineOwner, type SharedLineIndex } from '../../ingest/partitions/line-index.js';
 import type { PartitionPool } from '../../ingest/partitions/partition-pool.js';
 import type { SourceContext } from '../source.js';
 
@@ -39,9 +40,8 @@ function blank(buf: Buffer, start: number, end: number): boolean {
 /** One batch found in the file: whole lines, in shared memory for the partitions. */
 interface FileBatch {
   bytes: SharedArrayBuffer;
-  /** Where its lines are in `bytes`: [start, end). */
-  start: number;
-  end: number;
+  /** Where its lines are in `bytes`, and which partition reads each. */
+  index: SharedLineIndex;
   firstLine: number;
   lines: number;
   records: number;
@@ -61,6 +61,7 @@ interface FileBatch {
  */
 class BatchFinder {
   readonly #buffers: Array<Buffer | null> = [null, null];
+  readonly #indexes = [new LineIndexBuilder(), new LineIndexBuilder()];
   #turn = 1;
   /** What the last batch's buffer holds past its end: [#pos, #filled) of buffer #turn. */
   #pos = 0;
@@ -73,6 +74,7 @@ class BatchFinder {
     readonly handle: FileHandle,
     readonly skip: number,
     readonly batchRecords: number,
+    readonly partitions: number,
   ) {}
 
   async next(): Promise<FileBatch | null> {
@@ -88,6 +90,11 @@ class BatchFinder {
     let firstLine = 0;
     let lines = 0;
     let records = 0;
+    const builder = this.#indexes[this.#turn] as LineIndexBuilder;
+    let index = builder.room(2, 0);
+    // The next quote at or after the line being read (a line with one is read by every partition);
+    // -1: not looked for since the buffer last changed.
+    let quote = -1;
     for (;;) {
       while (records < this.batchRecords && pos < filled) {
         let nl = findByte(buf, 10, pos, filled);
@@ -101,8 +108,26 @@ class BatchFinder {
             start = pos;
             firstLine = line;
           }
+          const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+          if (quote < pos) {
+            quote = buf.subarray(0, filled).indexOf(34, pos);
+            if (quote === -1) quote = filled;
+          }
+          // Room for this line's entry and the batch's end after it.
+          if (lines + 2 > index.owners.length) index = builder.room(lines + 2, lines);
+          index.starts[lines] = pos;
+          index.owners[lines] = lineOwner(
+            buf,
+            pos,
+            end,
+            line === 1,
+            quote < end,
+            this.partitions,
+            index.hashes,
+            lines,
+          );
           lines += 1;
-          if (!blank(buf, pos, nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl)) records += 1;
+          if (!blank(buf, pos, end)) records += 1;
         }
         pos = Math.min(nl + 1, filled);
       }
@@ -115,7 +140,9 @@ class BatchFinder {
         filled -= keep;
         pos -= keep;
         if (start >= 0) start = 0;
+        for (let i = 0; i < lines; i++) index.starts[i] = (index.starts[i] as number) - keep;
       }
+      quote = -1;
       if (filled === buf.length) buf = this.#grown(buf, filled);
       const { bytesRead } = await this.handle.read(
         buf,
@@ -131,10 +158,10 @@ class BatchFinder {
     this.#filled = filled;
     this.#line = line;
     if (lines === 0) return null;
+    index.starts[lines] = pos;
     return {
       bytes: buf.buffer as SharedArrayBuffer,
-      start,
-      end: pos,
+      index: builder.shared,
       firstLine,
       lines,
       records,
@@ -174,11 +201,11 @@ export async function ingestTracksPartitioned(
   file: PartitionedFile,
 ): Promise<{ records: number; completed: boolean }> {
   const handle = await open(file.path, 'r');
-  const finder = new BatchFinder(handle, file.skip, file.batchRecords);
+  const finder = new BatchFinder(handle, file.skip, file.batchRecords, pool.count);
   let applied = 0;
   let completed = false;
   const send = (b: FileBatch) => {
-    const digest = pool.batch(b.bytes, b.start, b.end, b.firstLine, b.lines);
+    const digest = pool.batch(b.bytes, b.index, b.firstLine, b.lines);
     // Awaited in turn; if an earlier batch fails first, this one's failure is the same one.
     digest.catch(() => {});
     return { batch: b, digest };
