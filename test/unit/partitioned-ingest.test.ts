@@ -196,6 +196,28 @@ describe('partitioned ingest of tracks CSV files', () => {
     );
   });
 
+  it("counts a line whose customer field is quoted or padded in that customer's partition", async () => {
+    // The thread reading the file decides who reads each line from the customer field as written;
+    // quoted or padded, the field is not the id, and every partition must read the line instead.
+    const ids = ['1', '2', '3', '42', '1000', 'x', 'y', 'z'];
+    const lines = ids.flatMap((id, i) => [
+      `e${i}a,"${id}",t${i},2026-03-02 10:00:00,0,11111`,
+      `e${i}b, ${id},t${i},2026-03-02 11:00:00,1,`,
+      `e${i}c,${id} ,"t,${i}",2026-03-02 12:00:00,0,22222`,
+      `e${i}d,${id},t${i},2026-03-02 13:00:00,0,`,
+    ]);
+    const path = await fileOf(lines, ['\n', '\r\n']);
+    const one = await ingest(path, { threads: 0, everyRecords: 7 });
+    const expected = await outcome(one.engine);
+    expect(one.engine.state.profiles.get('42')?.listens).toBe(4);
+    for (const threads of [2, 3, 4, 5]) {
+      const parts = await ingest(path, { threads, everyRecords: 7 });
+      expect(await outcome(parts.engine)).toEqual(expected);
+      await parts.engine.close();
+    }
+    await one.engine.close();
+  });
+
   it('breaks ties in first and last seen, and the latest zip, as one thread does', async () => {
     // One customer, instants written two ways (same instant, other text), with and without a zip,
     // in an order where each rule's tie-break shows: first of equals, last of equals.
