@@ -4,6 +4,7 @@ import { unpack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { MessagePackWriter } from '../../main/engine/timeline/msgpack-writer.js';
 import { chunkItems, type TimelineItem, writeChunk } from '../../main/engine/timeline/timeline-codec.js';
+import { chunkLength, chunkLengthOfBytes } from '../../main/engine/timeline/timeline-keys.js';
 
 // Chunks are packed by hand; they must read back as the items they were made from, whatever the
 // items hold: every kind, non-ASCII and long text, instants before the base, large and odd numbers.
@@ -100,5 +101,35 @@ describe('timeline chunks packed by hand', () => {
     expect(first.length).toBeGreaterThan(1 << 16);
     expect(chunkItems(unpack(first))).toEqual(long);
     expect(chunkItems(unpack(second))).toEqual([[0, 5, 't', 0, '10115']]);
+  });
+
+  it('counts a stored chunk from its header as decoding it does, at every size of header', () => {
+    const writer = new MessagePackWriter();
+    const listen = (i: number): TimelineItem => [
+      0,
+      1_750_000_000_000 + i,
+      `t${i}`,
+      i % 2 === 0 ? 0 : 1,
+      null,
+    ];
+    // 15/16 and 65,535/65,536 values: where the header grows from one byte to three, then five.
+    for (const items of [1, 2, 14, 15, 16, 100, 65_534, 65_535, 65_536, 70_000]) {
+      const chunk = packChunk(
+        writer,
+        Array.from({ length: items }, (_, i) => listen(i)),
+      );
+      expect(chunkLengthOfBytes(chunk)).toBe(items);
+      expect(chunkLengthOfBytes(chunk)).toBe(chunkLength(unpack(chunk)));
+    }
+    // Anything else a damaged table might hold counts as nothing, as it does decoded.
+    for (const value of [[], 'text', 42, null]) {
+      writer.write(value);
+      const bytes = writer.take();
+      expect(chunkLengthOfBytes(bytes)).toBe(chunkLength(unpack(bytes)));
+    }
+    const map = Uint8Array.of(0x81, 0xa1, 0x61, 0x01); // {a: 1}
+    expect(chunkLengthOfBytes(map)).toBe(chunkLength(unpack(map)));
+    expect(chunkLengthOfBytes(new Uint8Array(0))).toBe(0);
+    expect(chunkLengthOfBytes(Uint8Array.of(0xdc, 1))).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { asBinary } from 'lmdb';
 import { TIMELINE_CAP } from './timeline-codec.js';
 import {
   batchBytes,
-  chunkLength,
+  chunkLengthOfBytes,
   countOf,
   customerRange,
   eventKey,
@@ -82,10 +82,10 @@ export class TimelineWriter {
 
   /** Drops a customer's oldest chunks while at least the cap remains; returns the new count. */
   #trim(customerId: string, count: number): number {
-    const { events } = this.tables;
+    const { events, eventBytes } = this.tables;
     const doomed: Buffer[] = [];
-    for (const { key, value } of events.getRange(customerRange(customerId))) {
-      const n = chunkLength(value);
+    for (const { key, value } of eventBytes.getRange(customerRange(customerId))) {
+      const n = chunkLengthOfBytes(value);
       if (count - n < TIMELINE_CAP) break;
       doomed.push(key);
       count -= n;
