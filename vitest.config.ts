@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // A real Kafka broker for the integration tests (test/kafka/), unless KAFKA_BROKERS is set.
-    globalSetup: ['./test/support/kafka-global-setup.ts'],
+    // One temporary folder per run, removed at its end (first, so it is torn down last); then a
+    // real Kafka broker for the integration tests (test/kafka/), unless KAFKA_BROKERS is set.
+    globalSetup: ['./test/support/temp-root-setup.ts', './test/support/kafka-global-setup.ts'],
     reporters: ['default', './test/support/totals-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
