@@ -110,6 +110,24 @@ describe('windowed statistics', () => {
     );
   });
 
+  it('start a bucket afresh when its slot in the ring takes a newer one', () => {
+    // A day of minutes apart shares a slot of the minute ring; a week of hours, of the hour ring.
+    const windows = new WindowedCounts();
+    const kept: WindowEvent[] = [];
+    const listen = (epochMs: number, dayOfWeek: number, hour: number): void => {
+      const e: WindowEvent = { kind: 'listen', epochMs, mobile: dayOfWeek % 2 === 0, hour, dayOfWeek };
+      windows.add(e, T0);
+      kept.push(e);
+    };
+    listen(T0, 0, 0);
+    listen(T0 + DAY, 1, 0);
+    listen(T0 + 7 * DAY, 0, 3);
+    listen(T0 + 8 * DAY, 1, 5);
+    for (const w of WINDOWS) expect(windows.counts(w), w).toEqual(recount(kept, w, windows.clock));
+    const back = WindowedCounts.fromJSON(JSON.parse(JSON.stringify(windows.toJSON())));
+    for (const w of WINDOWS) expect(back.counts(w), w).toEqual(recount(kept, w, windows.clock));
+  });
+
   it('come back whole from the checkpoint', () => {
     const windows = new WindowedCounts();
     for (let i = 0; i < 5000; i++)
