@@ -16,9 +16,9 @@ import { TrackSets } from './track-set.js';
 /**
  * One partition of the customers (those whose id hashes to it) during a partitioned batch ingest
  * of tracks CSV files: its profiles, and the work of a batch for them. Each worker thread holds
- * one; every partition is handed every line of a batch, finds each line's customer field and
- * reads only its own customers' lines, so no profile is ever split across threads and nothing is
- * merged. Plain code, no thread: the tests run several in one thread to check that any split
+ * one; every partition is handed every line of a batch, with an index that says which partition
+ * reads each (line-index.ts), and reads only its own customers' lines (and those every partition
+ * reads), so no profile is ever split across threads and nothing is merged. Plain code, no thread: the tests run several in one thread to check that any split
  * gives what one thread gives.
  */
 

@@ -6,8 +6,9 @@ import type { SourceContext } from '../source.js';
 
 /**
  * A tracks CSV file read into shared memory and counted by partitions (worker threads): this
- * thread only finds where lines end, counts them, and applies each batch's digest with the
- * position it reaches. Batches, positions and checkpoints are those of the one-thread reader: at
+ * thread only finds where lines end, counts them, notes which partition reads each (from its
+ * customer field, see line-index.ts), and applies each batch's digest with the position it
+ * reaches. Batches, positions and checkpoints are those of the one-thread reader: at
  * most `batchRecords` records a batch, a position that is a line number, a checkpoint only
  * between batches.
  */
