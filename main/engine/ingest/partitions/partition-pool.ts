@@ -10,8 +10,7 @@ import {
 import { TrackIds, trackNumber } from '../../profile/track-ids.js';
 import { encodeProfile, type StoredProfile } from '../../store/store-codec.js';
 import type { LentLines } from '../../store/store-snapshot.js';
-import type { SharedLineIndex } from './line-index.js';
-import { MAX_PARTITIONS } from './line-index.js';
+import { MAX_PARTITIONS, type SharedLineIndex } from './line-index.js';
 import { partitionOfId } from './partition-of.js';
 import {
   answer,
