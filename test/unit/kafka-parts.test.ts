@@ -1,4 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { DecodedRecord, IngestRecord } from '../../main/engine/ingest/ingest-session.js';
+import { isListenRun, ListenRunBuilder } from '../../main/engine/ingest/listen-run.js';
 import { resolveKafkaSettings } from '../../main/engine/kafka/kafka-settings.js';
 import type {
   ConsumerMessage,
@@ -9,6 +11,7 @@ import {
   packBatch,
   plainError,
   recordAt,
+  recordsOf,
   revivedError,
 } from '../../main/engine/sources/kafka/consumer/consumer-protocol.js';
 import {
@@ -24,7 +27,7 @@ import {
   TopicMissing,
 } from '../../main/engine/sources/kafka/errors.js';
 import { eventTopics } from '../../main/engine/sources/kafka/kafka-source.js';
-import { plainListen } from '../../main/engine/sources/kafka/message-decoder.js';
+import { decodeKafkaMessage } from '../../main/engine/sources/kafka/message-decoder.js';
 import { commitsOf, PartitionOffsets } from '../../main/engine/sources/kafka/offsets.js';
 import { KafkaMetrics, SAMPLE_EVERY_MS } from '../../main/engine/sources/kafka/operations.js';
 import { backoffDelay, OutageClock, RepeatedFault } from '../../main/engine/sources/kafka/reconnect.js';
@@ -111,31 +114,36 @@ describe('a batch from the consumer thread', () => {
     expect(read.map((r) => r.key?.toString())).toEqual(['c1', undefined, 'k\u00e9']);
     expect(read.map((r) => r.value?.toString() ?? null)).toEqual(['{"a":1}', '', null]);
   });
+});
 
-  it('leaves a message its listen reader throws on to the source, whole, and reads the others', () => {
-    const messages = ['ok-1', 'boom', 'ok-2'].map((v, i) => ({
+describe('listens read as runs', () => {
+  it('leaves a message the run reader throws on to be decoded alone, and reads the others in runs', () => {
+    const listen = (id: string) =>
+      Buffer.from(
+        JSON.stringify({ type: 'listen', customerId: id, trackId: 't', ts: '2026-03-04 05:06:07' }),
+      );
+    const messages = [listen('c1'), Buffer.from('boom'), listen('c2'), listen('c3')].map((value, i) => ({
       offset: String(i),
       key: null,
-      value: Buffer.from(v),
+      value,
     }));
-    const reader = (value: Buffer | null) => {
-      if (value?.toString() === 'boom')
-        throw new TypeError("Cannot read properties of undefined (reading 'at')");
-      return plainListen(
-        Buffer.from(
-          JSON.stringify({
-            type: 'listen',
-            customerId: '1',
-            trackId: '2',
-            ts: '2026-03-04 05:06:07',
-            mobile: true,
-          }),
-        ),
-      );
-    };
-    const packed = packBatch('clicks', 0, '3', '2', messages, reader);
-    expect(Array.from(packed.listen)).toEqual([1, 0, 2]);
-    expect(recordAt(packed, 1).value?.toString()).toBe('boom');
+    const batch = packBatch('clicks', 0, '4', '3', messages);
+    const real = new ListenRunBuilder();
+    const faulty = {
+      add(bytes: Uint8Array, start: number, end: number) {
+        if (Buffer.from(bytes).toString('latin1', start, end) === 'boom')
+          throw new TypeError("Cannot read properties of undefined (reading 'at')");
+        return real.add(bytes, start, end);
+      },
+      take: () => real.take(),
+    } as unknown as ListenRunBuilder;
+    const records: IngestRecord[] = [];
+    recordsOf(batch, 0, faulty, (m) => decodeKafkaMessage('clicks', 0, m, 'clickstream'), records);
+    const shapes = records.map((r) => (isListenRun(r) ? `run of ${r.length}` : 'message'));
+    expect(shapes).toEqual(['run of 1', 'message', 'run of 2']);
+    const alone = records[1] as DecodedRecord;
+    expect(alone.result.ok).toBe(false);
+    expect(alone.origin).toEqual({ topic: 'clicks', partition: 0, offset: '1' });
   });
 });
 
@@ -343,7 +351,7 @@ describe('the consumer thread, on the engine side', () => {
     const firstHeld = new Promise<void>((resolve) => {
       release = resolve;
     });
-    void thread.start([], false, [], [], {
+    void thread.start([], false, [], {
       batches: async (batches) => {
         applied.push(batches.map((b) => b.count));
         if (applied.length === 1) await firstHeld;

@@ -5,7 +5,7 @@ import {
   predictionTime,
 } from '../../../shared/events.js';
 import { parseWrittenTime, type WrittenTime } from '../../../shared/timestamp.js';
-import { hasControlCharacter, isCleanText, MAX_ID } from './record-ids.js';
+import { hasControlCharacter, isCleanText, MAX_ID, MAX_TEXT } from './record-ids.js';
 
 /**
  * Fast paths for the record shapes nearly every record has. The zod schemas in record-schemas.ts
@@ -14,8 +14,6 @@ import { hasControlCharacter, isCleanText, MAX_ID } from './record-ids.js';
  * can decide exactly as the schema would, and returns null for everything else, so the schema
  * still handles (and words) every rejection. test/unit/fast-paths.test.ts checks they agree.
  */
-
-const MAX_TEXT = 2048;
 
 /** `undefined` means "not sure": let the schema decide. */
 function id(v: unknown): string | undefined {

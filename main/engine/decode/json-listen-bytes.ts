@@ -1,5 +1,7 @@
 import type { ListenEvent } from '../../../shared/events.js';
 import { fastListen } from './fast-paths.js';
+import { MAX_ID, MAX_TEXT } from './record-ids.js';
+import { type ListenFields, listenFields, plainTime } from './tracks-csv-bytes.js';
 
 /**
  * JSON listens read from their bytes, for the Kafka clickstream: no string for the whole message,
@@ -20,28 +22,56 @@ const LISTEN = Uint8Array.from('listen', (c) => c.charCodeAt(0));
 const QUOTE = 34;
 const BACKSLASH = 92;
 
-/** The values found, by key (undefined: absent), reused call to call. */
-const values: unknown[] = new Array(KEYS.length);
+/** What a key's value was: absent, a string (its content), true, false, null, or an integer (its digits). */
+const ABSENT = 0;
+const STRING = 1;
+const TRUE = 2;
+const FALSE = 3;
+const NULL = 4;
+const NUMBER = 5;
 
-function isSpace(b: number | undefined): boolean {
+/** Per key (KEYS order): its value's kind and where it lies, filled by scanListen, reused call to call. */
+const kinds = new Uint8Array(KEYS.length);
+const starts = new Int32Array(KEYS.length);
+const ends = new Int32Array(KEYS.length);
+
+function isSpace(b: number): boolean {
   return b === 32 || b === 10 || b === 13 || b === 9;
 }
 
-/** The key at `[start, end)`, or −1 when it is not one of a listen's. */
-function keyIndex(buf: Buffer, start: number, end: number): number {
+/** The key at `[start, end)`, or −1 when it is not one of a listen's (told apart by length first). */
+function keyIndex(buf: Uint8Array, start: number, end: number): number {
   const length = end - start;
-  for (let k = 0; k < KEYS.length; k++) {
-    const key = KEYS[k] as Uint8Array;
-    if (key.length !== length) continue;
-    let i = 0;
-    while (i < length && buf[start + i] === key[i]) i++;
-    if (i === length) return k;
+  let k: number;
+  switch (length) {
+    case 2:
+      k = 4;
+      break;
+    case 3:
+      k = 6;
+      break;
+    case 4:
+      k = 0;
+      break;
+    case 6:
+      k = 5;
+      break;
+    case 7:
+      k = buf[start] === 101 ? 1 : 3; // eventId, trackId
+      break;
+    case 10:
+      k = 2;
+      break;
+    default:
+      return -1;
   }
-  return -1;
+  const key = KEYS[k] as Uint8Array;
+  for (let i = 0; i < length; i++) if (buf[start + i] !== key[i]) return -1;
+  return k;
 }
 
 /** Where a plain string's content that starts at `start` ends (its closing quote), or −1. */
-function stringEnd(buf: Buffer, start: number, end: number): number {
+function stringEnd(buf: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) {
     const b = buf[i] as number;
     if (b === QUOTE) return i;
@@ -50,9 +80,106 @@ function stringEnd(buf: Buffer, start: number, end: number): number {
   return -1;
 }
 
-function matches(buf: Buffer, at: number, word: string): boolean {
+/** True when `word` is at `buf[at]`, before `end`. */
+function matches(buf: Uint8Array, at: number, end: number, word: string): boolean {
+  if (at + word.length > end) return false;
   for (let i = 0; i < word.length; i++) if (buf[at + i] !== word.charCodeAt(i)) return false;
   return true;
+}
+
+/**
+ * Reads the object at `buf[start, end)` into kinds/starts/ends; nothing past `end` is read (a
+ * message may sit in a batch's buffer, with the next right after it). False when it is not the
+ * plain form described above, or not a listen.
+ */
+function scanListen(buf: Uint8Array, start: number, end: number): boolean {
+  kinds.fill(ABSENT);
+  let seen = 0;
+  let isListen = false;
+  /** The byte at `i`, or −1 past the end. */
+  const at = (i: number): number => (i < end ? (buf[i] as number) : -1);
+  let i = start;
+  while (isSpace(at(i))) i++;
+  if (at(i) !== 123) return false;
+  i++;
+  for (;;) {
+    while (isSpace(at(i))) i++;
+    if (at(i) !== QUOTE) return false;
+    const keyEnd = stringEnd(buf, i + 1, end);
+    if (keyEnd === -1) return false;
+    const k = keyIndex(buf, i + 1, keyEnd);
+    if (k === -1 || (seen & (1 << k)) !== 0) return false;
+    seen |= 1 << k;
+    i = keyEnd + 1;
+    while (isSpace(at(i))) i++;
+    if (at(i) !== 58) return false;
+    i++;
+    while (isSpace(at(i))) i++;
+    const b = at(i);
+    if (b === QUOTE) {
+      const valueEnd = stringEnd(buf, i + 1, end);
+      if (valueEnd === -1) return false;
+      if (k === TYPE) {
+        isListen = valueEnd - i - 1 === LISTEN.length && matches(buf, i + 1, valueEnd, 'listen');
+        if (!isListen) return false;
+      }
+      kinds[k] = STRING;
+      starts[k] = i + 1;
+      ends[k] = valueEnd;
+      i = valueEnd + 1;
+    } else if (b === 116 && matches(buf, i, end, 'true')) {
+      kinds[k] = TRUE;
+      i += 4;
+    } else if (b === 102 && matches(buf, i, end, 'false')) {
+      kinds[k] = FALSE;
+      i += 5;
+    } else if (b === 110 && matches(buf, i, end, 'null')) {
+      kinds[k] = NULL;
+      i += 4;
+    } else if (b >= 48 && b <= 57) {
+      // A non-negative integer of up to 15 digits, without a leading zero: exact as a double, and
+      // written by String() exactly as here.
+      const from = i;
+      while (at(i) >= 48 && at(i) <= 57) i++;
+      if (i - from > 15 || (b === 48 && i - from > 1)) return false;
+      const after = at(i);
+      if (after === 46 || after === 101 || after === 69) return false;
+      kinds[k] = NUMBER;
+      starts[k] = from;
+      ends[k] = i;
+    } else return false;
+    while (isSpace(at(i))) i++;
+    if (at(i) === 44) {
+      i++;
+      continue;
+    }
+    if (at(i) !== 125) return false;
+    i++;
+    break;
+  }
+  while (isSpace(at(i))) i++;
+  return i === end && isListen;
+}
+
+/** Key `k`'s value as JSON.parse gives it (undefined: absent). */
+function valueAt(buf: Buffer, k: number): unknown {
+  switch (kinds[k]) {
+    case STRING:
+      return buf.toString('latin1', starts[k], ends[k]);
+    case TRUE:
+      return true;
+    case FALSE:
+      return false;
+    case NULL:
+      return null;
+    case NUMBER: {
+      let n = 0;
+      for (let i = starts[k] as number; i < (ends[k] as number); i++) n = n * 10 + (buf[i] as number) - 48;
+      return n;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -60,66 +187,118 @@ function matches(buf: Buffer, at: number, word: string): boolean {
  * outcome: the caller decodes the text as before).
  */
 export function decodeListenBytes(buf: Buffer): ListenEvent | null {
-  const end = buf.length;
-  values.fill(undefined);
-  let seen = 0;
-  let isListen = false;
-  let i = 0;
-  while (isSpace(buf[i])) i++;
-  if (buf[i] !== 123) return null;
-  i++;
-  for (;;) {
-    while (isSpace(buf[i])) i++;
-    if (buf[i] !== QUOTE) return null;
-    const keyEnd = stringEnd(buf, i + 1, end);
-    if (keyEnd === -1) return null;
-    const k = keyIndex(buf, i + 1, keyEnd);
-    if (k === -1 || (seen & (1 << k)) !== 0) return null;
-    seen |= 1 << k;
-    i = keyEnd + 1;
-    while (isSpace(buf[i])) i++;
-    if (buf[i] !== 58) return null;
-    i++;
-    while (isSpace(buf[i])) i++;
-    const b = buf[i];
-    if (b === QUOTE) {
-      const valueEnd = stringEnd(buf, i + 1, end);
-      if (valueEnd === -1) return null;
-      if (k === TYPE) {
-        isListen = valueEnd - i - 1 === LISTEN.length && matches(buf, i + 1, 'listen');
-        if (!isListen) return null;
-      } else values[k] = buf.toString('latin1', i + 1, valueEnd);
-      i = valueEnd + 1;
-    } else if (b === 116 && matches(buf, i, 'true')) {
-      values[k] = true;
-      i += 4;
-    } else if (b === 102 && matches(buf, i, 'false')) {
-      values[k] = false;
-      i += 5;
-    } else if (b === 110 && matches(buf, i, 'null')) {
-      values[k] = null;
-      i += 4;
-    } else if (b !== undefined && b >= 48 && b <= 57) {
-      // A non-negative integer of up to 15 digits, without a leading zero: exact as a double.
-      let n = 0;
-      const from = i;
-      while (i < end && (buf[i] as number) >= 48 && (buf[i] as number) <= 57)
-        n = n * 10 + (buf[i++] as number) - 48;
-      if (i - from > 15 || (b === 48 && i - from > 1)) return null;
-      const after = buf[i];
-      if (after === 46 || after === 101 || after === 69) return null;
-      values[k] = n;
-    } else return null;
-    while (isSpace(buf[i])) i++;
-    if (buf[i] === 44) {
-      i++;
-      continue;
+  if (!scanListen(buf, 0, buf.length)) return null;
+  return fastListen(
+    valueAt(buf, 1),
+    valueAt(buf, 2),
+    valueAt(buf, 3),
+    valueAt(buf, 4),
+    valueAt(buf, 5),
+    valueAt(buf, 6),
+  );
+}
+
+/** A plain listen's fields where they lie in its bytes (no string made), filled by scanPlainListen. */
+export interface PlainListenFields extends ListenFields {
+  /** Equal when the listen has no event id. */
+  eventIdStart: number;
+  eventIdEnd: number;
+  /** The time as a profile keeps its text (keptText): `YYYY-MM-DD HH:MM:SS` (null) or `…T…Z` (''). */
+  isoTime: boolean;
+}
+
+export function plainListenFields(): PlainListenFields {
+  return { ...listenFields(), eventIdStart: 0, eventIdEnd: 0, isoTime: false };
+}
+
+/** An id's value as fastListen keeps it, untouched: a string of 1–64 characters, no space at either end, no DEL, or an integer. */
+function plainId(buf: Uint8Array, k: number): boolean {
+  const kind = kinds[k];
+  if (kind === NUMBER) return true;
+  if (kind !== STRING) return false;
+  const start = starts[k] as number;
+  const end = ends[k] as number;
+  if (end <= start || end - start > MAX_ID || buf[start] === 32 || buf[end - 1] === 32) return false;
+  for (let i = start; i < end; i++) if (buf[i] === 0x7f) return false;
+  return true;
+}
+
+/** An optional text (event id, zip) as fastListen keeps it, as written: absent, null or '' (none), or a string without DEL, or an integer. */
+function plainText(buf: Uint8Array, k: number): boolean {
+  const kind = kinds[k];
+  if (kind === ABSENT || kind === NULL || kind === NUMBER) return true;
+  if (kind !== STRING || (ends[k] as number) - (starts[k] as number) > MAX_TEXT) return false;
+  for (let i = starts[k] as number; i < (ends[k] as number); i++) if (buf[i] === 0x7f) return false;
+  return true;
+}
+
+/** The mobile flag as fastListen reads it, from the plain forms: absent, true, false, 0, 1, "0", "1", "true", "false". */
+function plainMobile(buf: Uint8Array, k: number, out: ListenFields): boolean {
+  switch (kinds[k]) {
+    case ABSENT:
+    case FALSE:
+      out.mobile = false;
+      return true;
+    case TRUE:
+      out.mobile = true;
+      return true;
+    case NUMBER:
+    case STRING: {
+      const start = starts[k] as number;
+      const n = (ends[k] as number) - start;
+      if (n === 1 && (buf[start] === 48 || buf[start] === 49)) {
+        out.mobile = buf[start] === 49;
+        return true;
+      }
+      if (kinds[k] === NUMBER) return false;
+      if (n === 4 && matches(buf, start, start + n, 'true')) {
+        out.mobile = true;
+        return true;
+      }
+      if (n === 5 && matches(buf, start, start + n, 'false')) {
+        out.mobile = false;
+        return true;
+      }
+      return false;
     }
-    if (buf[i] !== 125) return null;
-    i++;
-    break;
+    default:
+      return false;
   }
-  while (i < end && isSpace(buf[i])) i++;
-  if (i !== end || !isListen) return null;
-  return fastListen(values[1], values[2], values[3], values[4], values[5], values[6]);
+}
+
+/**
+ * Reads the listen at `buf[start, end)` into `out` without making a string: true for a valid
+ * listen in the plainest form (ids without surrounding spaces, the time as `YYYY-MM-DD HH:MM:SS`
+ * or `YYYY-MM-DDTHH:MM:SSZ`), which decodeListenBytes would read to the same values. False: not
+ * sure; decode the message as before.
+ */
+export function scanPlainListen(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  out: PlainListenFields,
+): boolean {
+  if (!scanListen(buf, start, end)) return false;
+  if (!plainId(buf, 2) || !plainId(buf, 3) || !plainText(buf, 1) || !plainText(buf, 6)) return false;
+  if (kinds[4] !== STRING || !plainMobile(buf, 5, out)) return false;
+  const tsStart = starts[4] as number;
+  const tsEnd = ends[4] as number;
+  const n = tsEnd - tsStart;
+  const sep = buf[tsStart + 10];
+  // The two forms a profile keeps without their text (keptText); any other is left to the text path.
+  if (!((n === 19 && sep === 32) || (n === 20 && sep === 84 && buf[tsStart + 19] === 90))) return false;
+  if (!plainTime(buf, tsStart, tsEnd, out)) return false;
+  out.isoTime = n === 20;
+  out.tsStart = tsStart;
+  out.tsEnd = tsEnd;
+  out.customerStart = starts[2] as number;
+  out.customerEnd = ends[2] as number;
+  out.trackStart = starts[3] as number;
+  out.trackEnd = ends[3] as number;
+  const text = (k: number) => kinds[k] === STRING || kinds[k] === NUMBER;
+  out.eventIdStart = text(1) ? (starts[1] as number) : 0;
+  out.eventIdEnd = text(1) ? (ends[1] as number) : 0;
+  out.zipStart = text(6) ? (starts[6] as number) : 0;
+  out.zipEnd = text(6) ? (ends[6] as number) : 0;
+  return true;
 }

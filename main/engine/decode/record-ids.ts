@@ -6,6 +6,8 @@
  */
 
 export const MAX_ID = 64;
+/** Event text fields (event id, zip, product…): at most this many characters. */
+export const MAX_TEXT = 2048;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const CONTROL = /[\u0000-\u001f\u007f]/;

@@ -6,14 +6,12 @@ import {
   predictionTime,
 } from '../../../shared/events.js';
 import { FIRST_YEAR, LAST_YEAR, parseWrittenTime } from '../../../shared/timestamp.js';
-import { hasControlCharacter, isCleanText, MAX_ID } from './record-ids.js';
+import { hasControlCharacter, isCleanText, MAX_ID, MAX_TEXT } from './record-ids.js';
 
 /**
  * Zod schemas for every record shape DESIGN §3 accepts, each turning its shape into the one event
  * type of its kind. Limits keep absurd values out of profiles.
  */
-
-const MAX_TEXT = 2048;
 
 /**
  * Customer and track ids arrive as strings or numbers; both become trimmed strings. A number past

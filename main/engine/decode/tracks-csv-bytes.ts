@@ -1,4 +1,5 @@
 import { dayOfWeekOf, dayStartOf } from '../../../shared/timestamp.js';
+import { MAX_ID, MAX_TEXT } from './record-ids.js';
 
 /**
  * Tracks CSV lines read from their bytes, for partitioned batch ingest: no string per line, and
@@ -45,8 +46,6 @@ export function listenFields(): ListenFields {
 
 const COMMA = 44;
 const SPACE = 32;
-const MAX_ID = 64;
-const MAX_TEXT = 2048;
 
 const digit = (b: number | undefined): number => (b !== undefined && b >= 48 && b <= 57 ? b - 48 : -1);
 const two = (buf: Uint8Array, i: number): number => {
@@ -61,7 +60,7 @@ function plainId(buf: Uint8Array, start: number, end: number): boolean {
 }
 
 /** `YYYY-MM-DD HH:MM:SS` (or `T`, or a trailing `Z`), read into `out`; false when not exactly that. */
-function plainTime(buf: Uint8Array, start: number, end: number, out: ListenFields): boolean {
+export function plainTime(buf: Uint8Array, start: number, end: number, out: ListenFields): boolean {
   const n = end - start;
   if (n !== 19 && !(n === 20 && buf[start + 19] === 90)) return false;
   const sep = buf[start + 10];

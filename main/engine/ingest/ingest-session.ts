@@ -4,12 +4,15 @@ import { dayHourIndex } from '../../../shared/time-of-day.js';
 import type { DecodeResult } from '../decode/record-decoder.js';
 import type { EngineState } from '../engine-state.js';
 import type { Profile } from '../profile/profile.js';
-import { applyEvent } from '../profile/profile-aggregator.js';
+import { keptText } from '../profile/profile.js';
+import { addNumberedListen, applyEvent, noteKeptTime, profileFor } from '../profile/profile-aggregator.js';
+import { trackNumber } from '../profile/track-ids.js';
 import type { CheckpointStats, ProfileStore } from '../store/profile-store.js';
 import { type LentLines, StoreSnapshot } from '../store/store-snapshot.js';
 import type { TimelineItem } from '../timeline/timeline-codec.js';
 import { crmChanges, timelineItem } from '../timeline/timeline-items.js';
 import type { TimelineStore } from '../timeline/timeline-store.js';
+import { isListenRun, type ListenRun } from './listen-run.js';
 import type { BatchDigest } from './partitions/partition-pool.js';
 import { type ProfileRecord, upsertProfile } from './profile-upsert.js';
 import { emptyQuarantine, mergeQuarantine, quarantineRecord } from './quarantine.js';
@@ -24,7 +27,7 @@ export interface DecodedRecord {
 }
 
 /** What a source hands the session: records to decode into events, or whole profiles to put in place. */
-export type IngestRecord = DecodedRecord | ProfileRecord;
+export type IngestRecord = DecodedRecord | ProfileRecord | ListenRun;
 
 export function isProfileRecord(r: IngestRecord): r is ProfileRecord {
   return 'profile' in r;
@@ -122,11 +125,17 @@ export class IngestSession {
   /** `advance` moves the source position in the same step, so position and profiles never disagree. */
   apply(records: readonly IngestRecord[], advance: (state: EngineState) => void): void {
     const started = performance.now();
-    const events: C360Event[] = [];
+    const events: Array<C360Event | ListenRun> = [];
     const replaced: ProfileRecord[] = [];
     const quarantine = emptyQuarantine();
+    /** Records as sources count them: a run of listens is as many. */
+    let count = 0;
     for (const r of records) {
-      if (isProfileRecord(r)) replaced.push(r);
+      count += isListenRun(r) ? r.length : 1;
+      if (isListenRun(r)) {
+        events.push(r);
+        this.counts.listens += r.length;
+      } else if (isProfileRecord(r)) replaced.push(r);
       else if (r.result.ok) {
         events.push(r.result.event);
         const kind = r.result.event.kind;
@@ -159,7 +168,14 @@ export class IngestSession {
     const snapshot = this.#snapshot;
     if (snapshot) {
       const t = performance.now();
-      for (const event of events) snapshot.beforeChange(event.customerId, profiles.get(event.customerId));
+      for (const event of events) {
+        if (event.kind !== 'listens') snapshot.beforeChange(event.customerId, profiles.get(event.customerId));
+        else
+          for (let j = 0; j < event.length; j++) {
+            const id = event.customerId(j);
+            snapshot.beforeChange(id, profiles.get(id));
+          }
+      }
       this.#noteStall(performance.now() - t, 'copying profiles a batch changes');
     }
     // Windows count each event by when it happened; a prediction without a readable time is
@@ -172,30 +188,84 @@ export class IngestSession {
     // clock while the stream has none yet (never 1970).
     const stamp = () => windows.nowFor(wall) || wall;
     const changed = this.#changed;
+    /** One listen, by its parts (an object per listen here was garbage on the hottest path). */
+    const listen = (
+      customerId: string,
+      trackId: string,
+      track: number,
+      epochMs: number,
+      hour: number,
+      dayOfWeek: number,
+      mobile: boolean,
+      zip: string | null,
+      kept: string | null,
+    ) => {
+      changed.add(customerId);
+      if (timeline) items.push([customerId, [0, epochMs, trackId, mobile ? 1 : 0, zip]]);
+      // The base statistics read the profile's columns before and after; it is looked up once,
+      // and the listen applied to it in place.
+      const was = profiles.get(customerId);
+      base.before(was);
+      totals.listenAt(hour);
+      const dayHour = dayHourIndex(dayOfWeek, hour);
+      windows.addListen(epochMs, mobile, dayHour, wall);
+      const p = was ?? profileFor(profiles, customerId);
+      addNumberedListen(p, track, epochMs, hour, dayOfWeek, mobile);
+      noteKeptTime(p, epochMs, kept, zip);
+      base.listened(p, hour, mobile, dayHour);
+    };
+    const applied: C360Event[] = [];
     for (const event of events) {
+      if (event.kind === 'listens') {
+        const c = event.columns;
+        const { customers, tracks, trackNumbers, zips } = event.names;
+        for (let j = 0; j < event.length; j++) {
+          const t = c.track[j] as number;
+          const zip = c.zip[j] as number;
+          listen(
+            customers[c.customer[j] as number] as string,
+            tracks[t] as string,
+            trackNumbers[t] as number,
+            c.epochMs[j] as number,
+            c.clock[4 * j] as number,
+            c.clock[4 * j + 1] as number,
+            c.clock[4 * j + 2] === 1,
+            zip < 0 ? null : (zips[zip] as string),
+            c.clock[4 * j + 3] === 1 ? '' : null,
+          );
+        }
+        if (this.onApplied) for (let j = 0; j < event.length; j++) applied.push(event.event(j));
+        continue;
+      }
+      if (this.onApplied) applied.push(event);
+      if (event.kind === 'listen') {
+        const at = event.at;
+        listen(
+          event.customerId,
+          event.trackId,
+          trackNumber(event.trackId),
+          at.epochMs,
+          at.hour,
+          at.dayOfWeek,
+          event.mobile,
+          event.zip,
+          keptText(at.text),
+        );
+        continue;
+      }
       changed.add(event.customerId);
       if (timeline) {
         if (event.kind === 'customer') {
           // Before the record is merged: what it changes, from what the profile held.
           const changes = crmChanges(profiles.get(event.customerId)?.crm, event.fields);
           if (changes) items.push([event.customerId, [3, stamp(), changes]]);
-        } else if (event.kind !== 'prediction') items.push([event.customerId, timelineItem(event)]);
+        } else if (event.kind === 'click') items.push([event.customerId, timelineItem(event)]);
       }
       // The base statistics read the profile's columns before and after (a CRM record moves none);
       // it is looked up once, and the event applied to it in place.
       const was = event.kind === 'customer' ? undefined : profiles.get(event.customerId);
       if (event.kind !== 'customer') base.before(was);
       switch (event.kind) {
-        case 'listen':
-          totals.listenAt(event.at.hour);
-          // By its parts: an object per listen here was garbage on the hottest path.
-          windows.addListen(
-            event.at.epochMs,
-            event.mobile,
-            dayHourIndex(event.at.dayOfWeek, event.at.hour),
-            wall,
-          );
-          break;
         case 'click':
           windows.add({ kind: 'click', epochMs: event.at.epochMs }, wall);
           break;
@@ -210,9 +280,7 @@ export class IngestSession {
         }
       }
       const p = applyEvent(profiles, event, null, was);
-      if (event.kind === 'listen')
-        base.listened(p, event.at.hour, event.mobile, dayHourIndex(event.at.dayOfWeek, event.at.hour));
-      else if (event.kind === 'click') base.clicked(p);
+      if (event.kind === 'click') base.clicked(p);
     }
     for (const id of churnTouched) {
       const p = profiles.get(id);
@@ -237,10 +305,10 @@ export class IngestSession {
     timeline?.append(this.state.timelineBatch, items);
     advance(this.state);
     this.onApplied?.(
-      events,
+      applied,
       replaced.map((r) => r.customerId),
     );
-    this.#sinceCheckpoint += records.length;
+    this.#sinceCheckpoint += count;
     this.#batchesSinceCheckpoint += 1;
     this.timings.aggregateMs += performance.now() - started;
   }

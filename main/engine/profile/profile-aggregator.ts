@@ -60,6 +60,19 @@ export function addListen(
   countListen(p, epochMs, hour, dayOfWeek, mobile);
 }
 
+/** addListen for a track given as its number (track-ids.ts): a listen read on another thread. */
+export function addNumberedListen(
+  p: Profile,
+  track: number,
+  epochMs: number,
+  hour: number,
+  dayOfWeek: number,
+  mobile: boolean,
+): void {
+  if (p.uniqueTracks === null) p.tracks.addNumber(track);
+  countListen(p, epochMs, hour, dayOfWeek, mobile);
+}
+
 /** addListen without the track, for a holder that keeps distinct tracks its own way (as numbers). */
 export function countListen(
   p: Profile,
@@ -95,8 +108,11 @@ export function countListen(
  * must be the text its instant was read from (keptText).
  */
 export function noteListenTime(p: Profile, at: SeenAt, zip: string | null): void {
-  const epochMs = at.epochMs;
-  const kept = keptText(at.text);
+  noteKeptTime(p, at.epochMs, keptText(at.text), zip);
+}
+
+/** noteListenTime for a time given as its instant and the text a profile keeps of it (keptText). */
+export function noteKeptTime(p: Profile, epochMs: number, kept: string | null, zip: string | null): void {
   // Negated so that NaN (never heard) compares as earlier and later than any listen.
   if (!(epochMs >= p.firstSeenMs)) {
     p.firstSeenMs = epochMs;

@@ -69,7 +69,11 @@ export class TrackIds implements Iterable<string> {
 
   /** Adds a track id; returns false when the customer had heard it already. */
   add(id: string): boolean {
-    const n = trackNumber(id);
+    return this.addNumber(trackNumber(id));
+  }
+
+  /** add, for a track given as its number (trackNumber). */
+  addNumber(n: number): boolean {
     if (this.#holds(n)) return false;
     if (this.#size === this.#list.length) {
       // Filled, so the array holds small integers only (no holes), in exactly the slots asked for.

@@ -3,15 +3,15 @@ import { type Admin, Kafka, logLevel } from 'kafkajs';
 import type { SourceState, SourceStatus } from '../../../../shared/source-status.js';
 import { MAX_RECORD_BYTES, type RecordKind } from '../../decode/record-decoder.js';
 import { type DecodedRecord, type IngestRecord, isProfileRecord } from '../../ingest/ingest-session.js';
+import { isListenRun, ListenRunBuilder } from '../../ingest/listen-run.js';
 import { type KafkaSettings, kafkaJsConfig } from '../../kafka/kafka-settings.js';
 import { UserError } from '../../user-error.js';
 import { type Source, type SourceContext, sourceStatus } from '../source.js';
 import {
   type KafkaRecordBytes,
-  listenRecordAt,
   type Position,
   type RawBatch,
-  recordAt,
+  recordsOf,
 } from './consumer/consumer-protocol.js';
 import { type ConsumerThread, defaultConsumer } from './consumer/consumer-thread.js';
 import { DeadLetters } from './dead-letters.js';
@@ -73,7 +73,7 @@ export interface KafkaReading {
   decode(topic: string, partition: number, message: KafkaRecordBytes): IngestRecord;
   /**
    * Topics (of those `topics` returned) where a plain JSON listen decodes as `plainListen` reads
-   * it: the consumer thread reads those itself.
+   * it: those are read as runs of listens (listen-run.ts).
    */
   listenTopics(): string[];
 }
@@ -120,6 +120,9 @@ export class KafkaSource implements Source<KafkaIngestResult> {
   #offsets: PartitionOffsets | null = null;
   /** The topics this connection reads (those of the last attempt). */
   #topicsRead = new Set<string>();
+  /** Those of them whose plain JSON listens are read as runs (#listens), not one by one. */
+  #listenTopics = new Set<string>();
+  readonly #listens = new ListenRunBuilder();
   #messages = 0;
   /** Grows with every apply (messages, or markers moving a position): a retry that got somewhere. */
   #progress = 0;
@@ -274,7 +277,8 @@ export class KafkaSource implements Source<KafkaIngestResult> {
         const { topic, partition } = splitPartitionKey(k);
         if (next !== null && topics.includes(topic)) expected.push([topic, partition, String(next)]);
       }
-      await c.start(topics, this.#settings.from === 'earliest', expected, this.#reading.listenTopics(), {
+      this.#listenTopics = new Set(this.#reading.listenTopics());
+      await c.start(topics, this.#settings.from === 'earliest', expected, {
         batches: async (batches) => {
           const positions = await this.#onBatches(ctx, c, batches);
           if (!this.#options.follow && offsets.caughtUp()) settle(true);
@@ -360,6 +364,7 @@ export class KafkaSource implements Source<KafkaIngestResult> {
     const started = performance.now();
     const reached = new Map<PartitionKey, { topic: string; partition: number; next: bigint }>();
     const records: IngestRecord[] = [];
+    let messages = 0;
     for (const batch of batches) {
       const k = partitionKey(batch.topic, batch.partition);
       offsets.seenHigh(k, BigInt(batch.highWatermark));
@@ -373,14 +378,15 @@ export class KafkaSource implements Source<KafkaIngestResult> {
       if (plan.from !== null)
         while (first < batch.count && (batch.offsets[first] as bigint) < plan.from) first++;
       if (first === batch.count) continue;
-      for (let i = first; i < batch.count; i++) {
-        const listen = batch.listen[i] as number;
-        records.push(
-          listen === 0
-            ? this.#decode(batch.topic, batch.partition, recordAt(batch, i))
-            : listenRecordAt(batch, i, listen - 1),
-        );
-      }
+      const listens = this.#listenTopics.has(batch.topic) ? this.#listens : null;
+      recordsOf(
+        batch,
+        first,
+        listens,
+        (message) => this.#decode(batch.topic, batch.partition, message),
+        records,
+      );
+      messages += batch.count - first;
       // Past a trailing commit marker too (see `markers` above): it is the batch's last offset.
       const lastOffset = BigInt(batch.lastOffset);
       reached.set(k, { topic: batch.topic, partition: batch.partition, next: lastOffset + 1n });
@@ -388,7 +394,9 @@ export class KafkaSource implements Source<KafkaIngestResult> {
     ctx.timings.decodeMs += performance.now() - started;
     if (reached.size === 0) return [];
     if (this.#deadLetters) {
-      const rejected = records.filter((r): r is DecodedRecord => !isProfileRecord(r) && !r.result.ok);
+      const rejected = records.filter(
+        (r): r is DecodedRecord => !isProfileRecord(r) && !isListenRun(r) && !r.result.ok,
+      );
       const where = await this.#deadLetters.send(rejected);
       rejected.forEach((r, i) => {
         r.deadLetter = where[i];
@@ -397,9 +405,9 @@ export class KafkaSource implements Source<KafkaIngestResult> {
     await ctx.apply(records, (state) => {
       for (const [k, { next }] of reached) state.sources.kafka[k] = String(next);
     });
-    this.#messages += records.length;
+    this.#messages += messages;
     this.#progress += 1;
-    this.metrics.noteBatch(records.length);
+    this.metrics.noteBatch(messages);
     if (ctx.saved !== this.#committed) await this.#commit(ctx, consumer);
     return [...reached.values()].map(({ topic, partition, next }) => [topic, partition, String(next)]);
   }

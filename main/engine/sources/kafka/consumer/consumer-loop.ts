@@ -1,5 +1,4 @@
 import { type Consumer, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
-import { plainListen } from '../message-decoder.js';
 import {
   BATCHES_AHEAD,
   type ConsumerMessage,
@@ -67,9 +66,6 @@ export function serveConsumer({ client, groupId }: ConsumerWorkerData, port: Con
     }
   });
 
-  /** Topics whose plain JSON listens this thread reads, so the source's thread does not. */
-  const listenTopics = new Set<string>();
-
   async function start(topics: string[], fromBeginning: boolean): Promise<void> {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning });
@@ -85,7 +81,6 @@ export function serveConsumer({ client, groupId }: ConsumerWorkerData, port: Con
           batch.highWatermark,
           batch.lastOffset(),
           batch.messages,
-          listenTopics.has(batch.topic) ? plainListen : null,
         );
         post({ type: 'batch', batch: raw }, transferOf(raw));
         waiting += 1;
@@ -114,7 +109,6 @@ export function serveConsumer({ client, groupId }: ConsumerWorkerData, port: Con
       case 'start':
         for (const [topic, partition, offset] of request.expected)
           expected.set(key(topic, partition), offset);
-        for (const topic of request.listenTopics) listenTopics.add(topic);
         void reply(request.id, start(request.topics, request.fromBeginning));
         break;
       case 'seek':

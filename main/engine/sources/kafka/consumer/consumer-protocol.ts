@@ -1,6 +1,6 @@
-import type { ListenEvent, RecordOrigin } from '../../../../../shared/events.js';
-import type { DecodeResult } from '../../../decode/record-decoder.js';
-import type { DecodedRecord } from '../../../ingest/ingest-session.js';
+import type { IngestRecord } from '../../../ingest/ingest-session.js';
+import type { ListenRunBuilder } from '../../../ingest/listen-run.js';
+
 /**
  * The messages between the Kafka source and its consumer thread. The thread runs kafkajs alone
  * (fetching, decompressing, reading record batches, heartbeats) and hands each batch on as raw
@@ -24,21 +24,9 @@ export interface RawBatch {
   lastOffset: string;
   count: number;
   offsets: BigInt64Array;
-  /**
-   * Per message: key start, key end, value start, value end in `bytes`; −1, −1 for a null key or
-   * value, and for the value of a listen read already.
-   */
+  /** Per message: key start, key end, value start, value end in `bytes`; −1, −1 for a null key or value. */
   bounds: Int32Array;
   bytes: Uint8Array;
-  /**
-   * The plain JSON listens the consumer thread read already (on a clickstream topic): per message
-   * its listen's number + 1, or 0 for a message whose bytes the source decodes.
-   */
-  listen: Int32Array;
-  /** Per listen read: customer id, track id, time as written, event id, zip. */
-  listenTexts: Array<string | null>;
-  /** Per listen read: instant, hour, day of week, mobile (1 or 0). */
-  listenNumbers: Float64Array;
 }
 
 /** An error as it crosses threads: the fields errors.ts classifies by, and its cause, kept. */
@@ -68,8 +56,6 @@ export type ConsumerRequest =
       topics: string[];
       fromBeginning: boolean;
       expected: Position[];
-      /** Topics of listens: their plain JSON listens are read in the consumer thread. */
-      listenTopics: string[];
     }
   | { type: 'seek'; topic: string; partition: number; offset: string }
   /** Batches were applied: the thread may fetch further ahead, and a rejoin resumes where they reached. */
@@ -110,50 +96,40 @@ export function markersOf(payload: {
 export const BATCHES_AHEAD = 16;
 
 /**
- * Message `i` of a batch, which the consumer thread read as its listen `j`, as a decoded record.
- * Its origin (a string for its offset) is made only if asked for: only a rejected record's is.
+ * A batch's messages from `first` on, as the session's records, appended to `into`: on a topic of
+ * listens, the plain ones as runs of columns (`listens`; one record for each stretch of them),
+ * in order with the other messages, which `decode` reads.
  */
-export function listenRecordAt(batch: RawBatch, i: number, j: number): DecodedRecord {
-  return new ReadListen(batch, i, listenAt(batch, j));
+export function recordsOf(
+  batch: RawBatch,
+  first: number,
+  listens: ListenRunBuilder | null,
+  decode: (message: KafkaRecordBytes) => IngestRecord,
+  into: IngestRecord[],
+): void {
+  const b = batch.bounds;
+  for (let i = first; i < batch.count; i++) {
+    const start = b[i * 4 + 2] as number;
+    if (listens && start >= 0 && taken(listens, batch.bytes, start, b[i * 4 + 3] as number)) continue;
+    const run = listens?.take();
+    if (run) into.push(run);
+    into.push(decode(recordAt(batch, i)));
+  }
+  const run = listens?.take();
+  if (run) into.push(run);
 }
 
-class ReadListen implements DecodedRecord {
-  readonly raw = '';
-  readonly result: DecodeResult;
-
-  constructor(
-    readonly batch: RawBatch,
-    readonly index: number,
-    event: ListenEvent,
-  ) {
-    this.result = { ok: true, event };
+/**
+ * Whether the run took the message. A fault in reading it (ours, not the message's: the reader
+ * takes any bytes) leaves it to be decoded alone, which quarantines it with the error if that
+ * throws too: one message never fails the batch, which every retry would fetch again.
+ */
+function taken(listens: ListenRunBuilder, bytes: Uint8Array, start: number, end: number): boolean {
+  try {
+    return listens.add(bytes, start, end);
+  } catch {
+    return false;
   }
-
-  get origin(): RecordOrigin {
-    const { topic, partition, offsets } = this.batch;
-    return { topic, partition, offset: String(offsets[this.index]) };
-  }
-}
-
-/** Listen `j` of those the consumer thread read, as the tolerant reader would have made it. */
-function listenAt(batch: RawBatch, j: number): ListenEvent {
-  const t = batch.listenTexts;
-  const n = batch.listenNumbers;
-  const at = j * 4;
-  return {
-    kind: 'listen',
-    eventId: t[j * 5 + 3] as string | null,
-    customerId: t[j * 5] as string,
-    trackId: t[j * 5 + 1] as string,
-    at: {
-      text: t[j * 5 + 2] as string,
-      hour: n[at + 1] as number,
-      dayOfWeek: n[at + 2] as number,
-      epochMs: n[at] as number,
-    },
-    mobile: n[at + 3] === 1,
-    zip: t[j * 5 + 4] as string | null,
-  };
 }
 
 /** Each message of a batch, as the source's reading decodes it (views of the batch's bytes, no copy). */
@@ -171,43 +147,16 @@ function view(bytes: Uint8Array, start: number, end: number): Buffer | null {
   return start < 0 ? null : Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
 }
 
-/**
- * Packs kafkajs's messages of one batch into a RawBatch (in the consumer thread). `readListen`:
- * for a topic of listens, the reader of plain ones (null when it is not sure).
- */
+/** Packs kafkajs's messages of one batch into a RawBatch (in the consumer thread). */
 export function packBatch(
   topic: string,
   partition: number,
   highWatermark: string,
   lastOffset: string,
   messages: ReadonlyArray<{ offset: string; key?: Buffer | null; value: Buffer | null }>,
-  readListen: ((value: Buffer | null) => ListenEvent | null) | null = null,
 ): RawBatch {
-  const listen = new Int32Array(messages.length);
-  const listenTexts: Array<string | null> = [];
-  const numbers = new Float64Array(readListen ? messages.length * 4 : 0);
-  let read = 0;
   let size = 0;
-  messages.forEach((m, i) => {
-    let event: ListenEvent | null = null;
-    try {
-      event = readListen?.(m.value) ?? null;
-    } catch {
-      // A fault in the reader, not a bad message (those come back null): the message is left to
-      // the source's thread, which quarantines it with the error. Thrown here, it failed the whole
-      // fetch, and every retry fetched it again.
-    }
-    if (event) {
-      listen[i] = ++read;
-      listenTexts.push(event.customerId, event.trackId, event.at.text, event.eventId, event.zip);
-      const at = (read - 1) * 4;
-      numbers[at] = event.at.epochMs;
-      numbers[at + 1] = event.at.hour;
-      numbers[at + 2] = event.at.dayOfWeek;
-      numbers[at + 3] = event.mobile ? 1 : 0;
-    } else size += m.value?.length ?? 0;
-    size += m.key?.length ?? 0;
-  });
+  for (const m of messages) size += (m.key?.length ?? 0) + (m.value?.length ?? 0);
   const bytes = new Uint8Array(size);
   const bounds = new Int32Array(messages.length * 4);
   const offsets = new BigInt64Array(messages.length);
@@ -225,27 +174,15 @@ export function packBatch(
   messages.forEach((m, i) => {
     offsets[i] = BigInt(m.offset);
     put(m.key, i * 4);
-    put(listen[i] === 0 ? m.value : null, i * 4 + 2);
+    put(m.value, i * 4 + 2);
   });
-  return {
-    topic,
-    partition,
-    highWatermark,
-    lastOffset,
-    count: messages.length,
-    offsets,
-    bounds,
-    bytes,
-    listen,
-    listenTexts,
-    listenNumbers: numbers,
-  };
+  return { topic, partition, highWatermark, lastOffset, count: messages.length, offsets, bounds, bytes };
 }
 
 /** The buffers a batch owns, to transfer rather than copy. */
 export function transferOf(batch: RawBatch): ArrayBuffer[] {
-  const { offsets, bounds, bytes, listen, listenNumbers } = batch;
-  return [offsets.buffer, bounds.buffer, bytes.buffer, listen.buffer, listenNumbers.buffer] as ArrayBuffer[];
+  const { offsets, bounds, bytes } = batch;
+  return [offsets.buffer, bounds.buffer, bytes.buffer] as ArrayBuffer[];
 }
 
 /** An error's classifying fields and cause chain, for postMessage (class and methods do not cross). */

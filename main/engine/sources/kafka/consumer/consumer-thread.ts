@@ -140,11 +140,10 @@ export class ConsumerThread {
     topics: string[],
     fromBeginning: boolean,
     expected: Position[],
-    listenTopics: string[],
     handlers: ConsumerHandlers,
   ): Promise<void> {
     this.#handlers = handlers;
-    return this.#ask((id) => ({ type: 'start', id, topics, fromBeginning, expected, listenTopics }));
+    return this.#ask((id) => ({ type: 'start', id, topics, fromBeginning, expected }));
   }
 
   seek(topic: string, partition: number, offset: string): void {
