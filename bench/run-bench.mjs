@@ -241,7 +241,7 @@ if (wanted('kafka')) {
       s(kafkaRun.fetchMs),
     ],
     [
-      '   decoding on the engine thread (plain listens are read on the consumer thread)',
+      '   reading messages on the engine thread (plain listens in place, as runs of columns)',
       s(kafkaRun.decodeMs),
     ],
     ['   aggregating (and packing the timeline)', s(kafkaRun.aggregateMs)],
