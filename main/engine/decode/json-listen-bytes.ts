@@ -11,6 +11,10 @@ import { type ListenFields, listenFields, plainTime } from './tracks-csv-bytes.j
  * else, which then goes through JSON.parse and the tolerant reader as before. For what it accepts
  * it hands the same values JSON.parse would to the same fast path, so both decode every message
  * alike (property-tested in test/unit/json-listen-bytes.test.ts).
+ *
+ * scanPlainListen goes one step further for the plainest of these (ids without surrounding
+ * spaces, the time in one of the two forms a profile keeps without its text): it makes no string
+ * at all and says where each field lies, for listens read in place (ingest/listen-run.ts).
  */
 
 const KEYS = ['type', 'eventId', 'customerId', 'trackId', 'ts', 'mobile', 'zip'].map((k) =>

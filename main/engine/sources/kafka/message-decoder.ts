@@ -6,8 +6,8 @@ import type { DecodedRecord } from '../../ingest/ingest-session.js';
 import type { KafkaRecordBytes } from './consumer/consumer-protocol.js';
 
 /**
- * Nearly every clickstream message is a plain JSON listen, read from its bytes (on a clickstream
- * topic the consumer thread does this, see consumer/); null when the message needs decoding below.
+ * Nearly every clickstream message is a plain JSON listen, read from its bytes (most are read in
+ * place before they get here, see ingest/listen-run.ts); null when the message needs decoding below.
  */
 export function plainListen(value: Buffer | null): ListenEvent | null {
   return value === null || value.length > MAX_RECORD_BYTES ? null : decodeListenBytes(value);
