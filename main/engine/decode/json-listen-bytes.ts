@@ -92,6 +92,46 @@ function matches(buf: Uint8Array, at: number, end: number, word: string): boolea
 }
 
 /**
+ * Reads the value at `buf[i]` (before `end`) as key `k`'s into kinds/starts/ends; returns where it
+ * ends, or −1 when it is not a plain string, true, false, null or small integer.
+ */
+function readValue(buf: Uint8Array, i: number, end: number, k: number): number {
+  const b = i < end ? (buf[i] as number) : -1;
+  if (b === QUOTE) {
+    const valueEnd = stringEnd(buf, i + 1, end);
+    if (valueEnd === -1) return -1;
+    kinds[k] = STRING;
+    starts[k] = i + 1;
+    ends[k] = valueEnd;
+    return valueEnd + 1;
+  }
+  if (b === 116 && matches(buf, i, end, 'true')) {
+    kinds[k] = TRUE;
+    return i + 4;
+  }
+  if (b === 102 && matches(buf, i, end, 'false')) {
+    kinds[k] = FALSE;
+    return i + 5;
+  }
+  if (b === 110 && matches(buf, i, end, 'null')) {
+    kinds[k] = NULL;
+    return i + 4;
+  }
+  if (b < 48 || b > 57) return -1;
+  // A non-negative integer of up to 15 digits, without a leading zero: exact as a double, and
+  // written by String() exactly as here.
+  let j = i;
+  while (j < end && (buf[j] as number) >= 48 && (buf[j] as number) <= 57) j++;
+  if (j - i > 15 || (b === 48 && j - i > 1)) return -1;
+  const after = j < end ? buf[j] : -1;
+  if (after === 46 || after === 101 || after === 69) return -1;
+  kinds[k] = NUMBER;
+  starts[k] = i;
+  ends[k] = j;
+  return j;
+}
+
+/**
  * Reads the object at `buf[start, end)` into kinds/starts/ends; nothing past `end` is read (a
  * message may sit in a batch's buffer, with the next right after it). False when it is not the
  * plain form described above, or not a listen.
@@ -119,39 +159,13 @@ function scanListen(buf: Uint8Array, start: number, end: number): boolean {
     if (at(i) !== 58) return false;
     i++;
     while (isSpace(at(i))) i++;
-    const b = at(i);
-    if (b === QUOTE) {
-      const valueEnd = stringEnd(buf, i + 1, end);
-      if (valueEnd === -1) return false;
-      if (k === TYPE) {
-        isListen = valueEnd - i - 1 === LISTEN.length && matches(buf, i + 1, valueEnd, 'listen');
-        if (!isListen) return false;
-      }
-      kinds[k] = STRING;
-      starts[k] = i + 1;
-      ends[k] = valueEnd;
-      i = valueEnd + 1;
-    } else if (b === 116 && matches(buf, i, end, 'true')) {
-      kinds[k] = TRUE;
-      i += 4;
-    } else if (b === 102 && matches(buf, i, end, 'false')) {
-      kinds[k] = FALSE;
-      i += 5;
-    } else if (b === 110 && matches(buf, i, end, 'null')) {
-      kinds[k] = NULL;
-      i += 4;
-    } else if (b >= 48 && b <= 57) {
-      // A non-negative integer of up to 15 digits, without a leading zero: exact as a double, and
-      // written by String() exactly as here.
-      const from = i;
-      while (at(i) >= 48 && at(i) <= 57) i++;
-      if (i - from > 15 || (b === 48 && i - from > 1)) return false;
-      const after = at(i);
-      if (after === 46 || after === 101 || after === 69) return false;
-      kinds[k] = NUMBER;
-      starts[k] = from;
-      ends[k] = i;
-    } else return false;
+    i = readValue(buf, i, end, k);
+    if (i === -1) return false;
+    if (k === TYPE) {
+      isListen = kinds[k] === STRING && (ends[k] as number) - (starts[k] as number) === LISTEN.length;
+      isListen &&= matches(buf, starts[k] as number, ends[k] as number, 'listen');
+      if (!isListen) return false;
+    }
     while (isSpace(at(i))) i++;
     if (at(i) === 44) {
       i++;
@@ -188,25 +202,8 @@ function scanLayout(buf: Uint8Array, start: number, end: number): boolean {
     for (let j = 0; j < literal.length; j++) if (buf[i + j] !== literal[j]) return false;
     i += literal.length;
     // Keys 1… in KEYS order: eventId, customerId, trackId, ts, mobile, zip.
-    const k = part + 1;
-    const b = buf[i];
-    if (b === QUOTE) {
-      const valueEnd = stringEnd(buf, i + 1, end);
-      if (valueEnd === -1) return false;
-      kinds[k] = STRING;
-      starts[k] = i + 1;
-      ends[k] = valueEnd;
-      i = valueEnd + 1;
-    } else if (b === 116 && matches(buf, i, end, 'true')) {
-      kinds[k] = TRUE;
-      i += 4;
-    } else if (b === 102 && matches(buf, i, end, 'false')) {
-      kinds[k] = FALSE;
-      i += 5;
-    } else if (b === 110 && matches(buf, i, end, 'null')) {
-      kinds[k] = NULL;
-      i += 4;
-    } else return false;
+    i = readValue(buf, i, end, part + 1);
+    if (i === -1) return false;
   }
   if (i + 1 !== end || buf[i] !== 125) return false;
   kinds[TYPE] = STRING;
