@@ -95,7 +95,7 @@ export class TrackIds implements Iterable<string> {
     const copy = new TrackIds();
     copy.#list = this.#list.slice();
     copy.#size = this.#size;
-    copy.#index = this.#index && this.#index.slice();
+    copy.#index = this.#index?.slice() ?? null;
     return copy;
   }
 
