@@ -147,6 +147,24 @@ function view(bytes: Uint8Array, start: number, end: number): Buffer | null {
   return start < 0 ? null : Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
 }
 
+/** Copies `data` into `bytes` at `at` and notes where in `bounds[slot, slot + 1]`; returns where the next goes. */
+function put(
+  bytes: Uint8Array,
+  bounds: Int32Array,
+  slot: number,
+  data: Buffer | null | undefined,
+  at: number,
+): number {
+  if (data === null || data === undefined) {
+    bounds[slot] = bounds[slot + 1] = -1;
+    return at;
+  }
+  bytes.set(data, at);
+  bounds[slot] = at;
+  bounds[slot + 1] = at + data.length;
+  return at + data.length;
+}
+
 /** Packs kafkajs's messages of one batch into a RawBatch (in the consumer thread). */
 export function packBatch(
   topic: string,
@@ -161,21 +179,14 @@ export function packBatch(
   const bounds = new Int32Array(messages.length * 4);
   const offsets = new BigInt64Array(messages.length);
   let at = 0;
-  const put = (data: Buffer | null | undefined, slot: number) => {
-    if (data === null || data === undefined) {
-      bounds[slot] = bounds[slot + 1] = -1;
-      return;
-    }
-    bytes.set(data, at);
-    bounds[slot] = at;
-    at += data.length;
-    bounds[slot + 1] = at;
-  };
-  messages.forEach((m, i) => {
-    offsets[i] = BigInt(m.offset);
-    put(m.key, i * 4);
-    put(m.value, i * 4 + 2);
-  });
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i] as (typeof messages)[number];
+    // Below 2^53 (every offset in practice) through a double: about twice as fast as BigInt of
+    // the string, and exact for up to 15 digits.
+    offsets[i] = m.offset.length < 16 ? BigInt(Number(m.offset)) : BigInt(m.offset);
+    at = put(bytes, bounds, i * 4, m.key, at);
+    at = put(bytes, bounds, i * 4 + 2, m.value, at);
+  }
   return { topic, partition, highWatermark, lastOffset, count: messages.length, offsets, bounds, bytes };
 }
 
