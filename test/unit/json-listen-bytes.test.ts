@@ -48,7 +48,7 @@ const message = fc
       nil: null,
     }),
     customerId: fc.oneof(
-      { weight: 3, arbitrary: fc.constantFrom('c1', 'C-0042', ' c2', 'c\u007f') },
+      { weight: 3, arbitrary: fc.constantFrom('c1', 'C-0042', ' c2', 'c\u007f', 'caf\u00e9') },
       fc.string({ minLength: 1, maxLength: 10 }),
     ),
     trackId: fc.oneof(
