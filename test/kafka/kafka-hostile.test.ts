@@ -194,4 +194,39 @@ describe('a fault in the reading', () => {
     expect(engine.session.counts.quarantined).toBeLessThanOrEqual(100);
     await engine.close();
   }, 150_000); // each retry's consumer joins the group again, after up to 10 s
+
+  it('counts listens read in place as messages read fine: faults between them are not in a row', async () => {
+    const t = uniqueTopics('fault-between');
+    await createTopics(kafka.brokers, [t.clickstream, t.predictions], 1);
+    // 150 clicks the reading throws on, each followed by a plain listen it never sees (read in place).
+    await sendTo(
+      kafka.brokers,
+      t.clickstream,
+      Array.from({ length: 300 }, (_, i) => ({
+        partition: 0,
+        key: String(i),
+        value:
+          i % 2 === 0
+            ? JSON.stringify({ type: 'click', customerId: `c${i}`, ts: '2026-03-04 10:00:00' })
+            : JSON.stringify({
+                type: 'listen',
+                customerId: `c${i}`,
+                trackId: 't1',
+                ts: '2026-03-04 10:00:00',
+              }),
+      })),
+    );
+    const settings = settingsFor(t);
+    const reading: KafkaReading = {
+      ...eventTopics(settings),
+      decode: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'kind')");
+      },
+    };
+    const engine = await Engine.open({ storeDir: await mkdtemp(join(tmpdir(), 'c360-kafka-fault-')) });
+    await engine.run(new KafkaSource(settings, { follow: false, failFast: true }, reading));
+    expect(engine.session.counts.listens).toBe(150);
+    expect(engine.session.counts.quarantined).toBe(150);
+    await engine.close();
+  }, 60_000);
 });

@@ -62,6 +62,9 @@ const otherValue = fc.oneof(
     'e9,c2,t2,2026-03-06 10:00:00,1,10115',
     'not json',
     '',
+    // Plain, but over the 64 KB a record may be (quarantined), and with a zip too long to number.
+    `{"type":"listen",${' '.repeat(70_000)}"customerId":"c1","trackId":"t1","ts":"2026-03-04 21:15:07"}`,
+    `{"type":"listen","customerId":"c2","trackId":"t2","ts":"2026-03-04 21:15:07","zip":"${'9'.repeat(40)}"}`,
   ),
   fc
     .record({ id: fc.constantFrom('c1', 'c2'), ts, ms: fc.integer({ min: 0, max: 900 }) })

@@ -1,5 +1,6 @@
 import type { ListenEvent } from '../../../shared/events.js';
 import { type PlainListenFields, plainListenFields, scanPlainListen } from '../decode/json-listen-bytes.js';
+import { MAX_RECORD_BYTES } from '../decode/record-decoder.js';
 import { seenText } from '../profile/profile.js';
 import { trackNumber } from '../profile/track-ids.js';
 import { ByteTable, hashBytes } from './partitions/byte-table.js';
@@ -115,8 +116,16 @@ class Names implements RunNames {
 }
 
 /**
+ * Zips longer than this are left to the decoder: the tables keep every name they number until
+ * their bound, and a zip may be 2,048 characters (a stream of long distinct ones would hold
+ * gigabytes). Customer and track ids are at most 64 (MAX_ID).
+ */
+const ZIP_MAX = 32;
+
+/**
  * Reads plain listens into runs: `add` takes one message's value if it is a plain listen, `take`
- * ends the run (before a message it did not take, and at a batch's end). One per source.
+ * ends the run (before a message it did not take, and at a batch's end: a run never spans two
+ * batches, as its event ids point into its batch's bytes). One per source.
  */
 export class ListenRunBuilder {
   #names = new Names();
@@ -124,25 +133,24 @@ export class ListenRunBuilder {
   #columns: ListenColumns | null = null;
   #count = 0;
   #capacity = 0;
-  #bytes: Uint8Array | null = null;
 
   /**
    * `bound`: past this many names in all, the tables start afresh (between runs), so a stream of
    * ever new ids does not grow them without end; runs made before keep the tables they used.
    */
-  constructor(readonly bound = 2_000_000) {}
+  constructor(readonly bound = 1_000_000) {}
 
-  /** Takes the message `buf[start, end)` into the run if it is a plain listen; false otherwise. */
+  /**
+   * Takes the message `buf[start, end)` into the run if it is a plain listen; false otherwise
+   * (also for one over MAX_RECORD_BYTES, which the decoder quarantines, and a long zip).
+   */
   add(buf: Uint8Array, start: number, end: number): boolean {
     const f = this.#fields;
-    if (!scanPlainListen(buf, start, end, f)) return false;
-    if (this.#bytes !== buf) {
-      const run = this.take();
-      if (run) throw new Error('a run of listens spans two batches'); // take() before each batch ends
-      this.#bytes = buf;
-    }
+    if (end - start > MAX_RECORD_BYTES || !scanPlainListen(buf, start, end, f)) return false;
+    if (f.zipEnd - f.zipStart > ZIP_MAX) return false;
     if (this.#count === this.#capacity) this.#grow();
     const c = this.#columns as ListenColumns;
+    if (this.#count === 0) c.bytes = buf;
     // Counted once written whole: a fault part-way leaves no half-written listen.
     const j = this.#count;
     const names = this.#names;
@@ -172,11 +180,10 @@ export class ListenRunBuilder {
   take(): ListenRun | null {
     const columns = this.#columns;
     const count = this.#count;
-    this.#bytes = null;
-    if (!columns || count === 0) return null;
     this.#columns = null;
     this.#count = 0;
     this.#capacity = 0;
+    if (!columns || count === 0) return null;
     const run = new ListenRun(columns, this.#names, count);
     if (this.#names.size > this.bound) this.#names = new Names();
     return run;
@@ -192,7 +199,7 @@ export class ListenRunBuilder {
       epochMs: new Float64Array(capacity),
       clock: new Uint8Array(capacity * 4),
       eventIds: new Int32Array(capacity * 2),
-      bytes: this.#bytes as Uint8Array,
+      bytes: old?.bytes ?? new Uint8Array(0),
     };
     if (old) {
       c.customer.set(old.customer);

@@ -128,8 +128,9 @@ export class TrackIds implements Iterable<string> {
   }
 
   static #slot(n: number, mask: number): number {
-    // An odd multiplier permutes the numbers modulo any power of two: distinct low bits, distinct slots.
-    return Math.imul(n, 0x9e3779b1) & mask;
+    // The product's high bits (Fibonacci hashing): its low bits alone put numbers a power of two
+    // apart into one chain. clz32(mask) is 32 less the table's bits (tables have 128 slots or more).
+    return (Math.imul(n, 0x9e3779b1) >>> Math.clz32(mask)) & mask;
   }
 
   static #put(index: Int32Array, n: number): void {

@@ -379,13 +379,13 @@ export class KafkaSource implements Source<KafkaIngestResult> {
         while (first < batch.count && (batch.offsets[first] as bigint) < plan.from) first++;
       if (first === batch.count) continue;
       const listens = this.#listenTopics.has(batch.topic) ? this.#listens : null;
-      recordsOf(
-        batch,
-        first,
-        listens,
-        (message) => this.#decode(batch.topic, batch.partition, message),
-        records,
-      );
+      const decode = (message: KafkaRecordBytes) => {
+        // A run of listens just read is messages read fine: throws around it are not in a row.
+        if (isListenRun(records.at(-1))) this.#thrownInARow = 0;
+        return this.#decode(batch.topic, batch.partition, message);
+      };
+      recordsOf(batch, first, listens, decode, records);
+      if (isListenRun(records.at(-1))) this.#thrownInARow = 0;
       messages += batch.count - first;
       // Past a trailing commit marker too (see `markers` above): it is the batch's last offset.
       const lastOffset = BigInt(batch.lastOffset);

@@ -4,7 +4,7 @@ import type { ListenRunBuilder } from '../../../ingest/listen-run.js';
 /**
  * The messages between the Kafka source and its consumer thread. The thread runs kafkajs alone
  * (fetching, decompressing, reading record batches, heartbeats) and hands each batch on as raw
- * bytes, one transferred buffer per batch; the source's thread decodes and applies it. So the
+ * bytes, in three transferred buffers per batch; the source's thread decodes and applies it. So the
  * consumer fetches the next batch while the last one is applied, on the second core.
  */
 
@@ -108,6 +108,8 @@ export function recordsOf(
   into: IngestRecord[],
 ): void {
   const b = batch.bounds;
+  // Nothing left from a batch read part-way (its attempt failed): a run never spans two batches.
+  listens?.take();
   for (let i = first; i < batch.count; i++) {
     const start = b[i * 4 + 2] as number;
     if (listens && start >= 0 && taken(listens, batch.bytes, start, b[i * 4 + 3] as number)) continue;
