@@ -159,6 +159,14 @@ describe('a fault in the reading', () => {
     await engine.close();
   });
 
+  /** A reading that throws on every message it is asked to decode, as a fault of ours would. */
+  const throwingReading = (settings: ReturnType<typeof settingsFor>): KafkaReading => ({
+    ...eventTopics(settings),
+    decode: () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'kind')");
+    },
+  });
+
   it('in every message fails the run before it quarantines the topic away', async () => {
     const t = uniqueTopics('fault-all');
     await createTopics(kafka.brokers, [t.clickstream, t.predictions], 1);
@@ -172,12 +180,7 @@ describe('a fault in the reading', () => {
       })),
     );
     const settings = settingsFor(t);
-    const reading: KafkaReading = {
-      ...eventTopics(settings),
-      decode: () => {
-        throw new TypeError("Cannot read properties of undefined (reading 'kind')");
-      },
-    };
+    const reading = throwingReading(settings);
     const engine = await Engine.open({ storeDir: await mkdtemp(join(tmpdir(), 'c360-kafka-fault-')) });
     const run = engine.run(
       new KafkaSource(settings, { follow: false, backoff: { initialMs: 100, maxMs: 200 } }, reading),
@@ -217,12 +220,7 @@ describe('a fault in the reading', () => {
       })),
     );
     const settings = settingsFor(t);
-    const reading: KafkaReading = {
-      ...eventTopics(settings),
-      decode: () => {
-        throw new TypeError("Cannot read properties of undefined (reading 'kind')");
-      },
-    };
+    const reading = throwingReading(settings);
     const engine = await Engine.open({ storeDir: await mkdtemp(join(tmpdir(), 'c360-kafka-fault-')) });
     await engine.run(new KafkaSource(settings, { follow: false, failFast: true }, reading));
     expect(engine.session.counts.listens).toBe(150);
