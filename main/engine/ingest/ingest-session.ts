@@ -10,7 +10,7 @@ import { trackNumber } from '../profile/track-ids.js';
 import type { CheckpointStats, ProfileStore } from '../store/profile-store.js';
 import { type LentLines, StoreSnapshot } from '../store/store-snapshot.js';
 import type { TimelineItem } from '../timeline/timeline-codec.js';
-import { crmChanges, timelineItem } from '../timeline/timeline-items.js';
+import { clickItem, crmChanges, listenItem } from '../timeline/timeline-items.js';
 import type { TimelineStore } from '../timeline/timeline-store.js';
 import { isListenRun, type ListenRun } from './listen-run.js';
 import type { BatchDigest } from './partitions/partition-pool.js';
@@ -131,11 +131,14 @@ export class IngestSession {
     /** Records as sources count them: a run of listens is as many. */
     let count = 0;
     for (const r of records) {
-      count += isListenRun(r) ? r.length : 1;
       if (isListenRun(r)) {
+        count += r.length;
         events.push(r);
         this.counts.listens += r.length;
-      } else if (isProfileRecord(r)) replaced.push(r);
+        continue;
+      }
+      count += 1;
+      if (isProfileRecord(r)) replaced.push(r);
       else if (r.result.ok) {
         events.push(r.result.event);
         const kind = r.result.event.kind;
@@ -201,7 +204,7 @@ export class IngestSession {
       kept: string | null,
     ) => {
       changed.add(customerId);
-      if (timeline) items.push([customerId, [0, epochMs, trackId, mobile ? 1 : 0, zip]]);
+      if (timeline) items.push([customerId, listenItem(epochMs, trackId, mobile, zip)]);
       // The base statistics read the profile's columns before and after; it is looked up once,
       // and the listen applied to it in place.
       const was = profiles.get(customerId);
@@ -259,7 +262,7 @@ export class IngestSession {
           // Before the record is merged: what it changes, from what the profile held.
           const changes = crmChanges(profiles.get(event.customerId)?.crm, event.fields);
           if (changes) items.push([event.customerId, [3, stamp(), changes]]);
-        } else if (event.kind === 'click') items.push([event.customerId, timelineItem(event)]);
+        } else if (event.kind === 'click') items.push([event.customerId, clickItem(event)]);
       }
       // The base statistics read the profile's columns before and after (a CRM record moves none);
       // it is looked up once, and the event applied to it in place.

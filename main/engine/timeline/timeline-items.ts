@@ -1,11 +1,20 @@
 import { type Dict, own } from '../../../shared/dict.js';
-import type { ClickEvent, CrmValue, ListenEvent } from '../../../shared/events.js';
+import type { ClickEvent, CrmValue } from '../../../shared/events.js';
 import type { TimelineItem } from './timeline-codec.js';
 
 /** Timeline items from decoded events (see timeline-codec.ts for the shapes). */
 
-export function timelineItem(event: ListenEvent | ClickEvent): TimelineItem {
-  if (event.kind === 'listen') return [0, event.at.epochMs, event.trackId, event.mobile ? 1 : 0, event.zip];
+/** A listen's item, from its parts (runs of listens have no event object). */
+export function listenItem(
+  epochMs: number,
+  trackId: string,
+  mobile: boolean,
+  zip: string | null,
+): TimelineItem {
+  return [0, epochMs, trackId, mobile ? 1 : 0, zip];
+}
+
+export function clickItem(event: ClickEvent): TimelineItem {
   return [1, event.at.epochMs, event.product, event.url, event.os, event.browser, event.responseTimeMs];
 }
 
