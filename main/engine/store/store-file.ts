@@ -71,7 +71,8 @@ export class StoreFileAdapter implements Adapter<StoreImage | null> {
       let first = true;
       for await (const batch of image.profiles) {
         if (batch.length === 0) continue;
-        await out.add(`${first ? '' : ',\n'}${batch.join(',\n')}`);
+        if (!first) await out.add(',\n');
+        await out.addAll(batch, ',\n');
         first = false;
       }
       await out.add('\n]}\n');

@@ -120,7 +120,8 @@ export async function appendEntry(
     for await (const lines of entry.profiles) {
       if (lines.length === 0) continue;
       count += lines.length;
-      await out.add(`${lines.join('\n')}\n`);
+      await out.addAll(lines, '\n');
+      await out.add('\n');
     }
     await out.add(
       `${CLOSE_START}${JSON.stringify(entry.base)},"profiles":${count},"removed":${JSON.stringify(entry.removed)},"checkpoint":${entry.header}}\n`,
