@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { SourceStatus } from '../../shared/source-status.js';
+import { tuneCollector } from './collector-tuning.js';
 import type { EngineState } from './engine-state.js';
 import { type CheckpointPolicy, DEFAULT_CHECKPOINT_POLICY, IngestSession } from './ingest/ingest-session.js';
 import { QUARANTINE_FILE, writeQuarantineFile } from './ingest/quarantine-file.js';
@@ -64,6 +65,7 @@ export class Engine {
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
+    tuneCollector();
     // Before anything is read: a store another process writes is neither read nor moved aside.
     const lock = await StoreLock.take(options.storeDir);
     try {
