@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { blocksApart } from '../../main/engine/profile/count-blocks.js';
 import {
   addRecentListen,
   addToCell,
@@ -19,17 +20,35 @@ describe('day × hour cells and recent days held in shared blocks', () => {
       for (let cell = 0; cell < 168; cell++) addToCell(p, cell, 1 + ((i + cell) % 1000));
       for (let day = 0; day < 35; day++) addRecentListen(p, 20_000 + day, 1 + (i % 7) + day);
     });
-    const copies = profiles.map(copyProfile);
-    for (const p of profiles) addToCell(p, 0, 1);
+    // Copies with arrays of their own, and in blocks apart (a checkpoint image's).
+    const apart = blocksApart();
+    const copies = profiles.map((p) => copyProfile(p));
+    const inBlocks = profiles.map((p) => copyProfile(p, apart));
+    for (const p of profiles) {
+      addToCell(p, 0, 1);
+      addRecentListen(p, 20_000 + 34, 5);
+    }
     profiles.forEach((p, i) => {
       expect(dayHourOf(p).length).toBe(168);
       const ring = recentDaysOf(p);
       expect(ring?.length).toBe(35);
       for (let cell = 0; cell < 168; cell++)
         expect(cellOf(p, cell)).toBe(1 + ((i + cell) % 1000) + (cell === 0 ? 1 : 0));
-      for (let day = 0; day < 35; day++) expect(ring?.[(20_000 + day) % 35]).toBe(1 + (i % 7) + day);
-      expect(cellOf(copies[i] as Profile, 0)).toBe(1 + (i % 1000));
+      for (let day = 0; day < 35; day++)
+        expect(ring?.[(20_000 + day) % 35]).toBe(1 + (i % 7) + day + (day === 34 ? 5 : 0));
+      const cells = Array.from({ length: 168 }, (_, cell) => 1 + ((i + cell) % 1000));
+      const days = Array.from({ length: 35 }, (_, day) => 1 + (i % 7) + day);
+      for (const copy of [copies[i], inBlocks[i]] as Profile[]) {
+        expect(Array.from({ length: 168 }, (_, cell) => cellOf(copy, cell))).toEqual(cells);
+        const copied = recentDaysOf(copy);
+        expect(days.map((_, day) => copied?.[(20_000 + day) % 35])).toEqual(days);
+      }
     });
+    // The widest cells (past 65,535) and a profile with none are copied too.
+    const wide = emptyProfile('wide');
+    addToCell(wide, 3, 70_000);
+    const none = emptyProfile('none');
+    for (const p of [wide, none]) expect(dayHourOf(copyProfile(p, apart))).toEqual(dayHourOf(p));
   });
 
   it('starts every profile at zero, whatever the one before it counted', () => {

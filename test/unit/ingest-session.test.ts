@@ -11,6 +11,7 @@ function fakeStore(writeMs: number, realMs = 0) {
   const store = {
     writes: 0,
     appendable: () => false,
+    appendableAtMost: () => 0,
     async write(snapshot: StoreSnapshot) {
       store.writes += 1;
       for await (const _ of snapshot.encoded()) {
@@ -105,6 +106,7 @@ describe('a checkpoint that fails in the background', () => {
     let fail = true;
     const store = {
       appendable: () => false,
+      appendableAtMost: () => 0,
       async write(snapshot: StoreSnapshot) {
         if (fail) throw new Error('disk full');
         return { ms: 0, profiles: snapshot.profileCount, sources: snapshot.sources };

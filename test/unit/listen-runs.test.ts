@@ -97,7 +97,7 @@ function watchedSession() {
     },
   } as unknown as TimelineStore;
   const session = new IngestSession(
-    {} as ProfileStore,
+    { appendableAtMost: () => 0 } as unknown as ProfileStore,
     emptyEngineState(0.4),
     { everyMs: 1e9, everyRecords: 1e9 },
     timeline,

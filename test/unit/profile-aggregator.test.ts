@@ -282,6 +282,7 @@ describe('batching', () => {
   /** A store that takes checkpoints (encoding every profile, as the real one does) and keeps nothing. */
   const nullStore = {
     appendable: () => false,
+    appendableAtMost: () => 0,
     async write(snapshot: StoreSnapshot) {
       for await (const _ of snapshot.encoded()) {
         // drain

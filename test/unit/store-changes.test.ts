@@ -39,6 +39,7 @@ const withoutTimes = (q: QuarantineState | undefined) =>
 /** A store that keeps nothing: for a session that only holds its state in memory. */
 const memoryOnly = {
   appendable: () => false,
+  appendableAtMost: () => 0,
   write: async () => ({ ms: 0, profiles: 0, sources: {}, changesOnly: false }),
 } as unknown as ProfileStore;
 
@@ -54,6 +55,12 @@ const removal = (customerId: string): IngestRecord => ({
   customerId,
   profile: null,
 });
+/** A whole profile from a profiles topic (one listen at `ts`), in place of the customer's. */
+const replacement = (customerId: string, ts: string): IngestRecord => {
+  const made: ProfileMap = new Map();
+  applyEvent(made, listen(customerId, ts, { trackId: 'replaced' }));
+  return { origin: { demo: true, seq: 0 }, customerId, profile: made.get(customerId) ?? null };
+};
 
 /** Profiles as comparable plain data, copied (an encoded profile shares some objects with it). */
 const plain = (map: ProfileMap) =>
@@ -453,8 +460,11 @@ describe('checkpoints of what changed', () => {
     raw: `{${line}`,
     result: { ok: false, reason: 'not JSON' },
   });
-  /** Events, now and then a customer removed (a tombstone from a profiles topic) or a record quarantined. */
-  const anyRecord: fc.Arbitrary<C360Event | string | number> = fc.oneof(
+  /**
+   * Events, now and then a customer removed (a tombstone from a profiles topic) or replaced whole
+   * (a profile from it), or a record quarantined.
+   */
+  const anyRecord: fc.Arbitrary<C360Event | string | number | { replace: string; ts: string }> = fc.oneof(
     {
       weight: 6,
       arbitrary: fc
@@ -478,6 +488,7 @@ describe('checkpoints of what changed', () => {
         .map((r) => event({ type: 'customer', customerId: r.id, Note: r.note })),
     },
     { weight: 1, arbitrary: ids },
+    { weight: 1, arbitrary: fc.record({ replace: ids, ts: time }) },
     { weight: 1, arbitrary: fc.nat() },
   );
 
@@ -491,18 +502,31 @@ describe('checkpoints of what changed', () => {
         fc.array(fc.boolean(), { minLength: 13, maxLength: 13 }),
         async (records, cuts, reopens, background) => {
           const bounds = [...new Set(cuts.map((c) => c % (records.length + 1)))].sort((a, b) => a - b);
-          const batches: IngestRecord[][] = [];
-          let from = 0;
-          for (const end of [...bounds, records.length]) {
-            batches.push(
-              records
-                .slice(from, end)
-                .map((r) =>
-                  typeof r === 'string' ? removal(r) : typeof r === 'number' ? unreadable(r) : decoded(r),
-                ),
-            );
-            from = end;
-          }
+          // Made for each session apart: a replacement's profile becomes the session's own. All
+          // are made before any checkpoint begins, as a source may read records ahead.
+          const batchesOf = () => {
+            const batches: IngestRecord[][] = [];
+            let from = 0;
+            for (const end of [...bounds, records.length]) {
+              batches.push(
+                records
+                  .slice(from, end)
+                  .map((r) =>
+                    typeof r === 'string'
+                      ? removal(r)
+                      : typeof r === 'number'
+                        ? unreadable(r)
+                        : 'replace' in r
+                          ? replacement(r.replace, r.ts)
+                          : decoded(r),
+                  ),
+              );
+              from = end;
+            }
+            return batches;
+          };
+          const batches = batchesOf();
+          const stored = batchesOf();
           // The same batches in memory alone (a batch removes customers after its events): what
           // the store must hold after k batches, the position its checkpoint names.
           const inMemory = new IngestSession(memoryOnly, emptyEngineState());
@@ -513,9 +537,9 @@ describe('checkpoints of what changed', () => {
             after.push(plain(inMemory.state.profiles));
             quarantined.push(structuredClone(inMemory.state.quarantine));
           }
-          if (!records.some((r) => typeof r !== 'object')) {
+          if (!records.some((r) => typeof r !== 'object' || 'replace' in r)) {
             const oneByOne: ProfileMap = new Map();
-            for (const r of records) if (typeof r === 'object') applyEvent(oneByOne, r);
+            for (const r of records) if (typeof r === 'object' && !('replace' in r)) applyEvent(oneByOne, r);
             expect(after.at(-1)).toEqual(plain(oneByOne));
           }
           const position = (state: EngineState) => Number(state.sources.kafka['t:0'] ?? 0);
@@ -524,7 +548,7 @@ describe('checkpoints of what changed', () => {
           const written: CheckpointStats[] = [];
           let open = await sessionIn(dir, written);
           for (let i = 0; i < batches.length; ) {
-            open.session.apply(batches[i] as IngestRecord[], (state) => {
+            open.session.apply(stored[i] as IngestRecord[], (state) => {
               state.sources.kafka['t:0'] = String(i + 1);
             });
             // In the background, as sources do: the next batches change profiles while it writes.

@@ -208,6 +208,7 @@ describe('a prediction without a time of its own', () => {
     const session = new IngestSession(
       {
         appendable: () => false,
+        appendableAtMost: () => 0,
         write: async () => ({ ms: 0, profiles: 0, sources: {} }),
       } as unknown as ProfileStore,
       emptyEngineState(),

@@ -4,7 +4,7 @@ import { dayHourIndex } from '../../../shared/time-of-day.js';
 import type { DecodeResult } from '../decode/record-decoder.js';
 import type { EngineState } from '../engine-state.js';
 import type { Profile } from '../profile/profile.js';
-import { keptText } from '../profile/profile.js';
+import { currentImage, keptText } from '../profile/profile.js';
 import { addNumberedListen, applyEvent, noteKeptTime, profileFor } from '../profile/profile-aggregator.js';
 import { trackNumber } from '../profile/track-ids.js';
 import type { CheckpointStats, ProfileStore } from '../store/profile-store.js';
@@ -172,11 +172,13 @@ export class IngestSession {
     if (snapshot) {
       const t = performance.now();
       for (const event of events) {
-        if (event.kind !== 'listens') snapshot.beforeChange(event.customerId, profiles.get(event.customerId));
-        else
+        if (event.kind !== 'listens') {
+          const p = profiles.get(event.customerId);
+          if (p) snapshot.beforeChange(p);
+        } else
           for (let j = 0; j < event.length; j++) {
-            const id = event.customerId(j);
-            snapshot.beforeChange(id, profiles.get(id));
+            const p = profiles.get(event.customerId(j));
+            if (p) snapshot.beforeChange(p);
           }
       }
       this.#noteStall(performance.now() - t, 'copying profiles a batch changes');
@@ -190,7 +192,8 @@ export class IngestSession {
     // When a CRM change (or a prediction without a time) arrived: the stream's clock, or the wall
     // clock while the stream has none yet (never 1970).
     const stamp = () => windows.nowFor(wall) || wall;
-    const changed = this.#changed;
+    // Not listed once the next checkpoint is whole anyway (see below).
+    const changed = this.#wholeNext ? null : this.#changed;
     /** One listen, by its parts (an object per listen here was garbage on the hottest path). */
     const listen = (
       customerId: string,
@@ -203,7 +206,7 @@ export class IngestSession {
       zip: string | null,
       kept: string | null,
     ) => {
-      changed.add(customerId);
+      changed?.add(customerId);
       if (timeline) items.push([customerId, listenItem(epochMs, trackId, mobile, zip)]);
       // The base statistics read the profile's columns before and after; it is looked up once,
       // and the listen applied to it in place.
@@ -256,7 +259,7 @@ export class IngestSession {
         );
         continue;
       }
-      changed.add(event.customerId);
+      changed?.add(event.customerId);
       if (timeline) {
         if (event.kind === 'customer') {
           // Before the record is merged: what it changes, from what the profile held.
@@ -291,10 +294,12 @@ export class IngestSession {
     }
     for (const r of replaced) {
       // Replaced, never changed in place, so the image keeps the profile it captured; the new
-      // object is noted as born after the instant, so no later event's copy of it enters the image.
-      snapshot?.beforeChange(r.customerId, undefined);
-      changed.add(r.customerId);
+      // object is made after the instant (Profile.image), so no later event's copy of it enters the image.
       const old = profiles.get(r.customerId);
+      if (old) snapshot?.beforeReplace(old);
+      // It may have been read before an image under way began.
+      if (r.profile) r.profile.image = currentImage();
+      changed?.add(r.customerId);
       if (old) totals.remove(old); // with what this batch's events added to it
       upsertProfile(this.state, r, wall);
       const now = profiles.get(r.customerId);
@@ -303,6 +308,12 @@ export class IngestSession {
       else this.profileCounts.removed += 1;
     }
     mergeQuarantine(this.state.quarantine, quarantine);
+    // Past what an appended checkpoint could hold, the next one is whole whatever the list says;
+    // listing on would only grow a set (at a million entries each growth held ingest up 70 ms).
+    if (changed && changed.size > this.store.appendableAtMost(profiles.size)) {
+      this.#wholeNext = true;
+      this.#changed = new Set();
+    }
     // Numbered even without a timeline, so a store's batch numbers only ever grow.
     this.state.timelineBatch += 1;
     timeline?.append(this.state.timelineBatch, items);

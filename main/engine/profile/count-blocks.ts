@@ -8,7 +8,8 @@
  * shared block still costs about 96 bytes. A block and an offset cost two fields. A block is freed
  * by the collector once no profile points into it; its slots are handed out once and never
  * reused, so no two live profiles can share one. A profile whose cells widen (addToCell) leaves
- * its narrower slot behind, unused while the block lives; a copy gets an array of its own.
+ * its narrower slot behind, unused while the block lives; a copy gets an array of its own, or a slot
+ in blocks apart (blocksApart).
  *
  * Never transfer a block's buffer. A profile posted to another thread takes a copy of its whole
  * block along (once per message); the partitions' profiles come back that way, and the pool puts
@@ -48,6 +49,21 @@ class Blocks<T extends Uint8Array | Uint16Array> implements CountBlocks<T> {
     this.#used += length;
     return at;
   }
+}
+
+/** Blocks of 8- and 16-bit counts. */
+export interface BlockPair {
+  bytes: CountBlocks<Uint8Array>;
+  shorts: CountBlocks<Uint16Array>;
+}
+
+/**
+ * Blocks apart from every profile's, for copies that are dropped together (a checkpoint image's):
+ * a copy's counts as a slice of their own gave it two ArrayBuffers, a million of them when an image
+ * of a million customers was written while ingest changed them all.
+ */
+export function blocksApart(): BlockPair {
+  return { bytes: new Blocks((n) => new Uint8Array(n)), shorts: new Blocks((n) => new Uint16Array(n)) };
 }
 
 /** 8-bit counts: day × hour cells until one passes 255. */

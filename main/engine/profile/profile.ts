@@ -1,7 +1,7 @@
 import { type Dict, dict } from '../../../shared/dict.js';
 import type { CrmValue } from '../../../shared/events.js';
 import { formatUtcIso, formatUtcWallClock, parseWrittenTime } from '../../../shared/timestamp.js';
-import { byteBlocks, shortBlocks } from './count-blocks.js';
+import { type BlockPair, byteBlocks, shortBlocks } from './count-blocks.js';
 import { TrackIds } from './track-ids.js';
 
 /** One customer's aggregates (DESIGN §4). Plain data: no methods, no references to other profiles. */
@@ -92,6 +92,13 @@ export interface Profile {
   churnHistory: ChurnPoint[];
   /** Prototype-free: field names are data (`constructor` is a field like any other). */
   crm: Dict<CrmValue> | null;
+  /**
+   * The checkpoint image (StoreSnapshot) that has taken this profile, or the one under way when it
+   * was made: an image being written takes, encodes or copies a profile only while this is below
+   * its own number. A mark on the profile rather than a set in the image: a set of a million
+   * profiles held ingest up for 70 ms each time it grew.
+   */
+  image: number;
 }
 
 /**
@@ -186,6 +193,22 @@ export function listensOnDays(p: Profile, from: number, to: number): number {
   return n;
 }
 
+/**
+ * The number of the latest checkpoint image begun in this thread (Profile.image): a profile made
+ * from now on is not in it.
+ */
+let latestImage = 0;
+
+export function currentImage(): number {
+  return latestImage;
+}
+
+/** A new image's number: every profile made before now is below it, every one made after is not. */
+export function beginImage(): number {
+  latestImage += 1;
+  return latestImage;
+}
+
 export function emptyProfile(customerId: string): Profile {
   return {
     customerId,
@@ -216,23 +239,44 @@ export function emptyProfile(customerId: string): Profile {
     churn: null,
     churnHistory: NO_CHURN_HISTORY,
     crm: null,
+    image: latestImage,
   };
 }
 
-/** A copy that later changes to `p` do not reach (first/last seen and churn points are replaced, never changed). */
-export function copyProfile(p: Profile): Profile {
-  return {
+/**
+ * A copy that later changes to `p` do not reach (first/last seen and churn points are replaced,
+ * never changed). Its counts are arrays of their own, or slots in `blocks` (see blocksApart).
+ */
+export function copyProfile(p: Profile, blocks: BlockPair | null = null): Profile {
+  const copy: Profile = {
     ...p,
     tracks: p.tracks.copy(),
-    cells: p.cells === NO_CELLS ? NO_CELLS : p.cells.slice(p.cellsAt, p.cellsAt + 168),
+    cells: NO_CELLS,
     cellsAt: 0,
-    ringBlock: recentDaysOf(p),
+    ringBlock: null,
     ringAt: 0,
     responseTimes: p.responseTimes && { ...p.responseTimes },
     products: productsFrom(p.products),
     churnHistory: p.churnHistory === NO_CHURN_HISTORY ? NO_CHURN_HISTORY : [...p.churnHistory],
     crm: p.crm && dict(p.crm),
   };
+  const { cells, cellsAt } = p;
+  if (cells !== NO_CELLS) {
+    const into =
+      blocks &&
+      (cells instanceof Uint8Array ? blocks.bytes : cells instanceof Uint16Array ? blocks.shorts : null);
+    if (into) {
+      copy.cellsAt = into.place(168);
+      copy.cells = into.block;
+      copy.cells.set(cells.subarray(cellsAt, cellsAt + 168), copy.cellsAt);
+    } else copy.cells = cells.slice(cellsAt, cellsAt + 168);
+  }
+  if (p.ringBlock && blocks) {
+    copy.ringAt = blocks.shorts.place(RECENT_DAYS);
+    copy.ringBlock = blocks.shorts.block;
+    copy.ringBlock.set(p.ringBlock.subarray(p.ringAt, p.ringAt + RECENT_DAYS), copy.ringAt);
+  } else copy.ringBlock = recentDaysOf(p);
+  return copy;
 }
 
 /**

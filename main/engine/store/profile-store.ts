@@ -465,6 +465,13 @@ export class ProfileStore {
     return this.#changesBytes + estimate <= this.#wholeBytes * CHANGES_SHARE;
   }
 
+  /** The most changed profiles `appendable` could still say yes to (with no header at all). */
+  appendableAtMost(customers: number): number {
+    if (this.#generation === null || this.#wholeProfiles === 0) return 0;
+    const room = this.#wholeBytes * CHANGES_SHARE - this.#changesBytes;
+    return Math.max(0, Math.min(customers, Math.floor((room * this.#wholeProfiles) / this.#wholeBytes)));
+  }
+
   /**
    * The quarantine's total in the last checkpoint, for the next to append only the records
    * quarantined since; null when the next must write it whole (no whole write to build on).

@@ -7,6 +7,7 @@ import {
   addRecentListen,
   CHURN_HISTORY_LIMIT,
   type ChurnPoint,
+  currentImage,
   firstSeen,
   keptTextOf,
   lastSeen,
@@ -247,6 +248,7 @@ export function decodeProfile(value: unknown): Profile {
     churn: null,
     churnHistory: churnHistory(s.churnHistory, bad),
     crm: crm(s.crm, bad),
+    image: currentImage(),
   };
   profile.churn = profile.churnHistory[profile.churnHistory.length - 1] ?? null;
   let cells = 0;

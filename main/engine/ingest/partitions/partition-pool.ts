@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { dict } from '../../../../shared/dict.js';
 import {
+  currentImage,
   NO_CHURN_HISTORY,
   type Profile,
   productsFrom,
@@ -181,6 +182,8 @@ export class PartitionPool {
           products: productsFrom(p.products),
           churnHistory: p.churnHistory.length === 0 ? NO_CHURN_HISTORY : [...p.churnHistory],
           crm: p.crm && dict(p.crm),
+          // Made now: not in an image begun before (the partition's number is its own thread's).
+          image: currentImage(),
         };
         setDayHour(own, p.cells, p.cellsAt);
         if (p.ringBlock) setRecentDays(own, p.ringBlock, p.ringAt, p.recentDaysEnd);
