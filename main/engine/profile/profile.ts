@@ -94,9 +94,10 @@ export interface Profile {
   crm: Dict<CrmValue> | null;
   /**
    * The checkpoint image (StoreSnapshot) that has taken this profile, or the one under way when it
-   * was made: an image being written takes, encodes or copies a profile only while this is below
-   * its own number. A mark on the profile rather than a set in the image: a set of a million
-   * profiles held ingest up for 70 ms each time it grew.
+   * was made: a whole image being written takes (encodes or copies) a profile only while this is
+   * below its own number; an image of what changed marks its profiles with its number negated at
+   * its instant. A mark on the profile rather than a set in the image: a set of a million profiles
+   * held ingest up for 70 ms each time it grew.
    */
   image: number;
 }
