@@ -82,7 +82,8 @@ const after = await memory();
 // still held them. The timeline is not in this process's memory at all: see the timeline group.)
 const windowsCopy = WindowedCounts.fromJSON(state.windows.toJSON());
 const windowsBytes = (await memory()) - after;
-if (windowsCopy.toJSON().clock !== state.windows.toJSON().clock) throw new Error('the copy of the windows differs');
+if (windowsCopy.toJSON().clock !== state.windows.toJSON().clock)
+  throw new Error('the copy of the windows differs');
 const storeBytes = await store.sizeBytes();
 
 // Then checkpoints after a few customers changed (a listen each, customers spread over the base):
