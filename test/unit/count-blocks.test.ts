@@ -20,9 +20,9 @@ describe('day × hour cells and recent days held in shared blocks', () => {
       for (let cell = 0; cell < 168; cell++) addToCell(p, cell, 1 + ((i + cell) % 1000));
       for (let day = 0; day < 35; day++) addRecentListen(p, 20_000 + day, 1 + (i % 7) + day);
     });
-    // Copies with arrays of their own, and in blocks apart (a checkpoint image's).
+    // Copies in blocks apart (a checkpoint image's), two sets of them.
     const apart = blocksApart();
-    const copies = profiles.map((p) => copyProfile(p));
+    const copies = profiles.map((p) => copyProfile(p, blocksApart()));
     const inBlocks = profiles.map((p) => copyProfile(p, apart));
     for (const p of profiles) {
       addToCell(p, 0, 1);

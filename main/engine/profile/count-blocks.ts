@@ -8,8 +8,8 @@
  * shared block still costs about 96 bytes. A block and an offset cost two fields. A block is freed
  * by the collector once no profile points into it; its slots are handed out once and never
  * reused, so no two live profiles can share one. A profile whose cells widen (addToCell) leaves
- * its narrower slot behind, unused while the block lives; a copy gets an array of its own, or a slot
- in blocks apart (blocksApart).
+ * its narrower slot behind, unused while the block lives; a copy's go in blocks apart
+ * (blocksApart).
  *
  * Never transfer a block's buffer. A profile posted to another thread takes a copy of its whole
  * block along (once per message); the partitions' profiles come back that way, and the pool puts

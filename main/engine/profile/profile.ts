@@ -246,9 +246,9 @@ export function emptyProfile(customerId: string): Profile {
 
 /**
  * A copy that later changes to `p` do not reach (first/last seen and churn points are replaced,
- * never changed). Its counts are arrays of their own, or slots in `blocks` (see blocksApart).
+ * never changed), its counts in `blocks` (see blocksApart; 32-bit cells in an array of their own).
  */
-export function copyProfile(p: Profile, blocks: BlockPair | null = null): Profile {
+export function copyProfile(p: Profile, blocks: BlockPair): Profile {
   const copy: Profile = {
     ...p,
     tracks: p.tracks.copy(),
@@ -264,19 +264,18 @@ export function copyProfile(p: Profile, blocks: BlockPair | null = null): Profil
   const { cells, cellsAt } = p;
   if (cells !== NO_CELLS) {
     const into =
-      blocks &&
-      (cells instanceof Uint8Array ? blocks.bytes : cells instanceof Uint16Array ? blocks.shorts : null);
+      cells instanceof Uint8Array ? blocks.bytes : cells instanceof Uint16Array ? blocks.shorts : null;
     if (into) {
       copy.cellsAt = into.place(168);
       copy.cells = into.block;
       copy.cells.set(cells.subarray(cellsAt, cellsAt + 168), copy.cellsAt);
     } else copy.cells = cells.slice(cellsAt, cellsAt + 168);
   }
-  if (p.ringBlock && blocks) {
+  if (p.ringBlock) {
     copy.ringAt = blocks.shorts.place(RECENT_DAYS);
     copy.ringBlock = blocks.shorts.block;
     copy.ringBlock.set(p.ringBlock.subarray(p.ringAt, p.ringAt + RECENT_DAYS), copy.ringAt);
-  } else copy.ringBlock = recentDaysOf(p);
+  }
   return copy;
 }
 
