@@ -2,8 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openTables } from '../../main/engine/timeline/timeline-keys.js';
+import { eventKey, openTables } from '../../main/engine/timeline/timeline-keys.js';
 import {
+  inKeyOrder,
   type PackedBatch,
   TimelineWriter,
   type WriterReply,
@@ -78,6 +79,36 @@ describe('the timeline writer thread', () => {
     link.write(batch(2));
     await expect(link.flushed()).rejects.toThrow(/could not be written/);
     expect(link.backlog()).toBeNull(); // and ingest is never left waiting on a dead thread
+  });
+
+  it("stores each customer's own chunk and count, whatever order a batch lists them in", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'c360-timeline-writer-'));
+    const tables = openTables(join(dir, 'timeline.mdb'));
+    const writer = new TimelineWriter(tables);
+    // Listed as first heard, far from key order; chunks of different lengths, so a customer
+    // handed another's bytes or count shows.
+    const ids = ['30', '4', '200', '1', '4a', '10'];
+    const chunkOf = (k: number) => [0x90 + k + 1, ...Array.from({ length: k }, (_, j) => 10 * k + j)];
+    const chunks = ids.map((_, k) => chunkOf(k));
+    const ends = Uint32Array.from(chunks.map((_, k) => chunks.slice(0, k + 1).flat().length));
+    const items = Uint32Array.from(chunks.map((c) => c.length - 1));
+    await writer.write({ batch: 1, ids, items, ends, bytes: Uint8Array.from(chunks.flat()) });
+    await writer.write({
+      batch: 2,
+      ids: ['1'],
+      items: Uint32Array.of(1),
+      ends: Uint32Array.of(2),
+      bytes: Uint8Array.of(0x91, 5),
+    });
+    expect(await writer.flushed()).toBeNull();
+    ids.forEach((id, k) => {
+      expect([...(tables.eventBytes.get(eventKey(id, 1)) ?? [])]).toEqual(chunks[k]);
+      expect(tables.heads.get(Buffer.from(id))).toBe(k + (id === '1' ? 1 : 0));
+    });
+    expect(tables.journal.get(Buffer.from([0, 0, 0, 0, 0, 1]))).toEqual(ids);
+    expect(Array.from(inKeyOrder(ids), (i) => ids[i])).toEqual(['1', '10', '200', '30', '4', '4a']);
+    expect([...inKeyOrder(['b', 'a', 'b', 'a'])]).toEqual([1, 3, 0, 2]);
+    await writer.close();
   });
 
   it('fails a batch LMDB refuses at the next flush, once, and goes on writing the next ones', async () => {
