@@ -61,7 +61,7 @@ export class TimelineWriter {
       for (const i of inKeyOrder(ids)) {
         const customerId = ids[i] as string;
         const start = i === 0 ? 0 : (ends[i - 1] as number);
-        events.putSync(eventKey(customerId, batch), asBinary(bytes.subarray(start, ends[i])));
+        events.putSync(eventKey(customerId, batch), asBinary(bytes.subarray(start, ends[i] as number)));
         const head = Buffer.from(customerId, 'utf8');
         let count = countOf(heads.get(head)) + (items[i] as number);
         if (count > TRIM_AT) count = this.#trim(customerId, count);
