@@ -8,8 +8,8 @@
 // where DIST is a build's dist folder (e.g. of a `git worktree` of the code before a change).
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { snakeCase } from '../dist/main/engine/decode/crm-fields.js';
 import { DemoWorld } from '../dist/main/engine/demo/demo-world.js';
+import { crmRecord } from './demo-crm.mjs';
 import { queryMix } from './desk-queries.mjs';
 import { mulberry32 } from './seeded-random.mjs';
 
@@ -40,9 +40,7 @@ const crms = [];
 for (let from = 0; from < N; from += CHUNK) {
   const world = new DemoWorld({ seed: 3 + from / CHUNK, customers: Math.min(CHUNK, N - from), tracks: 500 });
   const profiles = world.customers.map((c) => {
-    const crm = Object.create(null);
-    for (const [k, v] of Object.entries(c.crm)) crm[snakeCase(k)] = v;
-    crm.cust_id = String(from + c.index + 1);
+    const crm = crmRecord(c, String(from + c.index + 1));
     crms.push(crm);
     return { customerId: crm.cust_id, crm, listenZip: null };
   });

@@ -6,9 +6,9 @@
 // Prints JSON: per query, its calls' times in order and what it found.
 // Usage (after `npm run build`): node --max-old-space-size=8192 bench/search-queries-child.mjs
 //   CUSTOMERS SEED [--heap] [--calls N] QUERY...
-import { snakeCase } from '../dist/main/engine/decode/crm-fields.js';
 import { DemoWorld } from '../dist/main/engine/demo/demo-world.js';
 import { CustomerSearch } from '../dist/main/engine/read/customer-search.js';
+import { crmRecord } from './demo-crm.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -34,10 +34,7 @@ const world = new DemoWorld({ seed, customers });
 const search = new CustomerSearch();
 let started = performance.now();
 for (const c of world.customers) {
-  const crm = Object.create(null);
-  for (const [k, v] of Object.entries(c.crm)) crm[snakeCase(k)] = v;
-  crm.cust_id = c.id;
-  search.update({ customerId: c.id, crm, listenZip: null });
+  search.update({ customerId: c.id, crm: crmRecord(c, c.id), listenZip: null });
 }
 const buildMs = Math.round(performance.now() - started);
 

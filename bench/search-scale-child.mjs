@@ -5,10 +5,10 @@
 // With `minisearch`, the same over MiniSearch (prefix and fuzzy search, words ANDed), for the
 // comparison that decided the index (see main/engine/read/customer-search.ts). Prints JSON.
 // Usage (after `npm run build`): node --expose-gc bench/search-scale-child.mjs N [own|minisearch]
-import { snakeCase } from '../dist/main/engine/decode/crm-fields.js';
 import { DemoWorld } from '../dist/main/engine/demo/demo-world.js';
 import { CustomerSearch } from '../dist/main/engine/read/customer-search.js';
 import { fold } from '../dist/main/engine/read/search-text.js';
+import { crmRecord } from './demo-crm.mjs';
 import { queryMix } from './desk-queries.mjs';
 import { mulberry32 } from './seeded-random.mjs';
 
@@ -47,10 +47,7 @@ const crms = [];
 for (let from = 0; from < N; from += CHUNK) {
   const world = new DemoWorld({ seed: 3 + from / CHUNK, customers: Math.min(CHUNK, N - from), tracks: 500 });
   for (const c of world.customers) {
-    const crm = Object.create(null);
-    for (const [k, v] of Object.entries(c.crm)) crm[snakeCase(k)] = v;
-    crm.cust_id = String(from + c.index + 1);
-    crms.push(crm);
+    crms.push(crmRecord(c, String(from + c.index + 1)));
   }
 }
 log(`made ${N} CRM records in ${Math.round(performance.now() - started)} ms`);
