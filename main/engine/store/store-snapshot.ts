@@ -154,10 +154,7 @@ export class StoreSnapshot {
         p = this.#order[this.#next++];
         if (p === undefined) return undefined;
       }
-      if (this.#pending(p)) {
-        p.image = this.#image;
-        return p;
-      }
+      if (this.#taken(p)) return p;
     }
   }
 
