@@ -4,7 +4,12 @@
 // Prints, per build, p50 / p99 of the calls (the first of each five left out as a warm-up), the
 // sum of each query's median, its slowest queries, and the queries whose answers differ between
 // builds (a search that stops at its count may keep different customers of equal rank).
-// Usage: node --expose-gc bench/search-compare-child.mjs N DIST_A DIST_B …
+// With --cold, the customers are one demo world of N (seed 3), as the desk group's engine has
+// them, and each call comes after a pass over 64 MB of other memory, as a desk's call comes after
+// the engine's other work: three rounds of the mix, each query once per round and build, the
+// first round left out as a warm-up; its slowest queries are ranked by their slowest call, and
+// answers are not compared.
+// Usage: node --expose-gc bench/search-compare-child.mjs [--cold] N DIST_A DIST_B …
 // where DIST is a build's dist folder (e.g. of a `git worktree` of the code before a change).
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,10 +18,12 @@ import { crmRecord } from './demo-crm.mjs';
 import { queryMix } from './desk-queries.mjs';
 import { mulberry32 } from './seeded-random.mjs';
 
-const [countArg, ...dists] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const cold = args[0] === '--cold';
+const [countArg, ...dists] = cold ? args.slice(1) : args;
 const N = Number(countArg);
 if (!Number.isInteger(N) || N < 1000 || dists.length < 2) {
-  process.stderr.write('usage: node --expose-gc bench/search-compare-child.mjs N DIST_A DIST_B …\n');
+  process.stderr.write('usage: node --expose-gc bench/search-compare-child.mjs [--cold] N DIST_A DIST_B …\n');
   process.exit(2);
 }
 const CHUNK = 100_000;
@@ -35,10 +42,16 @@ const builds = await Promise.all(
 );
 
 // The customers, as search-scale-child makes them (a world of 100,000 at a time, a seed each),
-// put into every build in turn, each build's time counted apart.
+// or cold, one world as the desk's engine has, put into every build in turn, each build's time
+// counted apart.
 const crms = [];
-for (let from = 0; from < N; from += CHUNK) {
-  const world = new DemoWorld({ seed: 3 + from / CHUNK, customers: Math.min(CHUNK, N - from), tracks: 500 });
+const worldSize = cold ? N : CHUNK;
+for (let from = 0; from < N; from += worldSize) {
+  const world = new DemoWorld({
+    seed: 3 + from / CHUNK,
+    customers: Math.min(worldSize, N - from),
+    tracks: 500,
+  });
   const profiles = world.customers.map((c) => {
     const crm = crmRecord(c, String(from + c.index + 1));
     crms.push(crm);
@@ -61,7 +74,30 @@ while (sample.length < 100) {
 const { queries } = queryMix(sample, randomId);
 
 const differ = [];
-for (const q of queries) {
+const other = new Int32Array(16 << 20);
+const evict = () => {
+  for (let i = 0; i < other.length; i += 16) other[i] += 1; // a word per 64-byte line
+};
+if (cold) {
+  const slowest = builds.map(() => new Map()); // per build, each query's slowest call
+  for (let round = 0; round < 3; round++) {
+    for (const q of queries) {
+      builds.forEach((build, i) => {
+        evict();
+        const t = performance.now();
+        build.index.search(q, LIMIT);
+        const ms = performance.now() - t;
+        if (round === 0) return;
+        build.calls.push(ms);
+        slowest[i].set(q, Math.max(slowest[i].get(q) ?? 0, ms));
+      });
+    }
+  }
+  builds.forEach((build, i) => {
+    build.medians = [...slowest[i]];
+  });
+}
+for (const q of cold ? [] : queries) {
   const times = builds.map(() => []);
   const answers = builds.map(() => '');
   for (let r = 0; r < REPEATS; r++) {
@@ -88,6 +124,7 @@ const at = (samples, p) => {
 process.stdout.write(
   `${JSON.stringify({
     customers: N,
+    cold,
     queries: queries.length,
     builds: builds.map((b) => ({
       dist: b.dist,
@@ -95,12 +132,12 @@ process.stdout.write(
       p50Ms: at(b.calls, 0.5),
       p99Ms: at(b.calls, 0.99),
       maxMs: at(b.calls, 1),
-      sumOfMediansMs: Math.round(b.medians.reduce((sum, [, ms]) => sum + ms, 0)),
+      sumOfMediansMs: cold ? null : Math.round(b.medians.reduce((sum, [, ms]) => sum + ms, 0)),
       slowest: [...b.medians]
         .sort((x, y) => y[1] - x[1])
         .slice(0, 12)
         .map(([query, ms]) => ({ query, ms: round(ms) })),
     })),
-    answersDiffer: differ,
+    answersDiffer: cold ? null : differ,
   })}\n`,
 );
