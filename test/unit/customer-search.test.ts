@@ -615,6 +615,28 @@ describe('what the search forgives', () => {
     expect(s.search('Quarezma', 5).ids).toEqual([]);
   });
 
+  it('finds a number of one repeated digit among thousands whose numbers hold that digit three times', () => {
+    const s = new CustomerSearch();
+    const reference = new ReferenceSearch();
+    const add = (c: Customer) => {
+      s.update(profile(c));
+      reference.update(profile(c));
+    };
+    for (let i = 0; i < 3000; i++)
+      add({ id: String(i), crm: { phone: `(${311 + (i % 77)}) 000-${4000 + i}` }, listenZip: null });
+    add({ id: '7', crm: { phone: '(212) 000-0000' }, listenZip: null });
+    add({ id: '1507', crm: { phone: '+1 212 000 0000' }, listenZip: null });
+    add({ id: '30', crm: { name: 'Zip Only', zip: '10000' }, listenZip: null });
+    add({ id: '2100', crm: { phone: '(999) 999-9999' }, listenZip: null });
+    expect(s.search('000-0000', 10).ids).toEqual(['7', '1507']);
+    expect(s.search('999999999', 10).ids).toEqual(['2100']);
+    for (const q of ['0000', '000-0000', '000-000-0000', '999999999', '+1 212 000 0000', '10000', '000'])
+      expect(s.search(q, Number.MAX_SAFE_INTEGER), q).toEqual(reference.search(q, Number.MAX_SAFE_INTEGER));
+    // A number changed to one without the run is no longer found by it.
+    add({ id: '2100', crm: { phone: '(999) 123-4567' }, listenZip: null });
+    expect(s.search('999999999', 10).ids).toEqual([]);
+  });
+
   it('ignores an empty query and never matches across two customers', () => {
     const s = new CustomerSearch({ minPending: 0 });
     s.update(profile({ id: 'x', crm: { name: 'ab' }, listenZip: null }));

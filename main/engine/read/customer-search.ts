@@ -147,6 +147,23 @@ function gramCode(text: string, i: number, pair: boolean): number {
     : text.charCodeAt(i) * 961 + text.charCodeAt(i + 1) * 31 + text.charCodeAt(i + 2);
 }
 
+/**
+ * The code of a run of four of one character at `i`, or null: a text of one repeated character
+ * (`000-000-0000`, `999999999`) has one trigram, and its one trigram is in 1.3-1.7% of a
+ * million customers. A run is counted and set as a trigram is; its code is apart from every
+ * trigram's (negative).
+ */
+function runCode(text: string, i: number): number | null {
+  const c = text.charCodeAt(i);
+  return i + 3 < text.length &&
+    c !== 1 &&
+    text.charCodeAt(i + 1) === c &&
+    text.charCodeAt(i + 2) === c &&
+    text.charCodeAt(i + 3) === c
+    ? -1 - c
+    : null;
+}
+
 /** The three bits a gram sets, and its slot in the table of counts. */
 function firstBit(code: number): number {
   return Math.imul(code | 0, 0x9e3779b1) >>> (32 - BUCKET_SHIFT);
@@ -292,15 +309,20 @@ class GramSignatures {
       if (hay.charCodeAt(i) === 1 || hay.charCodeAt(i + 1) === 1) continue;
       const pair = gramCode(hay, i, true);
       if (this.#pairs.count(pair, limit) === RARE) this.#set(ordinal, pair, bit);
-      if (i + 2 < hay.length && hay.charCodeAt(i + 2) !== 1) {
-        const trigram = gramCode(hay, i, false);
-        const common = this.#trigrams.count(trigram, limit);
-        if (common === RARE) this.#set(ordinal, trigram, bit);
-        else if (common !== NO_BITMAP) {
-          const words = this.#commonBits[common] ?? this.#newBitmap(common);
-          words[ordinal >> 5] = (words[ordinal >> 5] as number) | bit;
-        }
-      }
+      if (i + 2 < hay.length && hay.charCodeAt(i + 2) !== 1)
+        this.#addTrigram(ordinal, gramCode(hay, i, false), limit);
+      const run = runCode(hay, i);
+      if (run !== null) this.#addTrigram(ordinal, run, limit);
+    }
+  }
+
+  /** Sets a trigram's (or a run's) bits, or its bitmap's bit once it is common. */
+  #addTrigram(ordinal: number, code: number, limit: number): void {
+    const common = this.#trigrams.count(code, limit);
+    if (common === RARE) this.#set(ordinal, code, 1 << (ordinal & 31));
+    else if (common !== NO_BITMAP) {
+      const words = this.#commonBits[common] ?? this.#newBitmap(common);
+      words[ordinal >> 5] = (words[ordinal >> 5] as number) | (1 << (ordinal & 31));
     }
   }
 
@@ -331,14 +353,18 @@ class GramSignatures {
     for (let i = 0; i + 1 < before.length; i++) {
       if (before.charCodeAt(i) === 1 || before.charCodeAt(i + 1) === 1) continue;
       this.#clear(ordinal, gramCode(before, i, true), keep);
-      if (i + 2 < before.length && before.charCodeAt(i + 2) !== 1) {
-        const trigram = gramCode(before, i, false);
-        this.#clear(ordinal, trigram, keep);
-        const words = this.#commonBits[this.#trigrams.common(trigram)];
-        if (words) words[ordinal >> 5] = (words[ordinal >> 5] as number) & keep;
-      }
+      if (i + 2 < before.length && before.charCodeAt(i + 2) !== 1)
+        this.#clearTrigram(ordinal, gramCode(before, i, false), keep);
+      const run = runCode(before, i);
+      if (run !== null) this.#clearTrigram(ordinal, run, keep);
     }
     this.add(ordinal, hay);
+  }
+
+  #clearTrigram(ordinal: number, code: number, keep: number): void {
+    this.#clear(ordinal, code, keep);
+    const words = this.#commonBits[this.#trigrams.common(code)];
+    if (words) words[ordinal >> 5] = (words[ordinal >> 5] as number) & keep;
   }
 
   #clear(ordinal: number, code: number, keep: number): void {
@@ -363,21 +389,26 @@ class GramSignatures {
       return { codes: pair !== null && this.#pairs.common(pair) === RARE ? [pair] : [], common: [] };
     }
     const rare: number[] = [];
+    const runs: number[] = [];
     const common: number[] = [];
-    for (let i = 0; i + 2 < text.length; i++) {
-      const code = gramCode(text, i, false);
+    const ask = (code: number, to: number[]) => {
       const number = this.#trigrams.common(code);
-      if (number === RARE) rare.push(code);
+      if (number === RARE) to.push(code);
       else if (this.#commonBits[number] && !common.some((c) => this.#trigrams.common(c) === number))
         common.push(code);
+    };
+    for (let i = 0; i + 2 < text.length; i++) {
+      ask(gramCode(text, i, false), rare);
+      const run = runCode(text, i);
+      if (run !== null && !runs.includes(run)) ask(run, runs);
     }
-    if (rare.length <= grams) return { codes: rare, common };
+    if (rare.length <= grams) return { codes: [...rare, ...runs], common };
     const last = rare.length - 1;
     const spread = Array.from(
       { length: grams },
       (_, j) => rare[Math.round((j * last) / (grams - 1 || 1))] as number,
     );
-    return { codes: spread, common };
+    return { codes: [...spread, ...runs], common };
   }
 
   /**
