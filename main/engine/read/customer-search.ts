@@ -43,8 +43,9 @@ import {
  * found at all. This index keeps the cheap paths it had and adds the typo step beside them:
  *
  * - a query of two characters or more first asks which customers' signatures hold all its
- *   rarer trigrams, or its pair (GramSignatures), and reads only those customers: most queries
- *   (a name, a phone number, an email) leave a few hundred;
+ *   rarer trigrams and runs of one character, or its pair (GramSignatures), and of those,
+ *   which have held its common trigrams (a bitmap each), and reads only those customers: most
+ *   queries (a name, a phone number, an email) leave a few hundred;
  * - a shorter or a common one (`a`, `ma`, `gmail`) scans one string of all haystacks joined, with a
  *   native indexOf per matching customer, until it has counted enough; an offsets table maps a
  *   match back to its customer.
