@@ -380,9 +380,9 @@ class GramSignatures {
 
   /**
    * What to ask of the signatures for `text`: the codes of up to `grams` of its trigrams that are
-   * not common, spread over it, or of its pair if it has two characters, and its common trigrams
-   * that have a bitmap. No codes when the signatures cannot narrow a search for it (one
-   * character, or every gram common).
+   * not common, spread over it, and of each of its runs of one character that is not, or of its
+   * pair if it has two characters; and its common trigrams and runs that have a bitmap. No codes
+   * when the signatures cannot narrow a search for it (one character, or every gram common).
    */
   codes(text: string, grams: number): TextGrams {
     if (text.length < 3) {
