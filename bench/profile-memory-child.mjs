@@ -1,6 +1,7 @@
 // What one profile holds, part by part: N customers × 20 listens built with applyEvent (no store,
 // no session), then each part of every profile replaced by a shared empty one, the heap measured
 // after a forced collection each time. Prints JSON. Usage: node --expose-gc bench/profile-memory-child.mjs [N]
+import { normaliseCrmFields } from '../dist/main/engine/decode/crm-fields.js';
 import { applyEvent } from '../dist/main/engine/profile/profile-aggregator.js';
 import { parseWrittenTime } from '../dist/shared/timestamp.js';
 
@@ -61,4 +62,29 @@ part('churn history', (p) => {
   p.churnHistory = null;
 });
 result.parts['profile object, map entry, id, track table share'] = Math.round((last - before) / N);
+// Apart from the 20-listen profile: a CRM record of the demo's kind (eleven to fifteen fields,
+// names and addresses) for every customer, as a customer record applies it; values included.
+const names = ['Ada', 'Bruno', 'Chiara', 'Dmitri', 'Eun-ji', 'Farah', 'Gustav', 'Hana'];
+for (let i = 0; i < N; i++) {
+  const raw = {
+    Name: `${names[i % 8]} ${String.fromCharCode(65 + (i % 26))}${i}`,
+    Gender: i % 2 ? 'female' : 'male',
+    Address: `${100 + (i % 900)} ${names[(i >> 3) % 8]} Street, Springfield, IL`,
+    zip: String(10000 + (i % 89999)),
+    SignDate: `${1 + (i % 12)}/${1 + (i % 28)}/${2023 + (i % 3)}`,
+    Status: i % 17 ? 1 : 0,
+    Level: i % 3,
+    Campaign: i % 5,
+    LinkedWithApps: i % 2,
+    Email: `${names[i % 8].toLowerCase()}.${i}@example.com`,
+  };
+  if (i % 10) raw.Phone = `(${200 + (i % 800)}) 555-${String(i % 10000).padStart(4, '0')}`;
+  if (i % 7 === 0) raw.PreferredGenre = 'jazz';
+  applyEvent(map, {
+    kind: 'customer',
+    customerId: `C${String(i).padStart(7, '0')}`,
+    fields: normaliseCrmFields(raw),
+  });
+}
+result.crmBytesPerCustomer = Math.round((memory() - last) / N);
 process.stdout.write(JSON.stringify(result));
