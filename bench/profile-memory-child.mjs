@@ -3,6 +3,7 @@
 // after a forced collection each time. Prints JSON. Usage: node --expose-gc bench/profile-memory-child.mjs [N]
 import { normaliseCrmFields } from '../dist/main/engine/decode/crm-fields.js';
 import { applyEvent } from '../dist/main/engine/profile/profile-aggregator.js';
+import { NO_CHURN_HISTORY } from '../dist/main/engine/profile/profile.js';
 import { parseWrittenTime } from '../dist/shared/timestamp.js';
 
 const N = Number(process.argv[2] ?? 100_000);
@@ -86,5 +87,26 @@ for (let i = 0; i < N; i++) {
     fields: normaliseCrmFields(raw),
   });
 }
-result.crmBytesPerCustomer = Math.round((memory() - last) / N);
+const afterCrm = memory();
+result.crmBytesPerCustomer = Math.round((afterCrm - last) / N);
+last = afterCrm;
+// Apart again: three churn predictions a customer, scored in nightly batches, their texts fresh
+// from JSON.parse as a decoder's are. (The churn history was taken away above.)
+for (const p of map.values()) p.churnHistory = NO_CHURN_HISTORY;
+last = memory();
+for (let i = 0; i < N; i++) {
+  for (let k = 0; k < 3; k++) {
+    const raw = JSON.parse(`{"model":"demo-churn@2","ts":"2026-12-0${k + 1}T02:00:00Z"}`);
+    applyEvent(map, {
+      kind: 'prediction',
+      customerId: `C${String(i).padStart(7, '0')}`,
+      churnRisk: ((i * 7 + k) % 100) / 100,
+      label: null,
+      model: raw.model,
+      ts: raw.ts,
+      at: Date.parse(raw.ts),
+    });
+  }
+}
+result.predictionsBytesPerCustomer = Math.round((memory() - last) / N);
 process.stdout.write(JSON.stringify(result));

@@ -267,6 +267,7 @@ if (wanted('scale')) {
     ['3. scale: one 20-listen profile, alone (100,000 built)', `${num(parts.bytesPerProfile)} bytes`],
     ...Object.entries(parts.parts).map(([name, bytes]) => [`   ${name}`, `${num(bytes)} bytes`]),
     ["   apart: a CRM record of the demo's kind, values included", `${num(parts.crmBytesPerCustomer)} bytes`],
+    ['   apart: three churn predictions', `${num(parts.predictionsBytesPerCustomer)} bytes`],
   );
   for (const customers of [100_000, 1_000_000]) {
     const r = runChild(

@@ -22,6 +22,7 @@ import {
   setDayHour,
   setRecentDays,
 } from '../profile/profile.js';
+import { sharedText } from '../profile/shared-texts.js';
 import { TrackIds } from '../profile/track-ids.js';
 import type { StoreSummary } from '../read/profile-totals.js';
 import type { SavedWindows } from '../read/windows.js';
@@ -343,8 +344,8 @@ function churnHistory(v: unknown, bad: Bad): ChurnPoint[] {
     return {
       risk: point.risk,
       label: point.label,
-      model: point.model ?? null,
-      ts: point.ts ?? null,
+      model: sharedText(point.model ?? null),
+      ts: sharedText(point.ts ?? null),
       at,
     } as ChurnPoint;
   });
