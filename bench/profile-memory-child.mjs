@@ -2,8 +2,8 @@
 // no session), then each part of every profile replaced by a shared empty one, the heap measured
 // after a forced collection each time. Prints JSON. Usage: node --expose-gc bench/profile-memory-child.mjs [N]
 import { normaliseCrmFields } from '../dist/main/engine/decode/crm-fields.js';
-import { applyEvent } from '../dist/main/engine/profile/profile-aggregator.js';
 import { NO_CHURN_HISTORY } from '../dist/main/engine/profile/profile.js';
+import { applyEvent } from '../dist/main/engine/profile/profile-aggregator.js';
 import { parseWrittenTime } from '../dist/shared/timestamp.js';
 
 const N = Number(process.argv[2] ?? 100_000);

@@ -8,7 +8,9 @@ describe('dict, for keys that come from data', () => {
       ['constructor', 2],
       ['name', 3],
     ]);
-    d.toString = 4;
+    // Written as data writes it: a key held in a variable.
+    const key: string = 'toString';
+    d[key] = 4;
     expect(Object.getPrototypeOf(d)).toBeNull();
     expect(Object.keys(d)).toEqual(['__proto__', 'constructor', 'name', 'toString']);
     expect(own(d, '__proto__')).toBe(1);
