@@ -2,7 +2,7 @@
  * One string for the texts that many profiles repeat: a churn model's name, and the time a batch
  * of predictions was scored (the same `2026-12-08T02:00:00Z` for every customer scored that night).
  * Each decoded record brings its own copy. The desk's million, with 2.7 predictions a customer,
- * held a model name and a time text per prediction: about 190 MiB of copies of a few strings.
+ * held a model name and a time text per prediction: about 170 MiB of copies of a few strings.
  *
  * Bounded: once MAX_TEXTS are held the table starts afresh, so a stream of times that never repeat
  * costs a lookup each and no lasting memory.
