@@ -6,13 +6,10 @@
 // then are summed by the code that made them. Prints JSON.
 // Usage (after `npm run build`): node --expose-gc [--max-old-space-size=MB]
 //   bench/reopen-heap-child.mjs STORE_DIR CUSTOMERS SECONDS [--sites]
-import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import v8 from 'node:v8';
-import { EngineService } from '../dist/main/engine/engine-service.js';
+import { reopenedDesk } from './reopened-desk.mjs';
 
 const [store, customersArg, secondsArg, sitesArg] = process.argv.slice(2);
 const customers = Number(customersArg);
@@ -57,23 +54,19 @@ function sites(profile) {
   return Object.fromEntries([...sums].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v / MiB)]));
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'c360-reopen-heap-'));
 const session = new Session();
+const sampling = async () => {
+  if (sitesArg !== '--sites') return;
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 65536 });
+};
+const { searchReadyMs, close } = await reopenedDesk(store, customers, sampling);
 try {
-  await cp(store, dir, { recursive: true });
-  if (sitesArg === '--sites') {
-    session.connect();
-    await session.post('HeapProfiler.enable');
-    await session.post('HeapProfiler.startSampling', { samplingInterval: 65536 });
-  }
-  const started = performance.now();
-  const busy = new EngineService({ dataDir: dir, demo: { rate: 0, customers, seed: 3 } });
-  await busy.start();
-  await busy.searchCustomers({ query: 'x', limit: 1 });
   const result = {
     customers,
     heapLimitMiB: Math.round(v8.getHeapStatistics().heap_size_limit / MiB),
-    searchReadyMs: Math.round(performance.now() - started),
+    searchReadyMs,
     inUseAtReadyMiB: inUse(),
   };
   if (sitesArg === '--sites') {
@@ -89,8 +82,7 @@ try {
   result.ingestSeconds = seconds;
   result.peakInUseMiB = Math.round(peak / MiB);
   result.inUseAfterMiB = inUse();
-  await busy.stop();
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
-  await rm(dir, { recursive: true, force: true });
+  await close();
 }

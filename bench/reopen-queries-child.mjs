@@ -5,11 +5,8 @@
 // the engine has run a while without it.
 // Usage (after `npm run build`): node --max-old-space-size=14336 bench/reopen-queries-child.mjs
 //   STORE_DIR CUSTOMERS SECONDS QUERY...
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EngineService } from '../dist/main/engine/engine-service.js';
+import { reopenedDesk } from './reopened-desk.mjs';
 
 const [store, customersArg, secondsArg, ...queries] = process.argv.slice(2);
 const customers = Number(customersArg);
@@ -18,14 +15,8 @@ if (!store || !Number.isInteger(customers) || !(seconds >= 0) || queries.length 
   process.stderr.write('usage: node bench/reopen-queries-child.mjs STORE_DIR CUSTOMERS SECONDS QUERY...\n');
   process.exit(2);
 }
-const dir = await mkdtemp(join(tmpdir(), 'c360-reopen-'));
+const { busy, searchReadyMs, close } = await reopenedDesk(store, customers);
 try {
-  await cp(store, dir, { recursive: true });
-  const started = performance.now();
-  const busy = new EngineService({ dataDir: dir, demo: { rate: 0, customers, seed: 3 } });
-  await busy.start();
-  await busy.searchCustomers({ query: 'x', limit: 1 });
-  const searchReadyMs = Math.round(performance.now() - started);
   await sleep(seconds * 1000);
   const calls = Object.fromEntries(queries.map((q) => [q, []]));
   for (let round = 0; round < 3; round++) {
@@ -36,8 +27,7 @@ try {
       await new Promise(setImmediate); // a batch of the stream between calls, as at the desk
     }
   }
-  await busy.stop();
   process.stdout.write(`${JSON.stringify({ customers, searchReadyMs, waitedS: seconds, calls })}\n`);
 } finally {
-  await rm(dir, { recursive: true, force: true });
+  await close();
 }
